@@ -1,0 +1,35 @@
+import { defineConfig } from '@playwright/test';
+
+// Chromium comes from Debian (/usr/bin/chromium); Playwright never downloads a browser here.
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+export const ISOLATED = `http://localhost:${process.env.TMEM_ISOLATED_PORT ?? 8700}`;
+export const PLAIN = `http://localhost:${process.env.TMEM_PLAIN_PORT ?? 8701}`;
+
+export default defineConfig({
+  testDir: 'test/browser',
+  timeout: 60_000,
+  workers: 2,
+  fullyParallel: false,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  outputDir: 'test-results',
+  use: {
+    browserName: 'chromium',
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+    headless: true,
+  },
+  webServer: {
+    command: 'node test/server/serve.mjs',
+    url: `${ISOLATED}/package.json`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 20_000,
+  },
+});

@@ -1,0 +1,17 @@
+import { test, expect } from '@playwright/test';
+import { ISOLATED, PLAIN } from '../../playwright.config.js';
+
+test('the isolated server makes the page crossOriginIsolated and serves TS modules', async ({ page }) => {
+  await page.goto(`${ISOLATED}/test/fixtures/blank.html`);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  const code = await page.evaluate(async () => {
+    const m = await import('/worker/core/errors.ts');
+    return new m.TmemError('bad-pool', 'x').code;
+  });
+  expect(code).toBe('bad-pool');
+});
+
+test('the plain server does not isolate', async ({ page }) => {
+  await page.goto(`${PLAIN}/test/fixtures/blank.html`);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+});

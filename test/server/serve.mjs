@@ -1,0 +1,63 @@
+// Test and demo server: the repository root on two ports, one with the cross-origin-isolation
+// headers (COOP/COEP/CORP) and one without (for 'local' mode).
+// - TypeScript sources (/worker/…, /app/…, /sw/…, /test/…) are served as ES modules through
+//   Vite in middleware mode, so browser tests can import a module without a bundle step.
+// - Built files (/dist/…) and fixtures are served as they are.
+// - Dynamic routes under /__t/ (./routes.mjs) count requests, so service-worker tests can ask
+//   the server what really reached the network.
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createServer as createVite } from 'vite';
+import { handleRoute } from './routes.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+let vitePromise;
+function vite() {
+  vitePromise ??= createVite({
+    root,
+    configFile: false,
+    logLevel: 'warn',
+    appType: 'custom',
+    publicDir: false,
+    server: { middlewareMode: true, hmr: false, watch: null },
+    optimizeDeps: { include: ['idb', 'comlink', 'workbox-core', 'uplot'], noDiscovery: true },
+  });
+  return vitePromise;
+}
+
+/**
+ * @param {{ port: number, isolated: boolean, host?: string }} opts
+ * @returns {Promise<http.Server>}
+ */
+export async function startServer({ port, isolated, host = 'localhost' }) {
+  const v = await vite();
+  const server = http.createServer((req, res) => {
+    if (isolated) for (const [k, val] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, val);
+    // The service worker is served from /dist/ yet controls the whole origin.
+    res.setHeader('Service-Worker-Allowed', '/');
+    if (handleRoute(req, res, { isolated })) return;
+    v.middlewares(req, res, () => {
+      res.statusCode = 404;
+      res.end('not found');
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const isoPort = Number(process.env.TMEM_ISOLATED_PORT ?? 8700);
+  const plainPort = Number(process.env.TMEM_PLAIN_PORT ?? 8701);
+  await startServer({ port: isoPort, isolated: true });
+  await startServer({ port: plainPort, isolated: false });
+  console.log(`webtmem test server: isolated http://localhost:${isoPort}/  plain http://localhost:${plainPort}/`);
+}

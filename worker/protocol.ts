@@ -1,0 +1,90 @@
+// The wire between the store worker, the page client, the service worker and the panel:
+// types only (comlink's habit). Stats are plain JSON-able objects: the panel and the DevTools
+// extension read them with structured clone or JSON, nothing else.
+import type { TmemStats, PoolStats } from './core/types.js';
+
+export type { TmemStats, PoolStats };
+
+/** One frontswap area's counters (names from ../shared/spec/tmem-semantics.md). */
+export interface FrontswapStats {
+  name: string;
+  durable: boolean;
+  poolId: number;
+  stores: number;
+  /** Stores that memory accepted. */
+  succStores: number;
+  /** Stores that went to the write-behind buffer, then disk. */
+  spilledStores: number;
+  failedStores: number;
+  loads: number;
+  diskLoads: number;
+  writtenBackPages: number;
+  invalidates: number;
+  /** Pages now in memory / in the write-behind buffer / on disk. */
+  memoryPages: number;
+  inFlightPages: number;
+  diskPages: number;
+  /** Bytes of live pages on disk, and bytes of records including dead slots. */
+  diskBytes: number;
+  diskRecordBytes: number;
+  compactions: number;
+  diskErrors: number;
+  lastError: string | null;
+}
+
+/** Cleancache counters (fetched resources), plus the top resources by hits. */
+export interface CleancacheStats {
+  lookups: number;
+  hits: number;
+  misses: number;
+  puts: number;
+  bytesServed: number;
+  evictions: number;
+  resources: number;
+  top: { url: string; hits: number; bytes: number }[];
+}
+
+/** Pressure policy state (visibility, freeze, pagehide). */
+export interface PressureStats {
+  hidden: boolean;
+  frozen: boolean;
+  /** Events seen (visibilitychange to hidden, freeze, pagehide). */
+  events: number;
+  /** Times the ephemeral share was shrunk, and grown back. */
+  shrinks: number;
+  regrows: number;
+  /** Fraction of the ephemeral share given up under pressure (0..1). */
+  fraction: number;
+}
+
+export type TmemEventKind =
+  | 'budget'
+  | 'pressure'
+  | 'disk-error'
+  | 'disk-recovered'
+  | 'writeback'
+  | 'compaction'
+  | 'worker-gone'
+  | 'info';
+
+/** Something the hypervisor did or saw; the panel lists the recent ones. */
+export interface TmemEvent {
+  time: number;
+  kind: TmemEventKind;
+  message: string;
+}
+
+/** What the store worker publishes at least 4 times a second. */
+export interface StatsSnapshot {
+  /** Date.now() when taken. */
+  time: number;
+  /** Monotonic sequence number of snapshots. */
+  seq: number;
+  mode: 'shared' | 'local';
+  store: TmemStats;
+  frontswap: FrontswapStats[];
+  cleancache: CleancacheStats | null;
+  pressure: PressureStats;
+  /** Recent events, oldest first (bounded). */
+  events: TmemEvent[];
+}
