@@ -1,0 +1,50 @@
+// Builds dist/ with Vite (library mode): one bundle per entry, self-contained, so each can be
+// loaded with no bundler: the core and page ES modules, the store worker (module worker), the
+// drop-in classic script, the service worker, and the DevTools extension. Declarations come
+// from tsc. Entries whose source does not exist yet are skipped with a note.
+import { build } from 'vite';
+import { existsSync, mkdirSync, cpSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+
+/** [source, output file, format, output dir] */
+const entries = [
+  ['worker/core/index.ts', 'core.js', 'es', 'dist'],
+  ['app/index.ts', 'index.js', 'es', 'dist'],
+  ['worker/store-worker.ts', 'tmem-worker.js', 'es', 'dist'],
+  ['app/dropin.ts', 'tmem.js', 'iife', 'dist'],
+  ['sw/index.ts', 'tmem-sw.js', 'iife', 'dist'],
+  ['app/panel/extension-entry.ts', 'panel.js', 'iife', 'dist/extension'],
+];
+
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist', { recursive: true });
+for (const [entry, fileName, format, outDir] of entries) {
+  if (!existsSync(entry)) {
+    console.log(`build: skip ${fileName} (${entry} not written yet)`);
+    continue;
+  }
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    publicDir: false,
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: false,
+      sourcemap: true,
+      lib: { entry, formats: [format], fileName: () => fileName, name: 'webtmem' },
+      rollupOptions: { output: { codeSplitting: false } },
+    },
+  });
+  console.log(`build: dist/${outDir === 'dist' ? '' : outDir.slice(5) + '/'}${fileName}`);
+}
+if (existsSync('public/extension')) cpSync('public/extension', 'dist/extension', { recursive: true, filter: (p) => !p.endsWith('panel.js') });
+if (existsSync('dist/tmem.js') && existsSync('public')) cpSync('dist/tmem.js', 'public/tmem.js');
+
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.decl.json'], { stdio: 'inherit' });
+console.log('build: dist/types (declarations)');

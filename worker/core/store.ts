@@ -1,0 +1,904 @@
+// The tmem engine: pools, the handle index, frames, eviction and counters on one buffer.
+//
+// This file is long on purpose (preact-signals' habit): put and get are the hot paths and they
+// share the views and scratch state of one attached store; splitting them across modules would
+// mean passing that state around on every call. Regions are marked with //#region.
+//
+// Concurrency design (rules 5 and 11 of tmem-semantics.md; no Atomics.wait anywhere):
+// - The index is a hash table of 8-entry buckets with two-choice placement. Each bucket has a
+//   seqlock word: writers take it by CAS even→odd and release it by storing +1; readers of
+//   non-destructive gets take no lock at all: they read the version, find the entry, copy the
+//   frame, and re-read the version. A frame is only ever rewritten or reused after its entry
+//   was changed under that bucket's lock, so an unchanged version proves the copy is whole.
+// - Counters live in per-thread blocks (one writer each), so gets on two cores never bounce a
+//   shared cache line. Gauges (pages, frames) change only on writes, under a bucket lock.
+// - Frames come from a free stack (short spinlock) or, at the budget, from CLOCK eviction of an
+//   ephemeral page. Every spin is bounded by LOCK_TIMEOUT_MS; past it an operation throws
+//   'store-busy' (a thread died or stalled inside the store) rather than break a rule.
+import * as L from '../layout.js';
+import { TmemError } from './errors.js';
+import type { PoolFlags, PoolStats, StoreOptions, TmemStats, TmemStore } from './types.js';
+import {
+  badIndex, badObject, badPage, badPool, bigintInRange, checkPoolFlags, checkStoreOptions,
+  storeBusy, uuidToString,
+} from './validate.js';
+
+// Neither ES2022's lib nor this platform-neutral core assumes a DOM or Node: both browsers and
+// Node have a global `performance`, which is all the lock timeout needs.
+declare const performance: { now(): number };
+
+/** How long a lock may be waited for before an operation gives up with 'store-busy'. Long
+ *  enough that a thread preempted inside a critical section (2 cores, 4 threads) never trips
+ *  it; short enough that a dead lock holder costs a bounded stall, not a hang. */
+const LOCK_TIMEOUT_MS = 250;
+const SPINS_PER_CLOCK_CHECK = 256;
+/** Consecutive CLOCK positions a thread claims at once, to keep the hand's line cool. */
+const CLOCK_BATCH = 16;
+
+const scratch64 = new BigUint64Array(1);
+const scratch32 = new Uint32Array(scratch64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+
+/** Creates a store buffer. The buffer is initialized; any thread may attach() it. */
+export function createStore(options: StoreOptions): SharedArrayBuffer {
+  const { pageSize, totalFrames, maxPools, shared } = checkStoreOptions(options);
+  const layout = L.computeLayout(pageSize, totalFrames, maxPools);
+  if (shared && typeof SharedArrayBuffer !== 'function') {
+    throw new TmemError('bad-options', 'SharedArrayBuffer is not available here (a page must be crossOriginIsolated); pass shared: false for a local store');
+  }
+  let buffer: SharedArrayBuffer | ArrayBuffer;
+  try {
+    buffer = shared ? new SharedArrayBuffer(layout.byteLength) : new ArrayBuffer(layout.byteLength);
+  } catch (e) {
+    throw new TmemError('bad-options', `cannot allocate ${layout.byteLength} bytes for the store: ${(e as Error).message}`);
+  }
+  const w = new Int32Array(buffer);
+  w[L.H_VERSION] = L.LAYOUT_VERSION;
+  w[L.H_PAGE_SIZE] = pageSize;
+  w[L.H_TOTAL_FRAMES] = totalFrames;
+  w[L.H_MAX_POOLS] = maxPools;
+  w[L.H_BUCKETS] = layout.buckets;
+  w[L.H_BUDGET] = totalFrames;
+  w[L.H_NEXT_SLOT] = 1;
+  w[L.H_SHARED] = shared ? 1 : 0;
+  // The stack pops from the top: lay frames out so that frame 0 is handed out first.
+  const stack = layout.freeStackOffset >> 2;
+  for (let i = 0; i < totalFrames; i++) w[stack + i] = totalFrames - 1 - i;
+  w[L.H_FREE_TOP] = totalFrames;
+  Atomics.store(w, L.H_MAGIC, L.MAGIC); // last: a half-built buffer never passes attach()
+  // The contract types the result as SharedArrayBuffer; in local mode it is an ArrayBuffer with
+  // the same layout, which attach() accepts.
+  return buffer as SharedArrayBuffer;
+}
+
+/** Attaches to a store buffer made by createStore (in this or another thread). */
+export function attach(buffer: SharedArrayBuffer | ArrayBuffer): TmemStore {
+  const isSab = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
+  if (!isSab && !(buffer instanceof ArrayBuffer)) {
+    throw new TmemError('bad-buffer', 'attach needs the SharedArrayBuffer (or local ArrayBuffer) made by createStore');
+  }
+  if (buffer.byteLength < L.HEADER_WORDS * L.WORD) {
+    throw new TmemError('bad-buffer', `buffer of ${buffer.byteLength} bytes is too small to be a store`);
+  }
+  const w = new Int32Array(buffer, 0, L.HEADER_WORDS);
+  if (Atomics.load(w, L.H_MAGIC) !== L.MAGIC) throw new TmemError('bad-buffer', 'buffer is not a webtmem store (bad magic)');
+  if (w[L.H_VERSION] !== L.LAYOUT_VERSION) {
+    throw new TmemError('bad-buffer', `store layout version ${w[L.H_VERSION]} is not this library's version ${L.LAYOUT_VERSION}`);
+  }
+  const layout = L.computeLayout(w[L.H_PAGE_SIZE], w[L.H_TOTAL_FRAMES], w[L.H_MAX_POOLS]);
+  if (layout.byteLength !== buffer.byteLength || layout.buckets !== w[L.H_BUCKETS]) {
+    throw new TmemError('bad-buffer', `store header describes ${layout.byteLength} bytes but the buffer has ${buffer.byteLength}`);
+  }
+  return new Store(buffer, layout);
+}
+
+class Store implements TmemStore {
+  readonly pageSize: number;
+  readonly totalFrames: number;
+  //#region views and geometry
+  /** The whole buffer as words (metadata lives below framesOffset). */
+  private readonly w: Int32Array;
+  /** The same words, unsigned, for 64-bit counter pairs. */
+  private readonly u: Uint32Array;
+  private readonly refs: Uint8Array;
+  private readonly buffer: ArrayBufferLike;
+  /** One view per frame, made on first use: copies need no allocation after that. */
+  private readonly views: (Uint8Array | undefined)[];
+  private readonly framesOffset: number;
+  private readonly nBuckets: number;
+  private readonly maxPools: number;
+  private readonly poolsW: number;
+  private readonly countersW: number;
+  private readonly stackW: number;
+  private readonly metaW: number;
+  private readonly indexW: number;
+  /** This thread's counter slot; slot 0 is shared and updated with Atomics. */
+  private readonly slot: number;
+  private readonly slotW: number;
+  private readonly isShared: boolean;
+  //#endregion
+
+  //#region per-call scratch (set by resolvePool / setObject, read by the paths below)
+  private pTag = 0;
+  private pFlags = 0;
+  private pBase = 0;
+  private oLo = 0;
+  private oHi = 0;
+  /** Set by lockedFind: bucket base word and slot of the entry, or -1. */
+  private fBase = 0;
+  private fSlot = -1;
+  //#endregion
+
+  constructor(buffer: SharedArrayBuffer | ArrayBuffer, l: L.Layout) {
+    this.buffer = buffer;
+    this.pageSize = l.pageSize;
+    this.totalFrames = l.totalFrames;
+    this.maxPools = l.maxPools;
+    this.nBuckets = l.buckets;
+    this.framesOffset = l.framesOffset;
+    this.w = new Int32Array(buffer, 0, l.framesOffset >> 2);
+    this.u = new Uint32Array(buffer, 0, l.framesOffset >> 2);
+    this.refs = new Uint8Array(buffer, l.refsOffset, l.totalFrames);
+    this.views = new Array(l.totalFrames);
+    this.poolsW = l.poolsOffset >> 2;
+    this.countersW = l.countersOffset >> 2;
+    this.stackW = l.freeStackOffset >> 2;
+    this.metaW = l.frameMetaOffset >> 2;
+    this.indexW = l.indexOffset >> 2;
+    this.isShared = this.w[L.H_SHARED] === 1;
+    const s = Atomics.add(this.w, L.H_NEXT_SLOT, 1);
+    this.slot = s < L.COUNTER_SLOTS ? s : 0;
+    this.slotW = this.countersW + this.slot * this.maxPools * L.COUNTER_BLOCK_WORDS;
+  }
+
+  get budgetFrames(): number {
+    return Atomics.load(this.w, L.H_BUDGET);
+  }
+
+  //#region public API: pools
+  newPool(flags: PoolFlags): number {
+    const f = checkPoolFlags(flags, this.pageSize);
+    const w = this.w;
+    if (!this.lock(L.H_POOL_LOCK)) throw storeBusy('newPool');
+    try {
+      if (f.shared) {
+        for (let id = 0; id < this.maxPools; id++) {
+          const b = this.poolsW + id * L.POOL_WORDS;
+          if ((w[b + L.P_STATE_GEN] & 3) === L.POOL_LIVE && (w[b + L.P_FLAGS] & L.PF_SHARED) &&
+              w[b + L.P_UUID] === f.uuid![0] && w[b + L.P_UUID + 1] === f.uuid![1] &&
+              w[b + L.P_UUID + 2] === f.uuid![2] && w[b + L.P_UUID + 3] === f.uuid![3]) {
+            return id; // same uuid joins the same pool
+          }
+        }
+      }
+      for (let id = 0; id < this.maxPools; id++) {
+        const b = this.poolsW + id * L.POOL_WORDS;
+        const sg = w[b + L.P_STATE_GEN];
+        if ((sg & 3) !== L.POOL_FREE) continue;
+        const gen = ((sg >>> 2) & L.GEN_MASK) % L.GEN_MASK + 1;
+        w[b + L.P_FLAGS] = (f.persistent ? L.PF_PERSISTENT : 0) | (f.shared ? L.PF_SHARED : 0) |
+          (f.exclusiveGets ? L.PF_EXCLUSIVE_GETS : 0);
+        for (let i = 0; i < 4; i++) w[b + L.P_UUID + i] = f.uuid ? f.uuid[i] : 0;
+        Atomics.store(w, b + L.P_PAGES, 0);
+        Atomics.store(w, b + L.P_SAME_FILLED, 0);
+        Atomics.store(w, b + L.P_MAX_PAGES, f.maxPages);
+        Atomics.store(w, b + L.P_STATE_GEN, (gen << 2) | L.POOL_LIVE); // publishes the entry
+        return id;
+      }
+      throw new TmemError('too-many-pools', `all ${this.maxPools} pool ids are in use; destroy a pool first`);
+    } finally {
+      this.unlock(L.H_POOL_LOCK);
+    }
+  }
+
+  destroyPool(poolId: number): void {
+    this.resolvePool(poolId);
+    const tag = this.pTag;
+    const base = this.pBase;
+    const w = this.w;
+    if (!this.lock(L.H_POOL_LOCK)) throw storeBusy('destroyPool');
+    try {
+      if (Atomics.load(w, base + L.P_STATE_GEN) !== this.stateGenOf(tag)) throw badPool(poolId);
+      // Free first: from here no put can publish an entry of this tag (puts re-check the pool
+      // under their bucket lock), so one sweep of every bucket removes them all. The pool lock
+      // is held through the sweep so the id cannot be reused before its gauges are back at 0.
+      Atomics.store(w, base + L.P_STATE_GEN, ((tag >>> L.POOL_ID_BITS) << 2) | L.POOL_FREE);
+      for (let b = 0; b < this.nBuckets; b++) {
+        const bb = this.indexW + b * L.BUCKET_WORDS;
+        if (!this.lock(bb)) throw storeBusy('destroyPool');
+        for (let s = 0; s < L.BUCKET_SLOTS; s++) {
+          if (w[bb + L.B_KEYS + s * L.KEY_WORDS] === tag) this.removeEntry(bb, s, true);
+        }
+        this.unlock(bb);
+      }
+    } finally {
+      this.unlock(L.H_POOL_LOCK);
+    }
+  }
+
+  /** Sets or clears (0) a pool's page cap. */
+  setPoolCap(poolId: number, maxPages: number): void {
+    this.resolvePool(poolId);
+    if (typeof maxPages !== 'number' || !Number.isInteger(maxPages) || maxPages < 0 || maxPages > 0x7fffffff) {
+      throw new TmemError('bad-flags', `maxPages must be a non-negative integer, got ${String(maxPages)}`);
+    }
+    Atomics.store(this.w, this.pBase + L.P_MAX_PAGES, maxPages);
+  }
+  //#endregion
+
+  //#region public API: pages
+  put(poolId: number, object: bigint | number, index: number, page: Uint8Array): boolean {
+    this.resolvePool(poolId);
+    this.setObject(object);
+    if (typeof index !== 'number' || (index >>> 0) !== index) throw badIndex(index);
+    if (!(page instanceof Uint8Array) || page.length !== this.pageSize) throw badPage('page', page, this.pageSize);
+    const ok = this.putOne(index | 0, page, 0);
+    this.count(ok ? L.C_SUCC_PUTS : L.C_FAILED_PUTS, 1);
+    return ok;
+  }
+
+  get(poolId: number, object: bigint | number, index: number, into: Uint8Array): boolean {
+    this.resolvePool(poolId);
+    this.setObject(object);
+    if (typeof index !== 'number' || (index >>> 0) !== index) throw badIndex(index);
+    if (!(into instanceof Uint8Array) || into.length !== this.pageSize) throw badPage('into', into, this.pageSize);
+    const hit = this.getOne(index | 0, into, 0);
+    this.count(hit ? L.C_SUCC_GETS : L.C_FAILED_GETS, 1);
+    return hit;
+  }
+
+  flushPage(poolId: number, object: bigint | number, index: number): void {
+    this.resolvePool(poolId);
+    this.setObject(object);
+    if (typeof index !== 'number' || (index >>> 0) !== index) throw badIndex(index);
+    const h = this.hash(index | 0);
+    if (!this.lockPair(h)) throw storeBusy('flushPage');
+    const found = this.findLocked(h, index | 0);
+    if (found) this.removeEntry(this.fBase, this.fSlot, true);
+    this.unlockPair(h);
+    this.count(L.C_FLUSHES, 1);
+  }
+
+  flushObject(poolId: number, object: bigint | number): void {
+    this.resolvePool(poolId);
+    this.setObject(object);
+    const w = this.w;
+    const tag = this.pTag, lo = this.oLo, hi = this.oHi;
+    for (let b = 0; b < this.nBuckets; b++) {
+      const bb = this.indexW + b * L.BUCKET_WORDS;
+      // Unlocked pre-scan: entries that exist before the call do not move, so a bucket that
+      // shows none of this object's entries has none to flush (racing puts may end either way).
+      let any = false;
+      for (let s = 0, k = bb + L.B_KEYS; s < L.BUCKET_SLOTS; s++, k += L.KEY_WORDS) {
+        if (w[k] === tag && w[k + 1] === lo && w[k + 2] === hi) { any = true; break; }
+      }
+      if (!any) continue;
+      if (!this.lock(bb)) throw storeBusy('flushObject');
+      for (let s = 0, k = bb + L.B_KEYS; s < L.BUCKET_SLOTS; s++, k += L.KEY_WORDS) {
+        if (w[k] === tag && w[k + 1] === lo && w[k + 2] === hi) this.removeEntry(bb, s, true);
+      }
+      this.unlock(bb);
+    }
+    this.count(L.C_FLUSH_OBJECTS, 1);
+  }
+
+  putMany(poolId: number, object: bigint | number, index: number, pages: Uint8Array, count?: number): number {
+    this.resolvePool(poolId);
+    this.setObject(object);
+    const n = this.batchCount(index, pages, count, 'pages');
+    let stored = 0;
+    while (stored < n && this.putOne((index + stored) | 0, pages, stored * this.pageSize)) stored++;
+    // The batch stops at the first rejected page; that page and the rest count as rejected
+    // puts, and rule 6 says their old contents must not survive a rejected put.
+    for (let i = stored + 1; i < n; i++) this.flushOne((index + i) | 0);
+    this.count(L.C_SUCC_PUTS, stored);
+    this.count(L.C_FAILED_PUTS, n - stored);
+    return stored;
+  }
+
+  getMany(poolId: number, object: bigint | number, index: number, into: Uint8Array, count?: number, hits?: Uint8Array): number {
+    this.resolvePool(poolId);
+    this.setObject(object);
+    const n = this.batchCount(index, into, count, 'into');
+    if (hits !== undefined && (!(hits instanceof Uint8Array) || hits.length < n)) {
+      throw new TmemError('bad-page-size', `hits must be a Uint8Array of at least ${n} entries`);
+    }
+    let got = 0;
+    for (let i = 0; i < n; i++) {
+      const hit = this.getOne((index + i) | 0, into, i * this.pageSize);
+      if (hit) got++;
+      if (hits !== undefined) hits[i] = hit ? 1 : 0;
+    }
+    this.count(L.C_SUCC_GETS, got);
+    this.count(L.C_FAILED_GETS, n - got);
+    return got;
+  }
+  //#endregion
+
+  //#region public API: budget and stats
+  setBudget(frames: number): number {
+    if (typeof frames !== 'number' || !Number.isFinite(frames) || frames < 0) {
+      throw new TmemError('bad-options', `budget must be a non-negative number of frames, got ${String(frames)}`);
+    }
+    const budget = Math.min(Math.floor(frames), this.totalFrames);
+    Atomics.store(this.w, L.H_BUDGET, budget);
+    // Shrink at once: evict ephemeral pages until usage fits. Persistent pages stay; their
+    // owner (frontswap) writes them back, and persistent puts fail until usage is under budget.
+    while (Atomics.load(this.w, L.H_USED) > Atomics.load(this.w, L.H_BUDGET)) {
+      const f = this.evictOne();
+      if (f < 0) break;
+      this.freeFrame(f);
+    }
+    return budget;
+  }
+
+  stats(): TmemStats {
+    const w = this.w;
+    const used = Atomics.load(w, L.H_USED);
+    const pools: PoolStats[] = [];
+    const slots = Math.min(Atomics.load(w, L.H_NEXT_SLOT), L.COUNTER_SLOTS);
+    for (let id = 0; id < this.maxPools; id++) {
+      const b = this.poolsW + id * L.POOL_WORDS;
+      const sg = Atomics.load(w, b + L.P_STATE_GEN);
+      if ((sg & 3) !== L.POOL_LIVE) continue;
+      const tag = (((sg >>> 2) & L.GEN_MASK) << L.POOL_ID_BITS) | id;
+      const sum = new Float64Array(L.COUNTER_BLOCK_WORDS);
+      for (let s = 0; s < slots; s++) {
+        const cb = this.countersW + (s * this.maxPools + id) * L.COUNTER_BLOCK_WORDS;
+        if (w[cb + L.C_TAG] !== tag) continue;
+        for (let c = L.C_SUCC_PUTS; c <= L.C_CAP_REJECTS; c += 2) sum[c] += this.u[cb + c] + this.u[cb + c + 1] * 4294967296;
+      }
+      const flags = w[b + L.P_FLAGS];
+      const shared = (flags & L.PF_SHARED) !== 0;
+      pools.push({
+        id,
+        persistent: (flags & L.PF_PERSISTENT) !== 0,
+        shared,
+        exclusiveGets: (flags & L.PF_EXCLUSIVE_GETS) !== 0,
+        uuid: shared ? uuidToString(w.subarray(b + L.P_UUID, b + L.P_UUID + 4)) : null,
+        pages: Atomics.load(w, b + L.P_PAGES),
+        puts: sum[L.C_SUCC_PUTS] + sum[L.C_FAILED_PUTS],
+        succPuts: sum[L.C_SUCC_PUTS],
+        failedPuts: sum[L.C_FAILED_PUTS],
+        gets: sum[L.C_SUCC_GETS] + sum[L.C_FAILED_GETS],
+        succGets: sum[L.C_SUCC_GETS],
+        failedGets: sum[L.C_FAILED_GETS],
+        flushes: sum[L.C_FLUSHES],
+        flushObjects: sum[L.C_FLUSH_OBJECTS],
+        evictions: sum[L.C_EVICTIONS],
+        dupPutsReplaced: sum[L.C_DUP_REPLACED],
+        dupPutsFlushed: sum[L.C_DUP_FLUSHED],
+        sameFilledPages: Atomics.load(w, b + L.P_SAME_FILLED),
+        capRejects: sum[L.C_CAP_REJECTS],
+        maxPages: Atomics.load(w, b + L.P_MAX_PAGES),
+      });
+    }
+    return {
+      pageSize: this.pageSize,
+      totalFrames: this.totalFrames,
+      usedFrames: used,
+      freeFrames: this.totalFrames - used,
+      budgetFrames: Atomics.load(w, L.H_BUDGET),
+      ephemeralFrames: Atomics.load(w, L.H_EPH_FRAMES),
+      persistentFrames: Atomics.load(w, L.H_PERS_FRAMES),
+      bufferBytes: this.buffer.byteLength,
+      pools,
+    };
+  }
+  //#endregion
+
+  //#region argument resolution
+  /** Checks the pool id and loads its tag, flags and table base into scratch. */
+  private resolvePool(poolId: number): void {
+    if (typeof poolId !== 'number' || (poolId >>> 0) !== poolId || poolId >= this.maxPools) throw badPool(poolId);
+    const b = this.poolsW + poolId * L.POOL_WORDS;
+    const sg = Atomics.load(this.w, b + L.P_STATE_GEN);
+    if ((sg & 3) !== L.POOL_LIVE) throw badPool(poolId);
+    this.pTag = (((sg >>> 2) & L.GEN_MASK) << L.POOL_ID_BITS) | poolId;
+    this.pFlags = this.w[b + L.P_FLAGS];
+    this.pBase = b;
+    this.ensureCounterBlock(poolId);
+  }
+
+  /** Splits an object id into two int32 words, without allocating for a bigint. */
+  private setObject(object: bigint | number): void {
+    if (typeof object === 'bigint') {
+      if (!bigintInRange(object)) throw badObject(object);
+      scratch64[0] = object;
+      this.oLo = scratch32[LO] | 0;
+      this.oHi = scratch32[HI] | 0;
+    } else if (typeof object === 'number' && Number.isSafeInteger(object) && object >= 0) {
+      this.oLo = object | 0;
+      this.oHi = (object / 4294967296) | 0;
+    } else {
+      throw badObject(object);
+    }
+  }
+
+  private batchCount(index: number, bytes: Uint8Array, count: number | undefined, what: string): number {
+    if (typeof index !== 'number' || (index >>> 0) !== index) throw badIndex(index);
+    if (!(bytes instanceof Uint8Array) || bytes.length % this.pageSize !== 0 || bytes.length === 0) {
+      throw badPage(what, bytes, this.pageSize);
+    }
+    const n = count ?? bytes.length / this.pageSize;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n * this.pageSize > bytes.length) {
+      throw new TmemError('bad-page-size', `count ${String(count)} does not fit ${what} of ${bytes.length} bytes (${this.pageSize}-byte pages)`);
+    }
+    if (index + n - 1 > 0xffffffff) throw badIndex(index + n - 1);
+    return n;
+  }
+  //#endregion
+
+  //#region the hot paths
+  /** Stores one page (src at byte offset off) under (scratch pool, scratch object, idx). */
+  private putOne(idx: number, src: Uint8Array, off: number): boolean {
+    const ps = this.pageSize;
+    const fill = sameFill(src, off, ps);
+    const h = this.hash(idx);
+    const w = this.w;
+    if (!this.lockPair(h)) throw storeBusy('put');
+    if (!this.poolStillLive()) { this.unlockPair(h); return false; }
+    if (this.findLocked(h, idx)) {
+      const vi = this.fBase + L.B_VALUES + this.fSlot;
+      const old = w[vi];
+      if (fill >= 0) {
+        w[vi] = L.SAME_FILLED | fill;
+        if (!(old & L.SAME_FILLED)) Atomics.add(w, this.pBase + L.P_SAME_FILLED, 1);
+        this.unlockPair(h);
+        if (!(old & L.SAME_FILLED)) this.freeFrame(old);
+        this.count(L.C_DUP_REPLACED, 1);
+        return true;
+      }
+      if (!(old & L.SAME_FILLED)) {
+        // Rewrite in place: readers of this bucket see an odd version and retry.
+        this.copyIn(old, src, off);
+        this.refs[old] = 1;
+        this.unlockPair(h);
+        this.count(L.C_DUP_REPLACED, 1);
+        return true;
+      }
+      // A same-filled page becomes a real one: it needs a frame (below).
+    } else {
+      if (this.overCap()) { this.unlockPair(h); this.count(L.C_CAP_REJECTS, 1); return false; }
+      if (fill >= 0) {
+        const ok = this.insert(h, idx, L.SAME_FILLED | fill);
+        if (ok) Atomics.add(w, this.pBase + L.P_SAME_FILLED, 1);
+        this.unlockPair(h);
+        return ok;
+      }
+    }
+    this.unlockPair(h);
+
+    // No lock is held while a frame is found: eviction takes other buckets' locks.
+    const f = this.allocFrame();
+    if (f < 0) {
+      // Rule 6: a rejected put must not leave the old page behind.
+      if (this.flushOne(idx)) this.count(L.C_DUP_FLUSHED, 1);
+      return false;
+    }
+    this.copyIn(f, src, off);
+    if (!this.lockPair(h)) { this.releaseFrame(f); throw storeBusy('put'); }
+    if (!this.poolStillLive()) { this.unlockPair(h); this.releaseFrame(f); return false; }
+    let ok = true;
+    if (this.findLocked(h, idx)) {
+      const vi = this.fBase + L.B_VALUES + this.fSlot;
+      const old = w[vi];
+      this.publishFrame(f, this.fBase, this.fSlot);
+      w[vi] = f;
+      if (old & L.SAME_FILLED) Atomics.add(w, this.pBase + L.P_SAME_FILLED, -1);
+      this.unlockPair(h);
+      if (!(old & L.SAME_FILLED)) this.freeFrame(old);
+      this.count(L.C_DUP_REPLACED, 1);
+      return true;
+    }
+    if (this.overCap()) {
+      this.count(L.C_CAP_REJECTS, 1);
+      ok = false;
+    } else {
+      ok = this.insert(h, idx, f);
+    }
+    this.unlockPair(h);
+    if (!ok) this.releaseFrame(f);
+    return ok;
+  }
+
+  /** Copies one page into `into` at byte offset off; true on a hit. */
+  private getOne(idx: number, into: Uint8Array, off: number): boolean {
+    const h = this.hash(idx);
+    const exclusive = (this.pFlags & L.PF_SHARED) === 0 &&
+      ((this.pFlags & L.PF_PERSISTENT) === 0 || (this.pFlags & L.PF_EXCLUSIVE_GETS) !== 0);
+    if (exclusive) return this.getExclusive(h, idx, into, off);
+    const w = this.w;
+    const b1 = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
+    const b2 = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
+    let spins = 0;
+    let deadline = 0;
+    for (;;) {
+      // Seqlock read: an entry lives in one bucket and never moves, so the version of the
+      // bucket where it is found vouches for the key, the value and the frame's bytes.
+      const v1 = Atomics.load(w, b1);
+      const v2 = Atomics.load(w, b2);
+      if (((v1 | v2) & 1) === 0) {
+        let base = b1, v = v1;
+        let s = this.scan(b1, idx);
+        if (s < 0) { base = b2; v = v2; s = this.scan(b2, idx); }
+        if (s < 0) return false;
+        const val = w[base + L.B_VALUES + s];
+        if (val & L.SAME_FILLED) {
+          into.fill(val & 0xff, off, off + this.pageSize);
+        } else if (val >= 0 && val < this.totalFrames) {
+          into.set(this.view(val), off);
+        } else {
+          v = -1; // torn value: retry
+        }
+        if (Atomics.load(w, base) === v) {
+          if (!(val & L.SAME_FILLED) && this.refs[val] === 0) this.refs[val] = 1;
+          return true;
+        }
+      }
+      if (++spins % SPINS_PER_CLOCK_CHECK === 0) {
+        const now = performance.now();
+        if (deadline === 0) deadline = now + LOCK_TIMEOUT_MS;
+        else if (now > deadline) throw storeBusy('get');
+      }
+    }
+  }
+
+  /** Private ephemeral (and exclusiveGets) gets: copy and drop under the bucket lock. */
+  private getExclusive(h: number, idx: number, into: Uint8Array, off: number): boolean {
+    const w = this.w;
+    // Most exclusive gets of a victim cache miss: learn that without taking a lock.
+    const b1 = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
+    const b2 = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
+    if (this.scan(b1, idx) < 0 && this.scan(b2, idx) < 0 &&
+        (Atomics.load(w, b1) & 1) === 0 && (Atomics.load(w, b2) & 1) === 0) {
+      return false;
+    }
+    if (!this.lockPair(h)) throw storeBusy('get');
+    if (!this.findLocked(h, idx)) { this.unlockPair(h); return false; }
+    const val = w[this.fBase + L.B_VALUES + this.fSlot];
+    if (val & L.SAME_FILLED) into.fill(val & 0xff, off, off + this.pageSize);
+    else into.set(this.view(val), off);
+    this.removeEntry(this.fBase, this.fSlot, false);
+    this.unlockPair(h);
+    if (!(val & L.SAME_FILLED)) this.freeFrame(val);
+    return true;
+  }
+
+  /** Removes (scratch pool, object, idx) if present; true if a page was there. */
+  private flushOne(idx: number): boolean {
+    const h = this.hash(idx);
+    if (!this.lockPair(h)) throw storeBusy('flush');
+    const found = this.findLocked(h, idx);
+    if (found) this.removeEntry(this.fBase, this.fSlot, true);
+    this.unlockPair(h);
+    return found;
+  }
+  //#endregion
+
+  //#region index
+  private hash(idx: number): number {
+    return mix(this.pTag, this.oLo, this.oHi, idx);
+  }
+
+  /** Slot of (scratch pool, object, idx) in bucket base bb, or -1. */
+  private scan(bb: number, idx: number): number {
+    const w = this.w;
+    const tag = this.pTag, lo = this.oLo, hi = this.oHi;
+    for (let s = 0, k = bb + L.B_KEYS; s < L.BUCKET_SLOTS; s++, k += L.KEY_WORDS) {
+      if (w[k] === tag && w[k + 3] === idx && w[k + 1] === lo && w[k + 2] === hi) return s;
+    }
+    return -1;
+  }
+
+  /** With both buckets locked: finds the entry, leaving its place in fBase/fSlot. */
+  private findLocked(h: number, idx: number): boolean {
+    const b1 = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
+    let s = this.scan(b1, idx);
+    if (s >= 0) { this.fBase = b1; this.fSlot = s; return true; }
+    const b2 = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
+    s = this.scan(b2, idx);
+    if (s >= 0) { this.fBase = b2; this.fSlot = s; return true; }
+    this.fSlot = -1;
+    return false;
+  }
+
+  /** With both buckets locked: adds an entry in the emptier bucket; false when both are full. */
+  private insert(h: number, idx: number, value: number): boolean {
+    const w = this.w;
+    const b1 = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
+    const b2 = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
+    const bb = w[b1 + L.B_COUNT] <= w[b2 + L.B_COUNT] ? b1 : b2;
+    if (w[bb + L.B_COUNT] >= L.BUCKET_SLOTS) return false;
+    let s = 0;
+    while (w[bb + L.B_KEYS + s * L.KEY_WORDS] !== 0) s++;
+    const k = bb + L.B_KEYS + s * L.KEY_WORDS;
+    w[k + 1] = this.oLo;
+    w[k + 2] = this.oHi;
+    w[k + 3] = idx;
+    w[bb + L.B_VALUES + s] = value;
+    w[k] = this.pTag;
+    w[bb + L.B_COUNT]++;
+    if (!(value & L.SAME_FILLED)) this.publishFrame(value, bb, s);
+    Atomics.add(w, this.pBase + L.P_PAGES, 1);
+    return true;
+  }
+
+  /** With bucket bb locked: empties slot s, keeping the pool's gauges; frees the frame now
+   *  (freeFrame) or leaves it to the caller, who still copies from it. */
+  private removeEntry(bb: number, s: number, freeFrame: boolean): void {
+    const w = this.w;
+    const k = bb + L.B_KEYS + s * L.KEY_WORDS;
+    const pb = this.poolsW + (w[k] & (L.MAX_POOLS_LIMIT - 1)) * L.POOL_WORDS;
+    const val = w[bb + L.B_VALUES + s];
+    w[k] = 0;
+    w[bb + L.B_COUNT]--;
+    Atomics.sub(w, pb + L.P_PAGES, 1);
+    if (val & L.SAME_FILLED) Atomics.sub(w, pb + L.P_SAME_FILLED, 1);
+    else if (freeFrame) this.freeFrame(val);
+  }
+
+  private poolStillLive(): boolean {
+    return Atomics.load(this.w, this.pBase + L.P_STATE_GEN) === this.stateGenOf(this.pTag);
+  }
+
+  private stateGenOf(tag: number): number {
+    return ((tag >>> L.POOL_ID_BITS) << 2) | L.POOL_LIVE;
+  }
+
+  private overCap(): boolean {
+    const cap = Atomics.load(this.w, this.pBase + L.P_MAX_PAGES);
+    return cap !== 0 && Atomics.load(this.w, this.pBase + L.P_PAGES) >= cap;
+  }
+  //#endregion
+
+  //#region frames
+  private view(f: number): Uint8Array {
+    let v = this.views[f];
+    if (v === undefined) {
+      v = new Uint8Array(this.buffer, this.framesOffset + f * this.pageSize, this.pageSize);
+      this.views[f] = v;
+    }
+    return v;
+  }
+
+  private copyIn(f: number, src: Uint8Array, off: number): void {
+    if (off === 0 && src.length === this.pageSize) this.view(f).set(src);
+    else this.view(f).set(src.subarray(off, off + this.pageSize));
+  }
+
+  /** Records the owner and entry location of frame f (under the entry's bucket lock). */
+  private publishFrame(f: number, bb: number, s: number): void {
+    const m = this.metaW + f * L.FRAME_META_WORDS;
+    const loc = ((bb - this.indexW) / L.BUCKET_WORDS) * L.BUCKET_SLOTS + s;
+    this.w[m + L.F_LOC] = loc;
+    this.refs[f] = 1;
+    const persistent = (this.pFlags & L.PF_PERSISTENT) !== 0;
+    Atomics.add(this.w, persistent ? L.H_PERS_FRAMES : L.H_EPH_FRAMES, 1);
+    Atomics.store(this.w, m + L.F_OWNER, this.pTag);
+  }
+
+  /** A frame for a put: a free one while under budget, else an evicted ephemeral one. The
+   *  frame comes back RESERVED and counted in H_USED; -1 when there is none. */
+  private allocFrame(): number {
+    const w = this.w;
+    if (Atomics.add(w, L.H_USED, 1) < Atomics.load(w, L.H_BUDGET)) {
+      const f = this.popFree();
+      if (f >= 0) return f;
+    }
+    Atomics.sub(w, L.H_USED, 1);
+    return this.evictOne();
+  }
+
+  /** Gives back a RESERVED frame that was never published. */
+  private releaseFrame(f: number): void {
+    Atomics.store(this.w, this.metaW + f * L.FRAME_META_WORDS + L.F_OWNER, L.OWNER_FREE);
+    this.pushFree(f);
+  }
+
+  /** Frees a published frame whose entry is gone. */
+  private freeFrame(f: number): void {
+    const m = this.metaW + f * L.FRAME_META_WORDS;
+    const owner = this.w[m + L.F_OWNER];
+    if (owner > 0) {
+      const pb = this.poolsW + (owner & (L.MAX_POOLS_LIMIT - 1)) * L.POOL_WORDS;
+      const persistent = (this.w[pb + L.P_FLAGS] & L.PF_PERSISTENT) !== 0;
+      Atomics.sub(this.w, persistent ? L.H_PERS_FRAMES : L.H_EPH_FRAMES, 1);
+    }
+    Atomics.store(this.w, m + L.F_OWNER, L.OWNER_FREE);
+    this.pushFree(f);
+  }
+
+  private popFree(): number {
+    const w = this.w;
+    if (!this.lock(L.H_FREE_LOCK)) return -1;
+    const top = w[L.H_FREE_TOP];
+    const f = top > 0 ? w[this.stackW + top - 1] : -1;
+    if (top > 0) w[L.H_FREE_TOP] = top - 1;
+    this.unlock(L.H_FREE_LOCK);
+    if (f >= 0) Atomics.store(w, this.metaW + f * L.FRAME_META_WORDS + L.F_OWNER, L.OWNER_RESERVED);
+    return f;
+  }
+
+  private pushFree(f: number): void {
+    const w = this.w;
+    if (this.lock(L.H_FREE_LOCK)) {
+      w[this.stackW + w[L.H_FREE_TOP]] = f;
+      w[L.H_FREE_TOP]++;
+      this.unlock(L.H_FREE_LOCK);
+      Atomics.sub(w, L.H_USED, 1);
+    } else {
+      // The stack's lock is stuck: leave the frame for the CLOCK to find, never lose it.
+      Atomics.store(w, this.metaW + f * L.FRAME_META_WORDS + L.F_OWNER, L.OWNER_ORPHAN);
+    }
+  }
+
+  /** CLOCK: finds an ephemeral page not referenced since the hand last passed, removes it and
+   *  returns its frame RESERVED (still counted in H_USED), or -1 when none can be found. */
+  private evictOne(): number {
+    const w = this.w, n = this.totalFrames;
+    const maxSteps = 2 * n + CLOCK_BATCH;
+    for (let steps = 0; steps < maxSteps; steps += CLOCK_BATCH) {
+      const start = Atomics.add(w, L.H_CLOCK, CLOCK_BATCH) >>> 0;
+      for (let j = 0; j < CLOCK_BATCH; j++) {
+        const f = (start + j) % n;
+        const m = this.metaW + f * L.FRAME_META_WORDS;
+        const owner = Atomics.load(w, m + L.F_OWNER);
+        if (owner === L.OWNER_ORPHAN) {
+          if (Atomics.compareExchange(w, m + L.F_OWNER, L.OWNER_ORPHAN, L.OWNER_RESERVED) === L.OWNER_ORPHAN) return f;
+          continue;
+        }
+        if (owner <= 0) continue;
+        const pool = owner & (L.MAX_POOLS_LIMIT - 1);
+        const pb = this.poolsW + pool * L.POOL_WORDS;
+        if ((w[pb + L.P_FLAGS] & L.PF_PERSISTENT) !== 0) continue; // rule 10: never evicted
+        if (this.refs[f] !== 0) { this.refs[f] = 0; continue; }
+        if (this.tryEvict(f, owner, pool)) return f;
+      }
+    }
+    return -1;
+  }
+
+  private tryEvict(f: number, owner: number, pool: number): boolean {
+    const w = this.w;
+    const loc = w[this.metaW + f * L.FRAME_META_WORDS + L.F_LOC];
+    const bb = this.indexW + (loc >>> 3) * L.BUCKET_WORDS;
+    const s = loc & 7;
+    // A busy bucket is skipped, not waited for: another victim will do.
+    const v = Atomics.load(w, bb);
+    if ((v & 1) !== 0 || Atomics.compareExchange(w, bb, v, v + 1) !== v) return false;
+    const k = bb + L.B_KEYS + s * L.KEY_WORDS;
+    const ok = w[k] === owner && w[bb + L.B_VALUES + s] === f &&
+      Atomics.load(w, this.metaW + f * L.FRAME_META_WORDS + L.F_OWNER) === owner;
+    if (ok) {
+      w[k] = 0;
+      w[bb + L.B_COUNT]--;
+      const pb = this.poolsW + pool * L.POOL_WORDS;
+      Atomics.add(w, pb + L.P_PAGES, -1);
+      Atomics.sub(w, L.H_EPH_FRAMES, 1);
+      Atomics.store(w, this.metaW + f * L.FRAME_META_WORDS + L.F_OWNER, L.OWNER_RESERVED);
+    }
+    Atomics.store(w, bb, v + 2);
+    if (ok) this.countFor(pool, owner, L.C_EVICTIONS, 1);
+    return ok;
+  }
+  //#endregion
+
+  //#region locks
+  /** Spinlock on word i (even = free, odd = held); bounded by LOCK_TIMEOUT_MS. */
+  private lock(i: number): boolean {
+    const w = this.w;
+    let spins = 0;
+    let deadline = 0;
+    for (;;) {
+      const v = Atomics.load(w, i);
+      if ((v & 1) === 0 && Atomics.compareExchange(w, i, v, v + 1) === v) return true;
+      if (++spins % SPINS_PER_CLOCK_CHECK === 0) {
+        const now = performance.now();
+        if (deadline === 0) deadline = now + LOCK_TIMEOUT_MS;
+        else if (now > deadline) return false;
+      }
+    }
+  }
+
+  private unlock(i: number): void {
+    Atomics.add(this.w, i, 1);
+  }
+
+  /** Locks both candidate buckets of a hash, lower address first (no deadlock). */
+  private lockPair(h: number): boolean {
+    const a = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
+    const b = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
+    const lo = a < b ? a : b, hi = a < b ? b : a;
+    if (!this.lock(lo)) return false;
+    if (!this.lock(hi)) { this.unlock(lo); return false; }
+    return true;
+  }
+
+  private unlockPair(h: number): void {
+    this.unlock(this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS);
+    this.unlock(this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS);
+  }
+  //#endregion
+
+  //#region counters
+  /** Makes this thread's counter block for the pool belong to the pool's current tag. */
+  private ensureCounterBlock(poolId: number): void {
+    const cb = this.slotW + poolId * L.COUNTER_BLOCK_WORDS;
+    const w = this.w;
+    if (w[cb + L.C_TAG] === this.pTag) return;
+    if (this.slot === 0) {
+      const old = w[cb + L.C_TAG];
+      if (old === this.pTag || Atomics.compareExchange(w, cb + L.C_TAG, old, this.pTag) !== old) return;
+    }
+    for (let c = 1; c < L.COUNTER_BLOCK_WORDS; c++) w[cb + c] = 0;
+    Atomics.store(w, cb + L.C_TAG, this.pTag);
+  }
+
+  private count(c: number, n: number): void {
+    if (n === 0) return;
+    const i = this.slotW + (this.pTag & (L.MAX_POOLS_LIMIT - 1)) * L.COUNTER_BLOCK_WORDS + c;
+    const u = this.u;
+    if (this.slot !== 0) {
+      const before = u[i];
+      u[i] = before + n;
+      if (u[i] < before) u[i + 1]++;
+    } else {
+      const before = Atomics.add(u, i, n);
+      if (before + n > 0xffffffff) Atomics.add(u, i + 1, 1);
+    }
+  }
+
+  /** Counts an event of another pool (an eviction done on that pool's behalf). */
+  private countFor(pool: number, tag: number, c: number, n: number): void {
+    const cb = this.slotW + pool * L.COUNTER_BLOCK_WORDS;
+    const savedTag = this.pTag;
+    this.pTag = tag;
+    if (this.w[cb + L.C_TAG] !== tag) this.ensureCounterBlock(pool);
+    this.count(c, n);
+    this.pTag = savedTag;
+  }
+  //#endregion
+}
+
+//#region pure helpers
+/** 32-bit hash of a handle (murmur3-style finalizer over four words). */
+function mix(tag: number, lo: number, hi: number, idx: number): number {
+  let h = Math.imul(tag ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ lo, 0xcc9e2d51);
+  h = (h << 15) | (h >>> 17);
+  h = Math.imul(h ^ hi, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  h = Math.imul(h ^ idx, 0xe6546b64);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** First-choice bucket: the high bits of h scaled to the bucket count. */
+function bucketOf(h: number, n: number): number {
+  return Math.floor((h / 4294967296) * n);
+}
+
+/** Second-choice bucket: another scramble of h; never the first choice. */
+function bucketOf2(h: number, n: number): number {
+  const h2 = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+  const b = Math.floor((h2 / 4294967296) * n);
+  const b1 = bucketOf(h, n);
+  return b === b1 ? (b1 + 1) % n : b;
+}
+
+/** The byte every byte of the page equals, or -1 (zswap's same_filled_pages). */
+function sameFill(p: Uint8Array, off: number, len: number): number {
+  const b = p[off];
+  // Cheap rejects first: most real pages differ at their ends or middle.
+  if (p[off + len - 1] !== b || p[off + (len >> 1)] !== b || p[off + 1] !== b) return -1;
+  for (let i = off + 2, end = off + len; i < end; i++) if (p[i] !== b) return -1;
+  return b;
+}
+//#endregion
