@@ -1,0 +1,258 @@
+// The page's handle on the store: the core's synchronous methods on the shared memory (no
+// round trip), plus the hypervisor's control plane (async), events, and sharing with workers.
+//
+// Rejection rules for control calls, kept here once: after close() they reject with 'closed';
+// once the store worker is gone (terminated, crashed, closed itself) with 'worker-gone', also
+// the calls already waiting. Data calls (put/get/…) keep working on the memory after the worker
+// is gone, and throw 'closed' after close().
+import { createEndpoint, transfer, type Remote } from 'comlink';
+import { TmemError } from '../worker/core/errors.js';
+import type { TmemStore } from '../worker/core/types.js';
+import type { StatsSnapshot } from '../worker/protocol.js';
+import { AttachedStore } from '../worker/hypervisor/attached-store.js';
+import type { BudgetInfo } from '../worker/hypervisor/budget.js';
+import type { ControlApi } from '../worker/hypervisor/hypervisor.js';
+import { kindOf, type WorkerToPage } from '../worker/hypervisor/messages.js';
+import type { PressureSignal, PressureState } from '../worker/hypervisor/pressure.js';
+import { postShare, type ShareTarget } from './share.js';
+
+/** Events of a {@link TmemClient}. */
+export interface TmemClientEventMap {
+  /** The budget in force or the owner's budget changed (setBudget, pressure, regrow). */
+  budget: CustomEvent<BudgetInfo>;
+  /** A stats snapshot arrived (every statsIntervalMs); also in `client.lastStats`. */
+  stats: CustomEvent<StatsSnapshot>;
+  /** The store worker stopped; the memory keeps working, control calls reject. */
+  'worker-gone': CustomEvent<{ reason: string }>;
+}
+
+/** How a client reaches its hypervisor; made by connect() (./connect.ts). */
+export interface ClientWiring {
+  mode: 'shared' | 'local';
+  store: TmemStore;
+  buffer: SharedArrayBuffer | ArrayBuffer;
+  lifecycle: SharedArrayBuffer | ArrayBuffer;
+  control: Remote<ControlApi> | ControlApi;
+  /** A Web Lock the store worker holds while alive, or null. */
+  lockName: string | null;
+  budget: BudgetInfo;
+  /** Delivers the hypervisor's messages to `listener`; returns an unsubscribe function. */
+  subscribe(listener: (message: WorkerToPage) => void): () => void;
+  /** Stops the hypervisor (terminates the store worker). */
+  shutdown(): void;
+}
+
+const LIFECYCLE_EVENTS: [target: 'document' | 'window', type: string][] = [
+  ['document', 'visibilitychange'], ['document', 'freeze'], ['document', 'resume'],
+  ['window', 'pagehide'], ['window', 'pageshow'],
+];
+
+/** The store as seen from the page: see the README section "connect". */
+export class TmemClient extends AttachedStore {
+  /** 'shared': the store worker's SharedArrayBuffer; 'local': a plain buffer on this thread. */
+  readonly mode: 'shared' | 'local';
+  readonly #wiring: ClientWiring;
+  readonly #events = new EventTarget();
+  readonly #watch = new AbortController();
+  readonly #unsubscribe: () => void;
+  #lastStats: StatsSnapshot | null = null;
+  #lastBudget: BudgetInfo;
+  #ended: TmemError | null = null;
+  #rejectEnded!: (e: TmemError) => void;
+  readonly #endedPromise = new Promise<never>((_, reject) => { this.#rejectEnded = reject; });
+
+  /** Made by connect(); not meant to be called directly. */
+  constructor(wiring: ClientWiring) {
+    super(wiring.store, wiring.lifecycle);
+    this.mode = wiring.mode;
+    this.#wiring = wiring;
+    this.#lastBudget = wiring.budget;
+    this.#endedPromise.catch(() => {});
+    this.#unsubscribe = wiring.subscribe((m) => this.#receive(m));
+    this.#watchLock();
+    this.#forwardLifecycle();
+  }
+
+  /** The latest published snapshot (null until the first arrives). */
+  get lastStats(): StatsSnapshot | null {
+    return this.#lastStats;
+  }
+
+  /** The budget as last announced by the hypervisor. */
+  get lastBudget(): BudgetInfo {
+    return this.#lastBudget;
+  }
+
+  /** The store's buffer (a SharedArrayBuffer in shared mode). */
+  get buffer(): SharedArrayBuffer | ArrayBuffer {
+    return this.#wiring.buffer;
+  }
+
+  /** A fresh snapshot from the hypervisor: store, pressure, recent events. */
+  async stats(): Promise<StatsSnapshot> {
+    const snapshot = await this.#call('stats', (c) => c.snapshot());
+    this.#lastStats = snapshot;
+    return snapshot;
+  }
+
+  /** The budget in force. */
+  budget(): Promise<BudgetInfo> {
+    return this.#call('budget', (c) => c.budget());
+  }
+
+  /**
+   * Sets the store's budget. Lowering it evicts ephemeral pages at once; persistent pages stay
+   * (persistent puts fail until usage is under the budget). A 'budget' event follows.
+   * @param bytes 0..capacityBytes (more is clamped).
+   * @throws TmemError 'bad-options' (rejection) for a negative or non-finite value.
+   */
+  setBudget(bytes: number): Promise<BudgetInfo> {
+    return this.#call('setBudget', (c) => c.setBudget(bytes));
+  }
+
+  /** Milliseconds between published snapshots (0 pauses); resolves to the new period. */
+  setStatsInterval(ms: number): Promise<number> {
+    return this.#call('setStatsInterval', (c) => c.setStatsInterval(ms));
+  }
+
+  /** Forwards a page lifecycle signal to the pressure policy (done automatically for this
+   *  page's own events; useful for frames or custom signals). */
+  signalPressure(signal: PressureSignal): Promise<PressureState | null> {
+    return this.#call('signalPressure', (c) => c.pressure(signal));
+  }
+
+  /**
+   * Hands a MessagePort to the hypervisor for the service worker's cleancache lookups. The
+   * port is kept until the lookup handler attaches in the store worker (the hook).
+   * @param port one end of a MessageChannel whose other end goes to the service worker.
+   */
+  connectPort(port: MessagePort): Promise<number> {
+    return this.#call('connectPort', (c) => c.connectPort(transfer(port, [port])));
+  }
+
+  /**
+   * Lets a dedicated worker of this page, or a same-origin isolated iframe, attach the same
+   * store. The receiver calls connectShared() (or attachFrom(event)) from 'webtmem'.
+   * @param target a Worker, a MessagePort leading to one, or an iframe's contentWindow.
+   * @throws TmemError 'not-supported' in local mode or for a window that is not isolated.
+   */
+  async share(target: ShareTarget): Promise<void> {
+    if (this.mode === 'local') {
+      throw new TmemError('not-supported', "share: the store is in 'local' mode (page not crossOriginIsolated), so other threads cannot attach it");
+    }
+    const control = this.#wiring.control as Remote<ControlApi>;
+    const port = await this.#call('share', () => control[createEndpoint]());
+    postShare(target, {
+      webtmem: 'share',
+      buffer: this.#wiring.buffer as SharedArrayBuffer,
+      lifecycle: this.#wiring.lifecycle as SharedArrayBuffer,
+      lockName: this.#wiring.lockName,
+      control: port,
+    });
+  }
+
+  /**
+   * Closes the store for every thread: later calls throw (or reject) 'closed'. The store worker
+   * is terminated; its memory is released once no thread holds it.
+   */
+  async close(): Promise<void> {
+    if (this.#ended?.code === 'closed') return;
+    this.markClosed();
+    this.#end(new TmemError('closed', 'the webtmem client is closed'));
+    this.#teardown();
+    this.#wiring.shutdown();
+  }
+
+  addEventListener<K extends keyof TmemClientEventMap>(
+    type: K, listener: (event: TmemClientEventMap[K]) => void, options?: boolean | AddEventListenerOptions,
+  ): void {
+    this.#events.addEventListener(type, listener as EventListener, options);
+  }
+
+  removeEventListener<K extends keyof TmemClientEventMap>(
+    type: K, listener: (event: TmemClientEventMap[K]) => void, options?: boolean | EventListenerOptions,
+  ): void {
+    this.#events.removeEventListener(type, listener as EventListener, options);
+  }
+
+  #call<T>(name: string, fn: (control: ControlApi | Remote<ControlApi>) => T | Promise<T>): Promise<T> {
+    if (this.#ended) {
+      const e = this.#ended;
+      return Promise.reject(new TmemError(e.code, `${name}: ${e.message.replace(/ \[[a-z-]+\]$/, '')}`));
+    }
+    const call = Promise.resolve().then(() => fn(this.#wiring.control)) as Promise<T>;
+    return Promise.race([call, this.#endedPromise]);
+  }
+
+  #end(error: TmemError): void {
+    if (this.#ended) return;
+    this.#ended = error;
+    this.#rejectEnded(error);
+  }
+
+  #receive(message: WorkerToPage): void {
+    switch (kindOf(message)) {
+      case 'stats': {
+        const snapshot = (message as { snapshot: StatsSnapshot }).snapshot;
+        this.#lastStats = snapshot;
+        this.#events.dispatchEvent(new CustomEvent('stats', { detail: snapshot }));
+        break;
+      }
+      case 'budget': {
+        this.#lastBudget = (message as { budget: BudgetInfo }).budget;
+        this.#events.dispatchEvent(new CustomEvent('budget', { detail: this.#lastBudget }));
+        break;
+      }
+      case 'fatal':
+        this.#workerGone((message as { message: string }).message);
+        break;
+    }
+  }
+
+  /** The store worker holds its Web Lock until it dies; our request is granted only then. */
+  #watchLock(): void {
+    const name = this.#wiring.lockName;
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (!name || !locks) return;
+    locks
+      .request(name, { signal: this.#watch.signal }, () => this.#workerGone('the store worker stopped (terminated, crashed or closed)'))
+      .catch(() => {}); // AbortError on close()
+  }
+
+  #workerGone(reason: string): void {
+    if (this.#ended) return;
+    this.markWorkerGone();
+    this.#end(new TmemError('worker-gone', `the store worker is gone: ${reason}; puts and gets still work on the memory, control calls do not`));
+    this.#teardown();
+    this.#events.dispatchEvent(new CustomEvent('worker-gone', { detail: { reason } }));
+  }
+
+  #teardown(): void {
+    this.#watch.abort();
+    this.#unsubscribe();
+    this.#lifecycleOff?.();
+  }
+
+  #lifecycleOff: (() => void) | undefined;
+
+  /** The store worker has no document: the page tells it about visibility, freeze, pagehide. */
+  #forwardLifecycle(): void {
+    if (typeof document === 'undefined' || typeof window === 'undefined') return;
+    const send = (signal: PressureSignal) => { this.signalPressure(signal).catch(() => {}); };
+    const onEvent = (event: Event) => {
+      switch (event.type) {
+        case 'visibilitychange': send(document.visibilityState === 'hidden' ? 'hidden' : 'visible'); break;
+        case 'freeze': send('freeze'); break;
+        case 'resume': send('resume'); break;
+        case 'pagehide': send('pagehide'); break;
+        case 'pageshow': send('pageshow'); break;
+      }
+    };
+    for (const [where, type] of LIFECYCLE_EVENTS) (where === 'document' ? document : window).addEventListener(type, onEvent);
+    this.#lifecycleOff = () => {
+      for (const [where, type] of LIFECYCLE_EVENTS) (where === 'document' ? document : window).removeEventListener(type, onEvent);
+    };
+    // A client made while the page is already hidden starts under pressure.
+    if (document.visibilityState === 'hidden') send('hidden');
+  }
+}

@@ -1,0 +1,171 @@
+// connect(): starts the store worker (shared mode) or an in-page hypervisor (local mode) and
+// returns a TmemClient. The page never waits for the worker by spinning: it waits for the
+// worker's 'ready' message, bounded by timeoutMs (spec/platform.md, "Waiting").
+import { wrap } from 'comlink';
+import { attach, createStore } from '../worker/core/index.js';
+import { TmemError, reviveError } from '../worker/core/errors.js';
+import { createLifecycle } from '../worker/hypervisor/attached-store.js';
+import { installErrorTransfer } from '../worker/hypervisor/error-transfer.js';
+import { Hypervisor, type ControlApi } from '../worker/hypervisor/hypervisor.js';
+import { kindOf, type FailedMessage, type InitMessage, type ReadyMessage, type WorkerToPage } from '../worker/hypervisor/messages.js';
+import { deviceMemory, resolveOptions, type ResolvedOptions, type StoreWorkerOptions } from '../worker/hypervisor/options.js';
+import { TmemClient } from './client.js';
+
+/** Options of {@link connect}. */
+export interface ConnectOptions extends StoreWorkerOptions {
+  /** The store worker script (a module worker). Default: `tmem-worker.js` next to this bundle.
+   *  Tests and apps that serve the source may pass e.g. '/worker/store-worker.ts'. */
+  workerUrl?: string | URL;
+  /** 'auto' (default): shared when the page is crossOriginIsolated, else local with one
+   *  console warning. 'shared': refuse ('not-supported') rather than fall back. 'local':
+   *  always the in-page store. */
+  mode?: 'auto' | 'shared' | 'local';
+  /** Bound on starting the store worker, in ms. Default 10000. */
+  timeoutMs?: number;
+}
+
+let warned = false;
+
+/** Why the store cannot be shared on this page, or null when it can. */
+function sharedUnavailable(): string | null {
+  if (typeof SharedArrayBuffer === 'undefined' || globalThis.crossOriginIsolated !== true) {
+    return 'this page is not crossOriginIsolated, so SharedArrayBuffer cannot be shared with a worker';
+  }
+  if (typeof Worker === 'undefined') return 'this browser context has no Worker';
+  if (typeof Atomics === 'undefined') return 'this browser has no Atomics';
+  return null;
+}
+
+/**
+ * Connects to a new store for this page.
+ * @param options capacity, budget, page size, policies, worker URL, mode (see ConnectOptions).
+ * @returns a client whose put/get/flush are synchronous on the store's memory.
+ * @throws TmemError (rejection) 'bad-options' for bad options; 'not-supported' when mode is
+ *   'shared' and the page cannot share; 'worker-failed' when the worker script fails to load
+ *   or does not answer within timeoutMs.
+ */
+export async function connect(options: ConnectOptions = {}): Promise<TmemClient> {
+  if (options === null || typeof options !== 'object') {
+    throw new TmemError('bad-options', `connect: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  const { workerUrl, mode = 'auto', timeoutMs = 10_000, ...storeOptions } = options;
+  if (mode !== 'auto' && mode !== 'shared' && mode !== 'local') {
+    throw new TmemError('bad-options', `connect: mode must be 'auto', 'shared' or 'local', got ${String(mode)}`);
+  }
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
+    throw new TmemError('bad-options', `connect: timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
+  }
+  const resolved = resolveOptions(storeOptions, deviceMemory());
+  installErrorTransfer();
+  const why = sharedUnavailable();
+  if (mode === 'local') return connectLocal(resolved);
+  if (why && mode === 'shared') {
+    throw new TmemError('not-supported', `connect: ${why}; mode 'shared' needs Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp`);
+  }
+  if (why) {
+    if (!warned) {
+      warned = true;
+      console.warn(
+        `webtmem: ${why}. The store runs in 'local' mode on this thread (same synchronous API, no sharing with workers). ` +
+          'To share it, serve the page with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp ' +
+          "(or credentialless), or turn on the drop-in's isolation option.",
+      );
+    }
+    return connectLocal(resolved);
+  }
+  return startStoreWorker(resolved, workerUrl ?? new URL('./tmem-worker.js', import.meta.url), timeoutMs);
+}
+
+/** Local mode: the same core over a plain ArrayBuffer, the hypervisor on this thread. */
+function connectLocal(options: ResolvedOptions): TmemClient {
+  const buffer = createStore({
+    capacityBytes: options.capacityBytes,
+    pageSize: options.pageSize,
+    shared: false,
+    ...(options.maxPools === undefined ? {} : { maxPools: options.maxPools }),
+  });
+  const store = attach(buffer);
+  const listeners = new Set<(m: WorkerToPage) => void>();
+  // Delivered in a microtask, so events come after the call that caused them, as in shared mode.
+  const post = (m: WorkerToPage) => queueMicrotask(() => { for (const l of listeners) l(m); });
+  const hypervisor = new Hypervisor(store, options, 'local', post);
+  return new TmemClient({
+    mode: 'local',
+    store,
+    buffer,
+    lifecycle: createLifecycle(false),
+    control: hypervisor,
+    lockName: null,
+    budget: hypervisor.budget(),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    shutdown: () => hypervisor.close(),
+  });
+}
+
+/** Shared mode: start the store worker and wait (bounded) for its ready message. */
+function startStoreWorker(options: ResolvedOptions, url: string | URL, timeoutMs: number): Promise<TmemClient> {
+  let worker: Worker;
+  try {
+    worker = new Worker(url, { type: 'module', name: 'webtmem-store' });
+  } catch (e) {
+    return Promise.reject(new TmemError('worker-failed', `connect: could not start the store worker ${String(url)}: ${(e as Error).message}`));
+  }
+  const { port1, port2 } = new MessageChannel();
+  return new Promise<TmemClient>((resolve, reject) => {
+    const cleanup = () => {
+      clearTimeout(timer);
+      worker.removeEventListener('message', onMessage);
+      worker.removeEventListener('error', onError);
+    };
+    const fail = (error: TmemError) => {
+      cleanup();
+      worker.terminate();
+      port1.close();
+      reject(error);
+    };
+    const timer = setTimeout(
+      () => fail(new TmemError('worker-failed', `connect: the store worker ${String(url)} did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    // A module worker whose script 404s, is not JavaScript, or throws while loading fires a
+    // plain 'error' event here (no message: the browser hides cross-thread details).
+    const onError = (event: Event) => {
+      const detail = (event as ErrorEvent).message || 'the script could not be fetched or evaluated (404? wrong MIME type? syntax error?)';
+      fail(new TmemError('worker-failed', `connect: the store worker ${String(url)} failed to start: ${detail}`));
+    };
+    const onMessage = (event: MessageEvent) => {
+      const kind = kindOf(event.data);
+      if (kind === 'failed') {
+        const error = reviveError((event.data as FailedMessage).error);
+        fail(error instanceof TmemError ? error : new TmemError('worker-failed', `connect: ${(event.data as FailedMessage).error.message}`));
+      } else if (kind === 'ready') {
+        cleanup();
+        const ready = event.data as ReadyMessage;
+        resolve(new TmemClient({
+          mode: 'shared',
+          store: attach(ready.buffer),
+          buffer: ready.buffer,
+          lifecycle: ready.lifecycle,
+          control: wrap<ControlApi>(port1),
+          lockName: ready.lockName,
+          budget: ready.budget,
+          subscribe(listener) {
+            const onWorkerMessage = (e: MessageEvent) => { if (kindOf(e.data)) listener(e.data as WorkerToPage); };
+            worker.addEventListener('message', onWorkerMessage);
+            return () => worker.removeEventListener('message', onWorkerMessage);
+          },
+          shutdown() {
+            worker.terminate();
+            port1.close();
+          },
+        }));
+      }
+    };
+    worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', onError);
+    worker.postMessage({ webtmem: 'init', options: { ...options, pressure: options.pressure ?? false }, control: port2 } satisfies InitMessage, [port2]);
+  });
+}

@@ -1,0 +1,12 @@
+// The package entry '.': the page-side API. Later tiers (frontswap, cleancache, panel) add
+// their exports here.
+export { connect, type ConnectOptions } from './connect.js';
+export { TmemClient, type TmemClientEventMap } from './client.js';
+export { attachFrom, connectShared, isShareMessage, SharedTmem, type ShareTarget } from './share.js';
+export { TmemError } from '../worker/core/errors.js';
+export type { PoolFlags, PoolStats, Tmem, TmemErrorCode, TmemStats, TmemStore } from '../worker/core/types.js';
+export type { BudgetInfo, BudgetReason } from '../worker/hypervisor/budget.js';
+export type { PressureOptions, StoreWorkerOptions } from '../worker/hypervisor/options.js';
+export type { PressureSignal, PressureState } from '../worker/hypervisor/pressure.js';
+export type { StatsSnapshot, TmemEvent, PressureStats } from '../worker/protocol.js';
+export { defaultCapacityBytes } from '../worker/hypervisor/options.js';

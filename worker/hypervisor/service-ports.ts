@@ -1,0 +1,57 @@
+// The hook through which the service worker will reach this tab's store (spec/platform.md,
+// "Service worker"): the page makes a MessageChannel, hands one end to the service worker and
+// the other to the store worker with client.connectPort(port). The cleancache lookup handler
+// is not part of the hypervisor: it attaches later with setHandler(), and until then the ports
+// are kept unstarted, so messages the service worker sends early wait in their queues instead
+// of being lost or answered falsely.
+
+/** Called once for each port, old and new, when a handler is attached. */
+export type ServicePortHandler = (port: MessagePort) => void;
+
+/** Ports handed over by the page for the service worker, and the handler that serves them. */
+export class ServicePorts {
+  readonly #ports = new Set<MessagePort>();
+  #handler: ServicePortHandler | null = null;
+  #closed = false;
+
+  /** Ports held now. */
+  get size(): number {
+    return this.#ports.size;
+  }
+
+  /** Whether a handler serves the ports. */
+  get served(): boolean {
+    return this.#handler !== null;
+  }
+
+  /** Keeps a port; gives it to the handler at once if one is attached. */
+  add(port: MessagePort): void {
+    if (this.#closed) {
+      port.close();
+      return;
+    }
+    this.#ports.add(port);
+    this.#handler?.(port);
+  }
+
+  /** Forgets a port the handler found dead (e.g. after a service-worker restart). */
+  delete(port: MessagePort): void {
+    if (this.#ports.delete(port)) port.close();
+  }
+
+  /**
+   * Attaches the handler (the cleancache lookup service) and hands it every port kept so far.
+   * @param handler starts the port and answers its messages.
+   */
+  setHandler(handler: ServicePortHandler): void {
+    this.#handler = handler;
+    for (const port of this.#ports) handler(port);
+  }
+
+  /** Closes every port (the store is closing). */
+  close(): void {
+    this.#closed = true;
+    for (const port of this.#ports) port.close();
+    this.#ports.clear();
+  }
+}
