@@ -674,7 +674,9 @@ class Store implements TmemStore {
     const m = this.metaW + f * L.FRAME_META_WORDS;
     const loc = ((bb - this.indexW) / L.BUCKET_WORDS) * L.BUCKET_SLOTS + s;
     this.w[m + L.F_LOC] = loc;
-    this.refs[f] = 1;
+    // A new page starts unreferenced: it sits just behind the hand (its frame was free or just
+    // evicted), so it gets a whole revolution to be read before it can be a victim.
+    this.refs[f] = 0;
     const persistent = (this.pFlags & L.PF_PERSISTENT) !== 0;
     Atomics.add(this.w, persistent ? L.H_PERS_FRAMES : L.H_EPH_FRAMES, 1);
     Atomics.store(this.w, m + L.F_OWNER, this.pTag);
