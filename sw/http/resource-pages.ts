@@ -1,0 +1,275 @@
+// The page format of the cleancache: one cached response (or one vary record) as consecutive
+// pages of one tmem object, indexes 0 .. pageCount-1, written with one putMany.
+//
+//   page 0                      page 1                      page n-1
+//   ┌─────┬──────────────────┐  ┌─────┬──────────────────┐  ┌─────┬───────────────┬──────┐
+//   │ gen │ stream 0 .. P-1  │  │ gen │ stream P .. 2P-1 │  │ gen │ … stream end  │ 0000 │
+//   └─────┴──────────────────┘  └─────┴──────────────────┘  └─────┴───────────────┴──────┘
+//   P = pageSize - 4. Every page starts with the record's generation, so pages of two puts of
+//   the same key can never pass as one record. The payloads, end to end, form one stream:
+//
+//   stream: │ fixed header (48 B) │ key (UTF-8) │ meta (UTF-8 JSON) │ body │ zero padding │
+//
+// A header longer than page 0 simply continues into page 1 and on: the stream does not care
+// about page edges. The fixed header always fits in page 0, so reading page 0 alone tells the
+// reader the page count (and, for keys that fit there, whether the key is the one it wants).
+//
+// Fixed header, little-endian, offsets in the stream:
+//   field         offset size  meaning
+//   magic            0    4    'WTMR'
+//   version          4    2    FORMAT_VERSION; anything else is not ours
+//   kind             6    1    1 = resource, 2 = vary record
+//   (reserved)       7    1    0
+//   pageCount        8    4    pages in the record, header page included
+//   keyBytes        12    4    length of the full key
+//   metaBytes       16    4    length of the meta JSON
+//   bodyBytes       20    4    length of the body (so bodies stop at 4 GiB - 1)
+//   checksum        24    4    MurmurHash3 x86_32 over page 0's generation and every
+//                              payload word but this one
+//   (reserved)      28    4    0
+//   requestTime     32    8    f64 ms since the epoch: when the request was sent
+//   responseTime    40    8    f64 ms since the epoch: when the response arrived
+//
+// Meta JSON: resource {"s":status,"t":statusText,"h":[[name,value],…]}; vary {"v":[names]}.
+
+import { CHECKSUM_SEED, checksumFinish, checksumWords } from './hash.js';
+
+export const FORMAT_VERSION = 1;
+const MAGIC = 0x524d5457; // 'WTMR' read little-endian
+const GEN_BYTES = 4;
+const MAGIC_AT = 0;
+const VERSION_AT = MAGIC_AT + 4;
+const KIND_AT = VERSION_AT + 2;
+const PAGE_COUNT_AT = KIND_AT + 2;
+const KEY_BYTES_AT = PAGE_COUNT_AT + 4;
+const META_BYTES_AT = KEY_BYTES_AT + 4;
+const BODY_BYTES_AT = META_BYTES_AT + 4;
+const CHECKSUM_AT = BODY_BYTES_AT + 4;
+const REQUEST_TIME_AT = CHECKSUM_AT + 8;
+const RESPONSE_TIME_AT = REQUEST_TIME_AT + 8;
+/** Bytes of the fixed header at the start of the stream. */
+export const FIXED_HEADER_BYTES = RESPONSE_TIME_AT + 8;
+/** Smallest page size the format accepts: the fixed header must fit in page 0. */
+export const MIN_PAGE_SIZE = 64;
+const KIND_CODE = { resource: 1, vary: 2 } as const;
+// The checksum word's index inside page 0, skipped when checksumming.
+const CHECKSUM_WORD = (GEN_BYTES + CHECKSUM_AT) / 4;
+
+/** A cached response, as stored and as served. */
+export interface ResourceRecord {
+  kind: 'resource';
+  /** The full cache key (see cache-key.ts); compared on every read. */
+  key: string;
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: Uint8Array<ArrayBuffer>;
+  requestTime: number;
+  responseTime: number;
+  /** Distinguishes puts of the same key; the same on every page of one put. */
+  generation: number;
+}
+
+/** The names a URL's response Varies on (see cache-key.ts), stored at the URL's own key. */
+export interface VaryRecord {
+  kind: 'vary';
+  key: string;
+  vary: string[];
+  requestTime: number;
+  responseTime: number;
+  generation: number;
+}
+
+export type PageRecord = ResourceRecord | VaryRecord;
+
+/** What page 0 alone tells a reader. */
+export interface HeaderPeek {
+  kind: PageRecord['kind'];
+  pageCount: number;
+  generation: number;
+  bodyBytes: number;
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Pages needed for a record whose key, meta and body have these byte lengths. */
+export function pagesFor(keyBytes: number, metaBytes: number, bodyBytes: number, pageSize: number): number {
+  const streamBytes = FIXED_HEADER_BYTES + keyBytes + metaBytes + bodyBytes;
+  return Math.max(1, Math.ceil(streamBytes / (pageSize - GEN_BYTES)));
+}
+
+/**
+ * Serializes a record into pageCount × pageSize bytes: page i goes to index i of the record's
+ * object. The body is copied once, straight into its pages.
+ * @param record what to store
+ * @param pageSize the pool's page size (a multiple of 4, at least {@link MIN_PAGE_SIZE})
+ */
+export function encodePages(record: PageRecord, pageSize: number): Uint8Array {
+  checkPageSize(pageSize);
+  const key = utf8.encode(record.key);
+  const meta = utf8.encode(JSON.stringify(
+    record.kind === 'resource' ? { s: record.status, t: record.statusText, h: record.headers } : { v: record.vary },
+  ));
+  const body = record.kind === 'resource' ? record.body : new Uint8Array(0);
+  if (body.length > 0xffff_ffff) throw new RangeError('webtmem: a cached body is limited to 4 GiB - 1');
+  const pageCount = pagesFor(key.length, meta.length, body.length, pageSize);
+  const out = new Uint8Array(pageCount * pageSize);
+  const view = new DataView(out.buffer);
+  const generation = record.generation >>> 0;
+  for (let p = 0; p < pageCount; p++) view.setUint32(p * pageSize, generation, true);
+  const at = GEN_BYTES;
+  view.setUint32(at + MAGIC_AT, MAGIC, true);
+  view.setUint16(at + VERSION_AT, FORMAT_VERSION, true);
+  view.setUint8(at + KIND_AT, KIND_CODE[record.kind]);
+  view.setUint32(at + PAGE_COUNT_AT, pageCount, true);
+  view.setUint32(at + KEY_BYTES_AT, key.length, true);
+  view.setUint32(at + META_BYTES_AT, meta.length, true);
+  view.setUint32(at + BODY_BYTES_AT, body.length, true);
+  view.setFloat64(at + REQUEST_TIME_AT, record.requestTime, true);
+  view.setFloat64(at + RESPONSE_TIME_AT, record.responseTime, true);
+  let offset = writeStream(out, pageSize, FIXED_HEADER_BYTES, key);
+  offset = writeStream(out, pageSize, offset, meta);
+  writeStream(out, pageSize, offset, body);
+  view.setUint32(at + CHECKSUM_AT, checksumOf(out, pageSize, pageCount), true);
+  return out;
+}
+
+/**
+ * Reads page 0 of a record: null unless it is a page of this format and version, internally
+ * consistent, and (when the key fits on page 0) holds exactly `expectedKey`. On a non-null
+ * answer, read `pageCount` pages from index 0 and call {@link decodePages}.
+ */
+export function peekHeader(page0: Uint8Array, pageSize: number, expectedKey: string): HeaderPeek | null {
+  if (pageSize < MIN_PAGE_SIZE || pageSize % 4 !== 0 || page0.length < pageSize) return null;
+  const view = new DataView(page0.buffer, page0.byteOffset, pageSize);
+  const at = GEN_BYTES;
+  if (view.getUint32(at + MAGIC_AT, true) !== MAGIC) return null;
+  if (view.getUint16(at + VERSION_AT, true) !== FORMAT_VERSION) return null;
+  const kindCode = view.getUint8(at + KIND_AT);
+  const kind = kindCode === KIND_CODE.resource ? 'resource' : kindCode === KIND_CODE.vary ? 'vary' : null;
+  if (kind === null) return null;
+  const pageCount = view.getUint32(at + PAGE_COUNT_AT, true);
+  const keyBytes = view.getUint32(at + KEY_BYTES_AT, true);
+  const metaBytes = view.getUint32(at + META_BYTES_AT, true);
+  const bodyBytes = view.getUint32(at + BODY_BYTES_AT, true);
+  if (pageCount !== pagesFor(keyBytes, metaBytes, bodyBytes, pageSize)) return null;
+  if (kind === 'vary' && bodyBytes !== 0) return null;
+  const key = utf8.encode(expectedKey);
+  if (key.length !== keyBytes) return null;
+  // Compare what of the key lies on page 0; decodePages compares the rest.
+  const onPage0 = Math.min(keyBytes, pageSize - at - FIXED_HEADER_BYTES);
+  for (let i = 0; i < onPage0; i++) if (page0[at + FIXED_HEADER_BYTES + i] !== key[i]) return null;
+  return { kind, pageCount, generation: view.getUint32(0, true), bodyBytes };
+}
+
+/**
+ * Parses the pages of one record and checks everything: format, version, page count, the same
+ * generation on every page, the full key, lengths, checksum, meta shape. Any mismatch gives
+ * null, so a partly evicted, torn, mixed or colliding record is a miss, never a wrong answer.
+ * @param pages at least pageCount × pageSize bytes, page i of the object at i × pageSize
+ * @param expectedKey the full key the reader is looking for
+ */
+export function decodePages(pages: Uint8Array, pageSize: number, expectedKey: string): PageRecord | null {
+  const peek = peekHeader(pages, pageSize, expectedKey);
+  if (peek === null || pages.length < peek.pageCount * pageSize) return null;
+  const { pageCount, generation } = peek;
+  const bytes = pages.byteOffset % 4 === 0 ? pages : pages.slice(0, pageCount * pageSize);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, pageCount * pageSize);
+  for (let p = 1; p < pageCount; p++) if (view.getUint32(p * pageSize, true) !== generation) return null;
+  if (checksumOf(bytes, pageSize, pageCount) !== view.getUint32(GEN_BYTES + CHECKSUM_AT, true)) return null;
+  const keyBytes = view.getUint32(GEN_BYTES + KEY_BYTES_AT, true);
+  const metaBytes = view.getUint32(GEN_BYTES + META_BYTES_AT, true);
+  const key = readStream(bytes, pageSize, FIXED_HEADER_BYTES, keyBytes);
+  if (!sameBytes(key, utf8.encode(expectedKey))) return null;
+  const metaBuf = readStream(bytes, pageSize, FIXED_HEADER_BYTES + keyBytes, metaBytes);
+  const meta = parseMeta(metaBuf);
+  if (meta === null) return null;
+  const times = {
+    requestTime: view.getFloat64(GEN_BYTES + REQUEST_TIME_AT, true),
+    responseTime: view.getFloat64(GEN_BYTES + RESPONSE_TIME_AT, true),
+  };
+  if (peek.kind === 'vary') {
+    if (!isStringArray(meta.v)) return null;
+    return { kind: 'vary', key: expectedKey, vary: meta.v, ...times, generation };
+  }
+  if (!isStatus(meta.s) || typeof meta.t !== 'string' || !isHeaderList(meta.h)) return null;
+  const body = readStream(bytes, pageSize, FIXED_HEADER_BYTES + keyBytes + metaBytes, peek.bodyBytes);
+  return { kind: 'resource', key: expectedKey, status: meta.s, statusText: meta.t, headers: meta.h, body, ...times, generation };
+}
+
+function checkPageSize(pageSize: number): void {
+  if (!Number.isInteger(pageSize) || pageSize < MIN_PAGE_SIZE || pageSize % 4 !== 0) {
+    throw new RangeError(`webtmem: page size ${pageSize} is not a multiple of 4 of at least ${MIN_PAGE_SIZE}`);
+  }
+}
+
+// Copies `bytes` into the stream at `offset`, page by page; returns the offset after them.
+function writeStream(out: Uint8Array, pageSize: number, offset: number, bytes: Uint8Array): number {
+  const payload = pageSize - GEN_BYTES;
+  let done = 0;
+  while (done < bytes.length) {
+    const page = Math.floor((offset + done) / payload);
+    const inPage = (offset + done) % payload;
+    const n = Math.min(payload - inPage, bytes.length - done);
+    out.set(bytes.subarray(done, done + n), page * pageSize + GEN_BYTES + inPage);
+    done += n;
+  }
+  return offset + bytes.length;
+}
+
+// Copies `length` stream bytes from `offset` out of the pages into one new buffer.
+function readStream(pages: Uint8Array, pageSize: number, offset: number, length: number): Uint8Array<ArrayBuffer> {
+  const payload = pageSize - GEN_BYTES;
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const page = Math.floor((offset + done) / payload);
+    const inPage = (offset + done) % payload;
+    const n = Math.min(payload - inPage, length - done);
+    const from = page * pageSize + GEN_BYTES + inPage;
+    out.set(pages.subarray(from, from + n), done);
+    done += n;
+  }
+  return out;
+}
+
+// Checksums page 0's generation and every payload word of every page, padding included,
+// skipping the checksum word.
+// `pages` must start on a 4-byte boundary.
+function checksumOf(pages: Uint8Array, pageSize: number, pageCount: number): number {
+  const words = new Uint32Array(pages.buffer, pages.byteOffset, (pageCount * pageSize) / 4);
+  const perPage = pageSize / 4;
+  // Page 0's generation is the record's, so it is covered; later pages' must equal it.
+  let h = checksumWords(CHECKSUM_SEED, words, 0, CHECKSUM_WORD);
+  h = checksumWords(h, words, CHECKSUM_WORD + 1, perPage);
+  for (let p = 1; p < pageCount; p++) h = checksumWords(h, words, p * perPage + 1, (p + 1) * perPage);
+  return checksumFinish(h, pageCount * (perPage - 1));
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function parseMeta(bytes: Uint8Array): Record<string, unknown> | null {
+  try {
+    const meta: unknown = JSON.parse(utf8Decoder.decode(bytes));
+    return typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function isStatus(s: unknown): s is number {
+  return typeof s === 'number' && Number.isInteger(s) && s >= 200 && s <= 599;
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+function isHeaderList(h: unknown): h is [string, string][] {
+  return Array.isArray(h) && h.every((pair) => isStringArray(pair) && pair.length === 2);
+}

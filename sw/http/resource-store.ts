@@ -1,0 +1,130 @@
+// Reading and writing whole resources in a cleancache pool, all or nothing. Runs wherever the
+// page store is attached (the store worker answers the service worker's port with it); it
+// needs only the few core calls in PageIO.
+//
+// Read: page 0 of the URL key's object; if that is a vary record, page 0 of the variant's
+// object instead; then the remaining pages in one getMany; then a full decode. A miss of any
+// page, or a record that fails its checks, is a miss, and the object is flushed so its
+// leftover pages stop taking frames.
+// Write: encode; refuse what would not fit; flush the object (a longer older version would
+// leave pages past the new end); one putMany; on a short put, flush what went in. A vary
+// record is written first, so a reader never finds a variant it cannot name.
+//
+// The pool must be ephemeral and shared (non-exclusive gets): a private ephemeral get drops
+// the page it returns (tmem rule 5), which would destroy a resource on its first hit.
+
+import { objectIdOf, resourceKey, urlKey } from './cache-key.js';
+import { decodePages, encodePages, peekHeader, type PageRecord, type ResourceRecord } from './resource-pages.js';
+
+/** The page operations the cleancache uses: a subset of the core's TmemStore. */
+export interface PageIO {
+  readonly pageSize: number;
+  getMany(poolId: number, object: bigint, index: number, into: Uint8Array, count?: number): number;
+  putMany(poolId: number, object: bigint, index: number, pages: Uint8Array, count?: number): number;
+  flushObject(poolId: number, object: bigint): void;
+}
+
+export type WriteResult = 'stored' | 'too-large' | 'rejected';
+
+// Generations start at a random point so that two writers of one store (the page and the
+// store worker, or a reloaded writer) are unlikely to reuse each other's numbers; the
+// checksum still catches a mix whose bodies differ.
+let nextGeneration = crypto.getRandomValues(new Uint32Array(1))[0];
+
+/** A fresh generation number for one put. */
+export function newGeneration(): number {
+  nextGeneration = (nextGeneration + 1) >>> 0;
+  return nextGeneration;
+}
+
+/**
+ * Looks a request up in a cleancache pool.
+ * @param io the attached store
+ * @param poolId the cleancache pool (ephemeral, shared)
+ * @param url the request's URL
+ * @param requestHeaders the request's headers (for Vary)
+ * @returns the stored resource, or null on a miss
+ */
+export function readResource(io: PageIO, poolId: number, url: string, requestHeaders: Headers): ResourceRecord | null {
+  const primaryKey = urlKey(url);
+  const primary = readRecord(io, poolId, primaryKey);
+  if (primary === null || primary.kind === 'resource') return primary;
+  const variant = readRecord(io, poolId, resourceKey(url, primary.vary, requestHeaders));
+  return variant !== null && variant.kind === 'resource' ? variant : null;
+}
+
+/**
+ * Stores a resource, all or nothing.
+ * @param io the attached store
+ * @param poolId the cleancache pool
+ * @param record the resource; its key must be resourceKey(url, vary, request headers)
+ * @param vary the names its response Varies on (cache-key.ts parseVary), [] for none
+ * @param maxPages the most pages one resource may take (e.g. a share of the pool's frames)
+ */
+export function writeResource(
+  io: PageIO,
+  poolId: number,
+  record: ResourceRecord,
+  vary: readonly string[],
+  maxPages: number,
+): WriteResult {
+  const pages = encodePages(record, io.pageSize);
+  const count = pages.length / io.pageSize;
+  if (count > maxPages) return 'too-large';
+  if (vary.length > 0) {
+    const newline = record.key.indexOf('\n');
+    if (newline < 0) throw new RangeError('webtmem: a varied resource needs its variant key (resourceKey)');
+    const url = record.key.slice(0, newline);
+    const varyRecord: PageRecord = {
+      kind: 'vary', key: url, vary: [...vary],
+      requestTime: record.requestTime, responseTime: record.responseTime, generation: newGeneration(),
+    };
+    if (!putAll(io, poolId, url, encodePages(varyRecord, io.pageSize))) return 'rejected';
+  }
+  return putAll(io, poolId, record.key, pages) ? 'stored' : 'rejected';
+}
+
+/**
+ * Removes a URL from the pool: its vary record or plain resource, and the variant named by
+ * these request headers. Other variants are left to eviction.
+ */
+export function flushResource(io: PageIO, poolId: number, url: string, requestHeaders: Headers): void {
+  const primaryKey = urlKey(url);
+  const primary = readRecord(io, poolId, primaryKey);
+  if (primary !== null && primary.kind === 'vary') {
+    io.flushObject(poolId, objectIdOf(resourceKey(url, primary.vary, requestHeaders)));
+  }
+  io.flushObject(poolId, objectIdOf(primaryKey));
+}
+
+function readRecord(io: PageIO, poolId: number, key: string): PageRecord | null {
+  const { pageSize } = io;
+  const object = objectIdOf(key);
+  const page0 = new Uint8Array(pageSize);
+  if (io.getMany(poolId, object, 0, page0, 1) !== 1) return null;
+  // A null peek may be another key's record that shares the hash: leave it alone.
+  const peek = peekHeader(page0, pageSize, key);
+  if (peek === null) return null;
+  let pages = page0;
+  if (peek.pageCount > 1) {
+    pages = new Uint8Array(peek.pageCount * pageSize);
+    pages.set(page0);
+    const rest = peek.pageCount - 1;
+    if (io.getMany(poolId, object, 1, pages.subarray(pageSize), rest) !== rest) {
+      io.flushObject(poolId, object);
+      return null;
+    }
+  }
+  const record = decodePages(pages, pageSize, key);
+  if (record === null) io.flushObject(poolId, object);
+  return record;
+}
+
+function putAll(io: PageIO, poolId: number, key: string, pages: Uint8Array): boolean {
+  const object = objectIdOf(key);
+  const count = pages.length / io.pageSize;
+  io.flushObject(poolId, object);
+  if (io.putMany(poolId, object, 0, pages, count) === count) return true;
+  io.flushObject(poolId, object);
+  return false;
+}
