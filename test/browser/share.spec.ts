@@ -1,0 +1,127 @@
+// More threads, one store: the page, the store worker, two app workers and an iframe see the
+// same pages; close and a dead store worker are seen by every thread.
+import { test, expect } from '@playwright/test';
+import { ISOLATED } from '../../playwright.config.js';
+
+type App = typeof import('../../app/index.js');
+type Rpc = typeof import('../fixtures/app-worker-rpc.js');
+
+test.beforeEach(async ({ page }) => {
+  await page.goto(`${ISOLATED}/test/fixtures/connect.html`);
+});
+
+test('page, store worker and two app workers see the same pages', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { connect } = (await import('/app/index.ts' as string)) as App;
+    const { startAppWorker } = (await import('/test/fixtures/app-worker-rpc.ts' as string)) as Rpc;
+    const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 64 * 4096 });
+    const { worker: w1, api: a1 } = startAppWorker();
+    const { worker: w2, api: a2 } = startAppWorker();
+    await client.share(w1);
+    await client.share(w2);
+    const pool = client.newPool({ persistent: true });
+    const fill = (seed: number) => { const p = new Uint8Array(4096); for (let i = 0; i < 4096; i++) p[i] = (seed * 31 + i) & 255; return p; };
+    const pagePut = client.put(pool, 9, 0, fill(10));
+    const w1Put = await a1.put(pool, 9, 1, 11);
+    const w2Put = await a2.put(pool, 9, 2, 12);
+    const into = new Uint8Array(4096);
+    const pageSees = [1, 2].map((i) => (client.get(pool, 9, i, into) ? into.every((b, j) => b === fill(10 + i)[j]) : false));
+    const w1Sees = [await a1.get(pool, 9, 0), await a1.get(pool, 9, 2)];
+    const w2Sees = [await a2.get(pool, 9, 0), await a2.get(pool, 9, 1)];
+    // A shared ephemeral pool joined by uuid from two threads is one pool.
+    const uuid = 'feedfacefeedfacefeedfacefeedface';
+    const fromWorker = await a1.newPool({ persistent: false, shared: true, uuid });
+    const fromPage = client.newPool({ persistent: false, shared: true, uuid });
+    // The store worker's own view: its snapshot counts every thread's puts.
+    const snap = await client.stats();
+    const inWorker = snap.store.pools.find((p) => p.id === pool)!;
+    const w2Stats = (await a2.stats()) as { store: { pools: { id: number; pages: number }[] } };
+    await client.close();
+    const afterClose = [await a1.get(pool, 9, 0), await a2.put(pool, 9, 3, 13)];
+    w1.terminate(); w2.terminate();
+    return { pagePut, w1Put, w2Put, pageSees, w1Sees, w2Sees, fromWorker, fromPage, workerPages: inWorker.pages, workerSuccPuts: inWorker.succPuts,
+      w2SeesPages: w2Stats.store.pools.find((p) => p.id === pool)?.pages, afterClose };
+  });
+  expect(r).toMatchObject({ pagePut: true, w1Put: true, w2Put: true, pageSees: [true, true], w1Sees: [10, 12], w2Sees: [10, 11] });
+  expect(r.fromWorker).toBe(r.fromPage);
+  expect(r).toMatchObject({ workerPages: 3, workerSuccPuts: 3, w2SeesPages: 3 });
+  expect(r.afterClose).toMatchObject([{ code: 'closed' }, { code: 'closed' }]);
+});
+
+test('app workers keep their pages when the store worker dies; their control calls reject worker-gone', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const workers: Worker[] = [];
+    const Original = Worker;
+    (window as { Worker: unknown }).Worker = class extends Original {
+      constructor(url: string | URL, options?: WorkerOptions) { super(url, options); workers.push(this); }
+    };
+    const { connect } = (await import('/app/index.ts' as string)) as App;
+    const { startAppWorker } = (await import('/test/fixtures/app-worker-rpc.ts' as string)) as Rpc;
+    const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 64 * 4096 });
+    const { worker: w1, api: a1 } = startAppWorker();
+    await client.share(w1);
+    const pool = client.newPool({ persistent: true });
+    await a1.put(pool, 1, 1, 40);
+    const before = (await a1.stats()) as { seq?: number; code?: string };
+    const gone = new Promise((r) => client.addEventListener('worker-gone', r));
+    workers[0].terminate();
+    await gone;
+    const get = await a1.get(pool, 1, 1);
+    const put = await a1.put(pool, 1, 2, 41);
+    let stats: unknown = null;
+    for (let i = 0; i < 50; i++) { // the app worker learns it from its own Web Lock wait
+      stats = await a1.stats();
+      if ((stats as { code?: string }).code) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    w1.terminate();
+    await client.close();
+    return { before: typeof before.seq, get, put, stats };
+  });
+  expect(r).toMatchObject({ before: 'number', get: 40, put: true, stats: { code: 'worker-gone' } });
+});
+
+test('a same-origin isolated iframe attaches the store', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { connect } = (await import('/app/index.ts' as string)) as App;
+    const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 64 * 4096 });
+    const frame = document.createElement('iframe');
+    // srcdoc: same origin as the page and under its COEP, so the frame is isolated too. Its
+    // module script waits for the store the page shares with it.
+    frame.srcdoc = `<script type="module">
+      import { connectShared } from '/app/share.ts';
+      window.tmemReady = connectShared({ scope: window, timeoutMs: 5000 });
+    </script>`;
+    await new Promise((r) => { frame.onload = r; document.body.append(frame); });
+    const win = frame.contentWindow as Window & { tmemReady?: Promise<import('../../app/share.js').SharedTmem> };
+    for (let i = 0; i < 100 && !win.tmemReady; i++) await new Promise((r) => setTimeout(r, 20));
+    if (!win.tmemReady) return { error: 'the frame did not run its module script' };
+    await client.share(win);
+    const shared = await win.tmemReady;
+    const pool = client.newPool({ persistent: true });
+    client.put(pool, 3, 3, new Uint8Array(4096).fill(0).map((_, i) => i & 255));
+    // The frame's own buffer: the core checks `instanceof Uint8Array`, which is per realm.
+    const into = new (win as unknown as { Uint8Array: Uint8ArrayConstructor }).Uint8Array(4096);
+    const hit = shared.get(pool, 3, 3, into);
+    const same = into.every((b, i) => b === (i & 255));
+    await client.close();
+    return { isolated: win.crossOriginIsolated, hit, same };
+  });
+  expect(r).toEqual({ isolated: true, hit: true, same: true });
+});
+
+test('connectShared gives up with worker-failed when nothing is shared; attachFrom refuses a foreign message', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { startAppWorker } = (await import('/test/fixtures/app-worker-rpc.ts' as string)) as Rpc;
+    const { worker: w, api: a } = startAppWorker('?timeout=300');
+    const t0 = performance.now();
+    const attached = await a.attached();
+    const ms = performance.now() - t0;
+    const bad = await a.attachBad();
+    w.terminate();
+    return { attached, ms, bad };
+  });
+  expect(r.attached).toMatchObject({ code: 'worker-failed' });
+  expect(r.ms).toBeLessThan(3000);
+  expect(r.bad).toMatchObject({ code: 'bad-options' });
+});
