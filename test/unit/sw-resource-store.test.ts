@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { objectIdOf, resourceKey, urlKey } from '../../sw/http/cache-key.js';
 import { flushResource, newGeneration, readResource, writeResource, type PageIO } from '../../sw/http/resource-store.js';
 import { headersToStore, toRecord, toResponse } from '../../sw/http/stored-response.js';
+import { attach, createStore } from '../../worker/core/index.js';
+import type { TmemStore } from '../../worker/core/types.js';
 
 const PAGE = 512;
 const POOL = 3;
@@ -143,6 +145,20 @@ describe('readResource / writeResource', () => {
     writeResource(store, POOL, record(URL_A, ['accept-language'], fr, 100), ['accept-language'], 100);
     flushResource(store, POOL, URL_A, fr);
     expect(store.pages.size).toBe(0);
+  });
+});
+
+describe('over the real core', () => {
+  it('round-trips through a shared ephemeral pool, and a lost page is a miss', () => {
+    const tmem = attach(createStore({ capacityBytes: 256 * PAGE, pageSize: PAGE })) as TmemStore;
+    const pool = tmem.newPool({ persistent: false, shared: true, uuid: '0123456789abcdef0123456789abcdef' });
+    const rec = record(URL_A, [], new Headers(), 20_000);
+    expect(writeResource(tmem, pool, rec, [], 128)).toBe('stored');
+    expect(readResource(tmem, pool, URL_A, new Headers())).toEqual(rec);
+    expect(readResource(tmem, pool, URL_A, new Headers())).toEqual(rec); // shared gets keep pages
+    tmem.flushPage(pool, objectIdOf(urlKey(URL_A)), 7);
+    expect(readResource(tmem, pool, URL_A, new Headers())).toBeNull();
+    expect(tmem.stats().pools.find((p) => p.id === pool)?.pages).toBe(0);
   });
 });
 
