@@ -1,0 +1,116 @@
+// One row of the panel's history: totals read from a snapshot plus rates derived from the
+// previous row. Rows are flat numbers so they chart directly and export as CSV unchanged.
+import type { StatsSnapshot } from '../../worker/protocol.js';
+
+/** A flat row of totals and rates taken from one snapshot. Rates are null on the first row
+ *  and when a counter went backwards (a pool destroyed, a worker restarted). */
+export interface StatsSample {
+  time: number;
+  seq: number;
+  pageSize: number;
+  budgetFrames: number;
+  usedFrames: number;
+  ephemeralFrames: number;
+  persistentFrames: number;
+  freeFrames: number;
+  pages: number;
+  sameFilledPages: number;
+  puts: number;
+  succPuts: number;
+  gets: number;
+  succGets: number;
+  flushes: number;
+  evictions: number;
+  rejectedPuts: number;
+  frontswapMemoryPages: number;
+  frontswapInFlightPages: number;
+  frontswapDiskPages: number;
+  frontswapDiskBytes: number;
+  spilledStores: number;
+  diskLoads: number;
+  diskErrors: number;
+  cleancacheLookups: number;
+  cleancacheHits: number;
+  cleancacheBytesServed: number;
+  putsPerSec: number | null;
+  getsPerSec: number | null;
+  flushesPerSec: number | null;
+  /** succGets / gets over the interval since the previous row; null when there were no gets. */
+  hitRatio: number | null;
+  /** Pages spilled to disk and read back from disk, in bytes per second. */
+  spillBytesPerSec: number | null;
+  diskReadBytesPerSec: number | null;
+}
+
+/** Column order of the CSV export (every field of {@link StatsSample}). */
+export const SAMPLE_COLUMNS: readonly (keyof StatsSample)[] = [
+  'time', 'seq', 'pageSize', 'budgetFrames', 'usedFrames', 'ephemeralFrames', 'persistentFrames',
+  'freeFrames', 'pages', 'sameFilledPages', 'puts', 'succPuts', 'gets', 'succGets', 'flushes',
+  'evictions', 'rejectedPuts', 'frontswapMemoryPages', 'frontswapInFlightPages',
+  'frontswapDiskPages', 'frontswapDiskBytes', 'spilledStores', 'diskLoads', 'diskErrors',
+  'cleancacheLookups', 'cleancacheHits', 'cleancacheBytesServed', 'putsPerSec', 'getsPerSec',
+  'flushesPerSec', 'hitRatio', 'spillBytesPerSec', 'diskReadBytesPerSec',
+];
+
+const sum = <T>(items: readonly T[], pick: (t: T) => number) =>
+  items.reduce((n, t) => n + pick(t), 0);
+
+/**
+ * Flattens a snapshot into a sample, deriving rates against the previous sample.
+ * @param snap The snapshot.
+ * @param prev The previous sample of the same page, if any.
+ */
+export function toSample(snap: StatsSnapshot, prev: StatsSample | null): StatsSample {
+  const { store, frontswap, cleancache } = snap;
+  const pools = store.pools;
+  const s: StatsSample = {
+    time: snap.time,
+    seq: snap.seq,
+    pageSize: store.pageSize,
+    budgetFrames: store.budgetFrames,
+    usedFrames: store.usedFrames,
+    ephemeralFrames: store.ephemeralFrames,
+    persistentFrames: store.persistentFrames,
+    freeFrames: store.freeFrames,
+    pages: sum(pools, (p) => p.pages),
+    sameFilledPages: sum(pools, (p) => p.sameFilledPages),
+    puts: sum(pools, (p) => p.puts),
+    succPuts: sum(pools, (p) => p.succPuts),
+    gets: sum(pools, (p) => p.gets),
+    succGets: sum(pools, (p) => p.succGets),
+    flushes: sum(pools, (p) => p.flushes + p.flushObjects),
+    evictions: sum(pools, (p) => p.evictions),
+    rejectedPuts: sum(pools, (p) => p.failedPuts),
+    frontswapMemoryPages: sum(frontswap, (f) => f.memoryPages),
+    frontswapInFlightPages: sum(frontswap, (f) => f.inFlightPages),
+    frontswapDiskPages: sum(frontswap, (f) => f.diskPages),
+    frontswapDiskBytes: sum(frontswap, (f) => f.diskBytes),
+    spilledStores: sum(frontswap, (f) => f.spilledStores),
+    diskLoads: sum(frontswap, (f) => f.diskLoads),
+    diskErrors: sum(frontswap, (f) => f.diskErrors),
+    cleancacheLookups: cleancache?.lookups ?? 0,
+    cleancacheHits: cleancache?.hits ?? 0,
+    cleancacheBytesServed: cleancache?.bytesServed ?? 0,
+    putsPerSec: null,
+    getsPerSec: null,
+    flushesPerSec: null,
+    hitRatio: null,
+    spillBytesPerSec: null,
+    diskReadBytesPerSec: null,
+  };
+  const dt = prev ? (s.time - prev.time) / 1000 : 0;
+  if (!prev || dt <= 0) return s;
+  // A counter that went backwards was reset; a rate across the reset would be nonsense.
+  const rate = (a: number, b: number) => (a >= b ? (a - b) / dt : null);
+  s.putsPerSec = rate(s.puts, prev.puts);
+  s.getsPerSec = rate(s.gets, prev.gets);
+  s.flushesPerSec = rate(s.flushes, prev.flushes);
+  const dGets = s.gets - prev.gets;
+  const dHits = s.succGets - prev.succGets;
+  s.hitRatio = dGets > 0 && dHits >= 0 ? dHits / dGets : null;
+  const spill = rate(s.spilledStores, prev.spilledStores);
+  const read = rate(s.diskLoads, prev.diskLoads);
+  s.spillBytesPerSec = spill === null ? null : spill * s.pageSize;
+  s.diskReadBytesPerSec = read === null ? null : read * s.pageSize;
+  return s;
+}
