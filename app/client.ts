@@ -58,6 +58,7 @@ export class TmemClient extends AttachedStore {
   #lastStats: StatsSnapshot | null = null;
   #lastBudget: BudgetInfo;
   #ended: TmemError | null = null;
+  #closing = false;
   #rejectEnded!: (e: TmemError) => void;
   readonly #endedPromise = new Promise<never>((_, reject) => { this.#rejectEnded = reject; });
 
@@ -156,7 +157,8 @@ export class TmemClient extends AttachedStore {
    * is terminated; its memory is released once no thread holds it.
    */
   async close(): Promise<void> {
-    if (this.#ended?.code === 'closed') return;
+    if (this.#closing) return;
+    this.#closing = true;
     this.markClosed();
     this.#end(new TmemError('closed', 'the webtmem client is closed'));
     this.#teardown();
@@ -176,6 +178,7 @@ export class TmemClient extends AttachedStore {
   }
 
   #call<T>(name: string, fn: (control: ControlApi | Remote<ControlApi>) => T | Promise<T>): Promise<T> {
+    if (this.#closing) return Promise.reject(new TmemError('closed', `${name}: the webtmem client is closed`));
     if (this.#ended) {
       const e = this.#ended;
       return Promise.reject(new TmemError(e.code, `${name}: ${e.message.replace(/ \[[a-z-]+\]$/, '')}`));

@@ -97,7 +97,8 @@ export function attachFrom(event: MessageEvent | ShareMessage): SharedTmem {
 
 /**
  * Waits for the page to share its store with this worker (client.share(worker)) and attaches it.
- * @param options.scope where the share message arrives; default the worker's global scope.
+ * @param options.scope where the share message arrives: default the worker's global scope; a
+ *   MessagePort (started here) or an iframe's window also work.
  * @param options.timeoutMs bound on the wait; default 10000.
  * @throws TmemError 'worker-failed' when nothing arrives in time.
  */
@@ -124,5 +125,7 @@ export function connectShared(options: { scope?: EventTarget; timeoutMs?: number
       scope.removeEventListener('message', onMessage);
     };
     scope.addEventListener('message', onMessage);
+    // A MessagePort delivers nothing to addEventListener listeners until it is started.
+    (scope as Partial<MessagePort>).start?.();
   });
 }

@@ -111,3 +111,24 @@ for (const how of ['terminate', 'crash'] as const) {
     expect(r.codes).toEqual(['worker-gone', 'worker-gone', 'worker-gone']);
   });
 }
+
+test('close() after the worker died: calls report closed, not worker-gone', async ({ page }) => {
+  const codes = await page.evaluate(async () => {
+    const workers: Worker[] = [];
+    const Original = Worker;
+    (window as { Worker: unknown }).Worker = class extends Original {
+      constructor(url: string | URL, options?: WorkerOptions) { super(url, options); workers.push(this); }
+    };
+    const { connect } = (await import('/app/index.ts' as string)) as App;
+    const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 16 * 4096 });
+    const gone = new Promise((r) => client.addEventListener('worker-gone', r));
+    workers[0].terminate();
+    await gone;
+    await client.close();
+    const out: string[] = [];
+    try { await client.stats(); } catch (e) { out.push((e as { code: string }).code); }
+    try { client.newPool({ persistent: true }); } catch (e) { out.push((e as { code: string }).code); }
+    return out;
+  });
+  expect(codes).toEqual(['closed', 'closed']);
+});

@@ -171,3 +171,26 @@ test('a reload gives a fresh store', async ({ page }) => {
   }, first.pool);
   expect(second).toEqual({ pools: 0, used: 0, getCode: 'bad-pool', hit: false });
 });
+
+test('connectPort keeps the service-worker port for the lookup handler (the hook); capacity defaults from deviceMemory', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { connect, defaultCapacityBytes } = (await import('/app/index.ts' as string)) as App;
+    const client = await connect({ workerUrl: '/worker/store-worker.ts' });
+    const { port1, port2 } = new MessageChannel();
+    const held = await client.connectPort(port2);
+    // No handler is attached yet: a lookup sent now waits in the port's queue, unanswered.
+    let answered = false;
+    port1.onmessage = () => { answered = true; };
+    port1.postMessage({ lookup: '/x' });
+    await new Promise((r) => setTimeout(r, 200));
+    const events = (await client.stats()).events.map((e) => e.message);
+    const deviceMemory = (navigator as { deviceMemory?: number }).deviceMemory;
+    const result = { held, answered, logged: events.some((m) => m.includes('service-worker port connected')),
+      capacity: client.totalFrames * client.pageSize, expected: defaultCapacityBytes(deviceMemory), deviceMemory };
+    await client.close();
+    return result;
+  });
+  expect(r).toMatchObject({ held: 1, answered: false, logged: true });
+  expect(r.capacity).toBe(r.expected);
+  expect(r.capacity).toBeGreaterThanOrEqual(16 << 20);
+});

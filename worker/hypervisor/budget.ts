@@ -69,8 +69,9 @@ export class BudgetPolicy {
   }
 
   /**
-   * Sets the pressure cut: the fraction of the ephemeral share to give up (0 = none).
-   * @returns the new budget, and how many frames the cut took.
+   * Sets the pressure cut: the fraction of the ephemeral share to give up (0 = none). It stays
+   * in force across owner changes until set back to 0.
+   * @returns the new budget.
    */
   setPressureCut(fraction: number): BudgetInfo {
     const reason: BudgetReason = fraction > 0 ? 'pressure' : 'regrow';

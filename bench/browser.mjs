@@ -1,0 +1,65 @@
+// Browser benchmark: launches Debian's Chromium, serves the repository on a free port with the
+// isolation headers, runs test/fixtures/bench-browser.ts in the page, prints the ratios.
+//   node bench/browser.mjs [--pages N] [--json]
+import net from 'node:net';
+import { chromium } from '@playwright/test';
+import { startServer } from '../test/server/serve.mjs';
+
+// The same browser and flags as playwright.config.ts (Node 20 cannot import a .ts file).
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumArgs = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, 'localhost', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const args = process.argv.slice(2);
+const pagesArg = args.indexOf('--pages');
+const pages = pagesArg >= 0 ? Number(args[pagesArg + 1]) : 1024;
+const asJson = args.includes('--json');
+
+const port = await freePort();
+const server = await startServer({ port, isolated: true });
+const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+let exitCode = 0;
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  // The fixture page need not be served as HTML: any response with the isolation headers gives
+  // an isolated origin, and the module is imported from there.
+  await page.goto(`http://localhost:${port}/test/fixtures/bench-browser.html`);
+  const result = await page.evaluate(
+    async (pages) => (await import('/test/fixtures/bench-browser.ts')).runBench({ pages }),
+    pages,
+  );
+  result.browser = `${browser.browserType().name()} ${browser.version()}`;
+  delete result.sink;
+  if (asJson) console.log(JSON.stringify(result, null, 2));
+  else {
+    const f = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+    console.log(`webtmem browser bench — ${result.browser}, ${result.pages} pages of ${result.pageSize} B`);
+    for (const [k, v] of Object.entries(result.ns)) console.log(`  ${k.padEnd(22)} ${f(v).padStart(10)} ns/op`);
+    for (const [k, v] of Object.entries(result.ratios)) {
+      const target = result.targets[k] ? `  target ${result.targets[k]}: ${result.met[k] ? 'met' : 'MISSED'}` : '';
+      console.log(`  ${k.padEnd(22)} ${f(v).padStart(10)}×${target}`);
+    }
+  }
+} catch (e) {
+  console.error(e);
+  exitCode = 1;
+} finally {
+  await browser.close();
+  server.close();
+}
+// Vite's middleware keeps handles open; the run is over.
+process.exit(exitCode);
