@@ -1,0 +1,270 @@
+// WriteBehind: the seed's "buffering layer" in front of a slow device. A synchronous, bounded
+// buffer of page copies that drains to a sink (a DiskLog, or a proxy to one) in batches, one
+// batch in flight at a time. Platform-neutral apart from setTimeout.
+//
+// Coherency rules, kept here once:
+//  - enqueue copies; read serves the newest buffered state of a key, written or not yet.
+//  - A key has at most one op pending and one op in flight. A newer op waits in `pending`
+//    until the in-flight batch settles, so an invalidate of a key being written is issued
+//    after that write commits (no resurrection), and a newer enqueue is written after it.
+//  - A failed batch goes back to the front of `pending` (unless a newer op superseded it):
+//    pages are never dropped, stay readable, and are retried with exponential backoff.
+//  - flush() resolves when every op made before it has committed; it rejects with the sink's
+//    error when a batch fails while it waits (the pages stay buffered and retried).
+import type { TmemEvent } from '../protocol.js';
+import { TmemError } from '../core/errors.js';
+import { checkBytes, checkKey, type DiskItem, type DiskKey } from './key.js';
+
+/** Where batches go. A DiskLog is one. */
+export interface DiskSink {
+  writeBatch(items: DiskItem[]): Promise<void>;
+  deleteBatch(keys: DiskKey[]): Promise<void>;
+}
+
+export interface WriteBehindOptions {
+  /** Most page copies held (pending plus in flight); default 1024. */
+  maxPages?: number;
+  /** Most bytes held; default 16 MiB. */
+  maxBytes?: number;
+  /** Ops per batch; a full batch is written at once. Default 64. */
+  batchPages?: number;
+  /** A partial batch waits this long for company; default 20 ms. */
+  flushDelayMs?: number;
+  /** Backoff after a failed batch: retryMinMs × 2^(failures-1), at most retryMaxMs. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Called on 'disk-error' and 'disk-recovered'. */
+  onEvent?: (event: TmemEvent) => void;
+}
+
+export interface WriteBehindStats {
+  /** Page copies buffered and not yet committed (pending plus in the batch being written). */
+  inFlightPages: number;
+  /** Of those, pages in the batch being written now. */
+  writingPages: number;
+  /** Invalidates not yet committed. */
+  pendingDeletes: number;
+  bufferedBytes: number;
+  batches: number;
+  pagesWritten: number;
+  deletesWritten: number;
+  /** enqueue calls that returned false (buffer full). */
+  refused: number;
+  errors: number;
+  retries: number;
+  lastError: string | null;
+  /** True from a failed batch until one succeeds. */
+  failing: boolean;
+}
+
+/** One buffered op: a page copy, or null for an invalidate. */
+interface Op {
+  bytes: Uint8Array | null;
+  seq: number;
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+export class WriteBehind {
+  private pending = new Map<DiskKey, Op>();
+  private writing = new Map<DiskKey, Op>();
+  private readonly o: Required<Omit<WriteBehindOptions, 'onEvent'>>;
+  private pages = 0;
+  private bytes = 0;
+  private seq = 0;
+  private busy = false;
+  private closed = false;
+  private delayTimer: Timer | null = null;
+  private retryTimer: Timer | null = null;
+  private failures = 0;
+  private waiters: { target: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private readonly st = { batches: 0, pagesWritten: 0, deletesWritten: 0, refused: 0, errors: 0, retries: 0, lastError: null as string | null };
+
+  /** @param sink where batches are written
+   *  @param options limits, batching and retry timing, event callback */
+  constructor(private readonly sink: DiskSink, private readonly options: WriteBehindOptions = {}) {
+    const o = {
+      maxPages: options.maxPages ?? 1024, maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
+      batchPages: options.batchPages ?? 64, flushDelayMs: options.flushDelayMs ?? 20,
+      retryMinMs: options.retryMinMs ?? 50, retryMaxMs: options.retryMaxMs ?? 5000,
+    };
+    for (const [k, v] of Object.entries(o)) {
+      const min = k === 'flushDelayMs' || k === 'retryMinMs' ? 0 : 1;
+      if (typeof v !== 'number' || Number.isNaN(v) || v < min) throw new TmemError('bad-options', `WriteBehind ${k} must be a number >= ${min}, got ${String(v)}`);
+    }
+    this.o = o;
+  }
+
+  /** Buffers a copy of `bytes` for `key`; false at once (nothing changed) when the buffer is
+   *  full. Synchronous.
+   * @param key u32 offset or string key
+   * @param bytes the page (any Uint8Array, shared or not; copied) */
+  enqueue(key: DiskKey, bytes: Uint8Array): boolean {
+    checkKey(key, 'enqueue');
+    checkBytes(bytes, 'enqueue');
+    if (this.closed) throw new TmemError('closed', 'the write-behind buffer is closed');
+    const prev = this.pending.get(key)?.bytes;
+    const addPages = prev ? 0 : 1;
+    const addBytes = bytes.byteLength - (prev?.byteLength ?? 0);
+    if (this.pages + addPages > this.o.maxPages || this.bytes + addBytes > this.o.maxBytes) {
+      this.st.refused++;
+      return false;
+    }
+    this.pending.delete(key);
+    this.pending.set(key, { bytes: bytes.slice(), seq: ++this.seq });
+    this.pages += addPages;
+    this.bytes += addBytes;
+    this.schedule();
+    return true;
+  }
+
+  /** Drops `key` from the buffer and schedules its durable delete, issued after any write of
+   *  the key already in flight. Never refused. Synchronous.
+   * @param key u32 offset or string key */
+  invalidate(key: DiskKey): void {
+    checkKey(key, 'invalidate');
+    if (this.closed) throw new TmemError('closed', 'the write-behind buffer is closed');
+    const prev = this.pending.get(key)?.bytes;
+    if (prev) { this.pages--; this.bytes -= prev.byteLength; }
+    this.pending.delete(key);
+    this.pending.set(key, { bytes: null, seq: ++this.seq });
+    this.schedule();
+  }
+
+  /** The newest buffered state of `key`: its bytes (a copy, or copied into `into`), null when
+   *  an invalidate is buffered (a miss: do not ask the disk), undefined when the buffer knows
+   *  nothing of the key (ask the disk). Synchronous.
+   * @param key u32 offset or string key
+   * @param into optional destination of exactly the value's length */
+  read(key: DiskKey, into?: Uint8Array): Uint8Array | null | undefined {
+    checkKey(key, 'read');
+    const op = this.pending.get(key) ?? this.writing.get(key);
+    if (!op) return undefined;
+    if (!op.bytes) return null;
+    if (!into) return op.bytes.slice();
+    checkBytes(into, 'read');
+    if (into.byteLength !== op.bytes.byteLength) {
+      throw new TmemError('bad-page-size', `read: destination has ${into.byteLength} bytes, the value ${op.bytes.byteLength}`);
+    }
+    into.set(op.bytes);
+    return into;
+  }
+
+  /** Resolves when every op made before this call has committed; rejects with the sink's
+   *  error if a batch fails meanwhile. Writes at once, cutting any delay or backoff. */
+  flush(): Promise<void> {
+    if (this.pending.size === 0 && this.writing.size === 0) return Promise.resolve();
+    const p = new Promise<void>((resolve, reject) => this.waiters.push({ target: this.seq, resolve, reject }));
+    if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; this.st.retries++; }
+    void this.drain();
+    return p;
+  }
+
+  /** Refuses further ops, then flushes (rejects like flush; pages stay and are retried). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+  }
+
+  /** Counters; cheap. */
+  stats(): WriteBehindStats {
+    let writingPages = 0;
+    let deletes = 0;
+    for (const op of this.writing.values()) op.bytes ? writingPages++ : deletes++;
+    for (const op of this.pending.values()) if (!op.bytes) deletes++;
+    return {
+      inFlightPages: this.pages, writingPages, pendingDeletes: deletes, bufferedBytes: this.bytes,
+      ...this.st, failing: this.failures > 0,
+    };
+  }
+
+  private schedule(): void {
+    if (this.busy || this.retryTimer) return; // drain runs again when they end
+    if (this.pending.size >= this.o.batchPages || this.waiters.length > 0) {
+      if (this.delayTimer) { clearTimeout(this.delayTimer); this.delayTimer = null; }
+      queueMicrotask(() => void this.drain());
+    } else if (!this.delayTimer) {
+      this.delayTimer = setTimeout(() => { this.delayTimer = null; void this.drain(); }, this.o.flushDelayMs);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    if (this.busy || this.retryTimer) return;
+    if (this.delayTimer) { clearTimeout(this.delayTimer); this.delayTimer = null; }
+    if (this.pending.size === 0) return this.settle();
+    this.busy = true;
+    for (const [key, op] of this.pending) {
+      if (this.writing.size >= this.o.batchPages) break;
+      this.writing.set(key, op);
+    }
+    for (const key of this.writing.keys()) this.pending.delete(key);
+    try {
+      const writes: DiskItem[] = [];
+      const dels: DiskKey[] = [];
+      for (const [key, op] of this.writing) op.bytes ? writes.push({ key, bytes: op.bytes }) : dels.push(key);
+      if (writes.length > 0) {
+        await this.sink.writeBatch(writes);
+        for (const { key, bytes } of writes) { this.writing.delete(key); this.pages--; this.bytes -= bytes.byteLength; }
+        this.st.pagesWritten += writes.length;
+      }
+      if (dels.length > 0) {
+        await this.sink.deleteBatch(dels);
+        for (const key of dels) this.writing.delete(key);
+        this.st.deletesWritten += dels.length;
+      }
+      this.st.batches++;
+      if (this.failures > 0) {
+        this.failures = 0;
+        this.emit('disk-recovered', 'write-behind: the disk accepts writes again');
+      }
+    } catch (e) {
+      this.fail(e);
+      return;
+    } finally {
+      this.busy = false;
+    }
+    this.settle();
+    if (this.pending.size > 0) this.schedule();
+  }
+
+  private fail(e: unknown): void {
+    // Back to the front of the queue, unless a newer op of the key came meanwhile.
+    const merged = new Map<DiskKey, Op>();
+    for (const [key, op] of this.writing) {
+      if (!this.pending.has(key)) merged.set(key, op);
+      else if (op.bytes) { this.pages--; this.bytes -= op.bytes.byteLength; }
+    }
+    for (const [key, op] of this.pending) merged.set(key, op);
+    this.pending = merged;
+    this.writing.clear();
+    const err = e as Error;
+    this.st.errors++;
+    this.st.lastError = `${err?.name}: ${err?.message}`;
+    this.failures++;
+    const delay = Math.min(this.o.retryMaxMs, this.o.retryMinMs * 2 ** (this.failures - 1));
+    this.emit('disk-error', `write-behind: ${this.st.lastError}; ${this.pages} pages kept, retry in ${delay} ms`);
+    for (const w of this.waiters.splice(0)) w.reject(e);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.st.retries++;
+      void this.drain();
+    }, delay);
+  }
+
+  /** Resolves the flushes whose ops have all committed. */
+  private settle(): void {
+    if (this.waiters.length === 0) return;
+    let oldest = Infinity;
+    for (const op of this.writing.values()) oldest = Math.min(oldest, op.seq);
+    for (const op of this.pending.values()) oldest = Math.min(oldest, op.seq);
+    this.waiters = this.waiters.filter((w) => {
+      if (w.target >= oldest) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  private emit(kind: TmemEvent['kind'], message: string): void {
+    try { this.options.onEvent?.({ time: Date.now(), kind, message }); } catch { /* a listener's bug is not a disk error */ }
+  }
+}
