@@ -283,32 +283,50 @@ export class DiskLog {
   async transact(body: (tx: LogTx, seq: number) => Promise<JournalEntry | null>): Promise<void> {
     const fault = this.fault;
     if (fault && --fault.count <= 0) this.fault = null;
-    let tx: LogTx | undefined;
     try {
-      const db = await this.connection();
-      if (fault?.name === 'closed') db.close();
-      tx = db.transaction([STORE_RECORDS, STORE_JOURNAL], 'readwrite') as unknown as LogTx;
-      const tail = await tx.objectStore(STORE_JOURNAL).openKeyCursor(null, 'prev');
-      if (tail && tail.key !== this.lastSeq) this.lastSeq = await replay(this.dbName, tx, this.map, this.lastSeq);
-      const seq = this.lastSeq + 1;
-      const entry = await body(tx, seq);
-      if (fault && fault.name !== 'closed') {
-        tx.abort();
-        await tx.done.catch(() => undefined);
-        throw new DOMException(`injected fault on ${this.dbName}`, fault.name);
-      }
-      await tx.done;
-      if (entry) {
-        this.map.apply(entry, (why) => new TmemError('bad-database', `${this.dbName}: ${why}`));
-        this.lastSeq = seq;
-      }
-      this.st.transactions++;
-      if (this.failing) {
-        this.failing = false;
-        this.emit('disk-recovered', `${this.dbName}: writes succeed again`);
+      for (let attempt = 0; ; attempt++) {
+        const db = await this.connection();
+        if (fault?.name === 'closed') db.close();
+        const tx = db.transaction([STORE_RECORDS, STORE_JOURNAL], 'readwrite') as unknown as LogTx;
+        // Has another connection appended since our last look? Asked first but not awaited:
+        // requests run in order, so the answer comes before our writes land and a stale view
+        // aborts the transaction (we catch up and retry). Waiting for it would cost a round
+        // trip per batch.
+        let stale = false;
+        const tail = tx.objectStore(STORE_JOURNAL).openKeyCursor(null, 'prev').then((c) => {
+          if (c && c.key !== this.lastSeq) { stale = true; tx.abort(); }
+        });
+        const seq = this.lastSeq + 1;
+        let entry: JournalEntry | null;
+        try {
+          entry = await body(tx, seq);
+          await tail;
+          if (fault && fault.name !== 'closed') {
+            tx.abort();
+            await tx.done.catch(() => undefined);
+            throw new DOMException(`injected fault on ${this.dbName}`, fault.name);
+          }
+          await tx.done;
+        } catch (e) {
+          try { tx.abort(); } catch { /* already finished or aborted */ }
+          if (!stale || attempt >= 8) throw e;
+          await tail.catch(() => undefined);
+          const rtx = db.transaction([STORE_JOURNAL], 'readonly') as unknown as ReadTx;
+          this.lastSeq = await replay(this.dbName, rtx, this.map, this.lastSeq);
+          continue;
+        }
+        if (entry) {
+          this.map.apply(entry, (why) => new TmemError('bad-database', `${this.dbName}: ${why}`));
+          this.lastSeq = seq;
+        }
+        this.st.transactions++;
+        if (this.failing) {
+          this.failing = false;
+          this.emit('disk-recovered', `${this.dbName}: writes succeed again`);
+        }
+        return;
       }
     } catch (e) {
-      try { tx?.abort(); } catch { /* already finished or aborted */ }
       const err = e as Error;
       if (err instanceof TmemError && err.code === 'bad-database') throw err;
       this.st.errors++;

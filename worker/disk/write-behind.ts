@@ -26,8 +26,11 @@ export interface WriteBehindOptions {
   maxPages?: number;
   /** Most bytes held; default 16 MiB. */
   maxBytes?: number;
-  /** Ops per batch; a full batch is written at once. Default 64. */
+  /** Ops that make a batch worth writing at once; default 64. */
   batchPages?: number;
+  /** Most ops one batch (one transaction) takes when a backlog has built up behind a slow
+   *  disk: fewer, larger transactions catch up faster. Default 4 × batchPages. */
+  maxBatchPages?: number;
   /** A partial batch waits this long for company; default 20 ms. */
   flushDelayMs?: number;
   /** Backoff after a failed batch: retryMinMs × 2^(failures-1), at most retryMaxMs. */
@@ -85,7 +88,8 @@ export class WriteBehind {
   constructor(private readonly sink: DiskSink, private readonly options: WriteBehindOptions = {}) {
     const o = {
       maxPages: options.maxPages ?? 1024, maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
-      batchPages: options.batchPages ?? 64, flushDelayMs: options.flushDelayMs ?? 20,
+      batchPages: options.batchPages ?? 64, maxBatchPages: options.maxBatchPages ?? 4 * (options.batchPages ?? 64),
+      flushDelayMs: options.flushDelayMs ?? 20,
       retryMinMs: options.retryMinMs ?? 50, retryMaxMs: options.retryMaxMs ?? 5000,
     };
     for (const [k, v] of Object.entries(o)) {
@@ -194,7 +198,7 @@ export class WriteBehind {
     if (this.pending.size === 0) return this.settle();
     this.busy = true;
     for (const [key, op] of this.pending) {
-      if (this.writing.size >= this.o.batchPages) break;
+      if (this.writing.size >= this.o.maxBatchPages) break;
       this.writing.set(key, op);
     }
     for (const key of this.writing.keys()) this.pending.delete(key);

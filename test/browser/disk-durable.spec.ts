@@ -1,0 +1,89 @@
+// The disk tier on a real disk: a persistent Chromium profile, closed and relaunched, keeps
+// exactly the committed state (deletes included); and the benchmark's numbers on that disk.
+import { test, expect, chromium, type BrowserContext, type Page } from '@playwright/test';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ISOLATED, chromiumArgs, chromiumPath } from '../../playwright.config.js';
+
+/** Opens a fixture of ours (body from disk: the test server does not serve .html). */
+async function openFixture(context: BrowserContext, name: string, ready: string): Promise<Page> {
+  const page = await context.newPage();
+  const url = `${ISOLATED}/test/fixtures/${name}`;
+  await page.route(url, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, status: 200, contentType: 'text/html', body: readFileSync(`test/fixtures/${name}`, 'utf8') });
+  });
+  await page.goto(url);
+  await page.waitForFunction((flag) => (window as any)[flag] === true, ready);
+  return page;
+}
+
+const launch = (dir: string) => chromium.launchPersistentContext(dir, { executablePath: chromiumPath, args: chromiumArgs, headless: true });
+
+test('after a browser restart a log reopens with all committed pages and no deleted one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'webtmem-disk-'));
+  try {
+    let context = await launch(dir);
+    let page = await openFixture(context, 'disk.html', 'ready');
+    const written = await page.evaluate(async () => {
+      const { disk, bytes } = (window as any).t;
+      const log = await disk.openDiskLog('durable', { recordBytes: 16384 });
+      const wb = new disk.WriteBehind(log, { batchPages: 32, flushDelayMs: 5 });
+      for (let i = 0; i < 300; i++) wb.enqueue(i, bytes(4096, i));
+      for (let i = 0; i < 20; i++) wb.enqueue(`https://example.test/asset/${i}.js`, bytes(100 + i * 333, 5000 + i));
+      await wb.flush();
+      for (let i = 0; i < 300; i += 3) wb.invalidate(i); // 100 deleted
+      for (let i = 1; i < 300; i += 3) wb.enqueue(i, bytes(4096, 10_000 + i)); // 100 overwritten
+      await wb.flush();
+      await log.compact({ threshold: 0.3 });
+      const s = log.stats();
+      await log.close();
+      return s;
+    });
+    await context.close();
+
+    context = await launch(dir);
+    page = await openFixture(context, 'disk.html', 'ready');
+    const r = await page.evaluate(async () => {
+      const { disk, bytes, same } = (window as any).t;
+      const log = await disk.openDiskLog('durable');
+      let bad = 0;
+      for (let i = 0; i < 300; i++) {
+        const v = await log.read(i);
+        const want = i % 3 === 0 ? undefined : i % 3 === 1 ? bytes(4096, 10_000 + i) : bytes(4096, i);
+        if (want === undefined ? v !== undefined : !same(v, want)) bad++;
+      }
+      for (let i = 0; i < 20; i++) if (!same(await log.read(`https://example.test/asset/${i}.js`), bytes(100 + i * 333, 5000 + i))) bad++;
+      return { bad, s: log.stats(), recordBytes: log.recordBytes };
+    });
+    await context.close();
+    expect(r.bad).toBe(0);
+    expect(r.s.liveValues).toBe(220);
+    expect(r.s.liveBytes).toBe(written.liveBytes);
+    expect(r.s.deadBytes).toBe(written.deadBytes);
+    expect(r.recordBytes).toBe(16384); // kept in the database's meta
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('benchmark on a real disk: packed batches beat one transaction per page', async () => {
+  test.setTimeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), 'webtmem-bench-'));
+  try {
+    const context = await launch(dir);
+    const page = await openFixture(context, 'disk-bench.html', 'benchReady');
+    const r = await page.evaluate(() => (window as any).runDiskBench({ slowPages: 200, pages: 2048, reads: 200 }));
+    await context.close();
+    console.log(`disk bench: ${JSON.stringify(r)}`);
+    // The issue's target is 30×; only "clearly faster" is asserted, because a shared 2-core
+    // test machine under load distorts both sides (the numbers are logged above).
+    expect(r.speedupPackedVsPerPageTx).toBeGreaterThan(2);
+    expect(r.compaction.deadBytesAfter).toBeLessThan(r.compaction.deadBytesBefore);
+    expect(r.compaction.reclaimedBytes).toBeGreaterThan(0);
+    expect(r.read.p95Us).toBeGreaterThanOrEqual(r.read.p50Us);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

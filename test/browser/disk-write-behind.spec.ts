@@ -1,0 +1,211 @@
+// WriteBehind over a real DiskLog in Chromium: coherency of buffered and in-flight pages,
+// no resurrection, the full-buffer refusal, faults with retry and recovery, bad input.
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { ISOLATED } from '../../playwright.config.js';
+
+/** Opens test/fixtures/disk.html (body from disk: the test server does not serve .html). */
+async function open(page: Page): Promise<void> {
+  const url = `${ISOLATED}/test/fixtures/disk.html`;
+  await page.route(url, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, status: 200, contentType: 'text/html', body: readFileSync('test/fixtures/disk.html', 'utf8') });
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => (window as any).ready === true);
+}
+
+test.beforeEach(async ({ page }) => open(page));
+
+test('an enqueued page reads back at once, as a copy, and reaches the disk in batches', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { disk, bytes, same } = (window as any).t;
+    const log = await disk.openDiskLog('wb-basic');
+    const wb = new disk.WriteBehind(log, { batchPages: 64, flushDelayMs: 20 });
+    const src = new Uint8Array(new SharedArrayBuffer(4096));
+    src.set(bytes(4096, 1));
+    const accepted = wb.enqueue(7, src);
+    src.fill(0); // the caller reuses its buffer at once
+    const into = new Uint8Array(4096);
+    const immediate = same(wb.read(7, into), bytes(4096, 1)) && same(into, bytes(4096, 1));
+    for (let i = 100; i < 300; i++) wb.enqueue(i, bytes(4096, i));
+    const unknown = wb.read(5);
+    await wb.flush();
+    let bad = 0;
+    for (let i = 100; i < 300; i++) if (!same(await log.read(i), bytes(4096, i))) bad++;
+    return {
+      accepted, immediate, unknown, bad, disk7: same(await log.read(7), bytes(4096, 1)),
+      after: wb.read(7), s: wb.stats(), ls: log.stats(),
+    };
+  });
+  expect(r.accepted).toBe(true);
+  expect(r.immediate).toBe(true);
+  expect(r.unknown).toBeUndefined();
+  expect(r.bad).toBe(0);
+  expect(r.disk7).toBe(true);
+  expect(r.after).toBeUndefined(); // committed: the buffer lets go, the disk answers
+  expect(r.s.pagesWritten).toBe(201);
+  expect(r.s.inFlightPages).toBe(0);
+  expect(r.s.bufferedBytes).toBe(0);
+  expect(r.s.batches).toBeLessThanOrEqual(5); // 201 pages in batches of up to 64
+  expect(r.ls.transactions).toBe(r.s.batches);
+});
+
+test('a newer enqueue of a page in flight wins, and is written after the older one', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { disk, bytes, same, gatedSink, until } = (window as any).t;
+    const log = await disk.openDiskLog('wb-newer');
+    const sink = gatedSink(log);
+    const wb = new disk.WriteBehind(sink, { flushDelayMs: 0 });
+    wb.enqueue(1, bytes(4096, 0xa));
+    await until(() => sink.waiting() === 1); // A is in flight
+    wb.enqueue(1, bytes(4096, 0xb));
+    const whileInFlight = same(wb.read(1), bytes(4096, 0xb));
+    const writingPages = wb.stats().writingPages;
+    const done = wb.flush();
+    sink.release();
+    await until(() => sink.waiting() === 1); // B's batch, issued only after A committed
+    const diskBetween = same(await log.read(1), bytes(4096, 0xa));
+    const bufferBetween = same(wb.read(1), bytes(4096, 0xb));
+    sink.release();
+    await done;
+    await log.close();
+    const again = await disk.openDiskLog('wb-newer');
+    return { whileInFlight, writingPages, diskBetween, bufferBetween, final: same(await again.read(1), bytes(4096, 0xb)), writes: sink.writes };
+  });
+  expect(r).toEqual({ whileInFlight: true, writingPages: 1, diskBetween: true, bufferBetween: true, final: true, writes: 2 });
+});
+
+test('an invalidate during a write wins: a miss now and after reopen, never resurrected', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { disk, bytes, gatedSink, until } = (window as any).t;
+    const log = await disk.openDiskLog('wb-invalidate');
+    await log.writeBatch([{ key: 3, bytes: bytes(4096, 33) }]); // an older committed copy
+    const sink = gatedSink(log);
+    const wb = new disk.WriteBehind(sink, { flushDelayMs: 0 });
+    wb.enqueue(1, bytes(4096, 1));
+    wb.enqueue(2, bytes(4096, 2));
+    await until(() => sink.waiting() === 1);
+    wb.invalidate(1); // in flight
+    wb.invalidate(3); // only on disk
+    wb.enqueue(4, bytes(4096, 4));
+    wb.invalidate(4); // only pending
+    const reads = [wb.read(1), wb.read(3), wb.read(4), wb.read(2) instanceof Uint8Array];
+    const done = wb.flush();
+    for (let i = 0; i < 4; i++) { await until(() => sink.waiting() > 0 || wb.stats().inFlightPages + wb.stats().pendingDeletes === 0); sink.release(); }
+    await done;
+    const onDisk = [log.has(1), log.has(2), log.has(3), log.has(4)];
+    await log.close();
+    const again = await disk.openDiskLog('wb-invalidate');
+    return { reads, onDisk, reopened: [again.has(1), again.has(2), again.has(3), again.has(4)], s: wb.stats() };
+  });
+  expect(r.reads).toEqual([null, null, null, true]);
+  expect(r.onDisk).toEqual([false, true, false, false]);
+  expect(r.reopened).toEqual([false, true, false, false]);
+  expect(r.s.pendingDeletes).toBe(0);
+});
+
+test('a full buffer refuses at once and keeps what it holds', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { disk, bytes, same, gatedSink } = (window as any).t;
+    const log = await disk.openDiskLog('wb-full');
+    const sink = gatedSink(log);
+    const wb = new disk.WriteBehind(sink, { maxPages: 8, maxBytes: 8 * 4096, flushDelayMs: 0 });
+    const first = Array.from({ length: 8 }, (_, i) => wb.enqueue(i, bytes(4096, i)));
+    const t0 = performance.now();
+    const ninth = wb.enqueue(8, bytes(4096, 8));
+    const ms = performance.now() - t0;
+    const replace = wb.enqueue(7, bytes(4096, 77)); // same key, same size: fits
+    const bigger = wb.enqueue(6, bytes(5000, 66)); // would exceed maxBytes
+    let kept = 0;
+    for (let i = 0; i < 8; i++) if (same(wb.read(i), i === 7 ? bytes(4096, 77) : bytes(4096, i))) kept++;
+    const s = wb.stats();
+    const done = wb.flush();
+    while (sink.waiting() === 0) await new Promise((res) => setTimeout(res, 2));
+    sink.release();
+    await done;
+    return { first, ninth, ms, replace, bigger, kept, refused: s.refused, inFlight: s.inFlightPages, afterFlush: wb.enqueue(8, bytes(4096, 8)) };
+  });
+  expect(r.first).toEqual(Array(8).fill(true));
+  expect(r.ninth).toBe(false);
+  expect(r.ms).toBeLessThan(5);
+  expect(r.replace).toBe(true);
+  expect(r.bigger).toBe(false);
+  expect(r.kept).toBe(8);
+  expect(r.refused).toBe(2);
+  expect(r.inFlight).toBe(8);
+  expect(r.afterFlush).toBe(true);
+});
+
+for (const fault of ['QuotaExceededError', 'AbortError', 'closed'] as const) {
+  test(`disk fault ${fault}: pages kept and readable, flush rejects, retries, recovers`, async ({ page }) => {
+    const r = await page.evaluate(async (name) => {
+      const { disk, bytes, same, until } = (window as any).t;
+      const events: { kind: string; message: string }[] = [];
+      const log = await disk.openDiskLog(`wb-fault-${name}`);
+      const wb = new disk.WriteBehind(log, { flushDelayMs: 0, retryMinMs: 20, retryMaxMs: 80, onEvent: (e: any) => events.push(e) });
+      log.injectFault({ count: 3, name });
+      for (let i = 0; i < 100; i++) wb.enqueue(i, bytes(4096, i));
+      let rejected = '';
+      try { await wb.flush(); } catch (e: any) { rejected = e.name; }
+      let readable = 0;
+      for (let i = 0; i < 100; i++) if (same(wb.read(i), bytes(4096, i))) readable++;
+      const failing = wb.stats();
+      await until(() => wb.stats().inFlightPages === 0, 10_000); // backoff retries alone
+      await wb.flush();
+      await log.close();
+      const again = await disk.openDiskLog(`wb-fault-${name}`);
+      let onDisk = 0;
+      for (let i = 0; i < 100; i++) if (same(await again.read(i), bytes(4096, i))) onDisk++;
+      return { rejected, readable, failing, s: wb.stats(), onDisk, kinds: events.map((e) => e.kind), first: events[0]?.message ?? '' };
+    }, fault);
+    expect(r.rejected).toBe(fault === 'closed' ? 'InvalidStateError' : fault);
+    expect(r.readable).toBe(100);
+    expect(r.failing.failing).toBe(true);
+    expect(r.failing.errors).toBeGreaterThanOrEqual(1);
+    expect(r.failing.lastError).toContain(fault === 'closed' ? 'InvalidStateError' : fault);
+    expect(r.s.errors).toBe(3);
+    expect(r.s.retries).toBeGreaterThanOrEqual(1);
+    expect(r.s.failing).toBe(false);
+    expect(r.s.pagesWritten).toBe(100);
+    expect(r.onDisk).toBe(100);
+    expect(r.kinds.filter((k) => k === 'disk-error').length).toBe(3);
+    expect(r.kinds[r.kinds.length - 1]).toBe('disk-recovered');
+    expect(r.first).toContain('pages kept');
+  });
+}
+
+test('bad keys, values and options are refused with a code and disturb nothing', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { disk, bytes, same } = (window as any).t;
+    const log = await disk.openDiskLog('wb-input');
+    const wb = new disk.WriteBehind(log, { flushDelayMs: 1000 });
+    wb.enqueue(1, bytes(4096, 1));
+    const before = JSON.stringify(wb.stats());
+    const codeOf = (f: () => unknown) => { try { f(); return 'accepted'; } catch (e: any) { return e.code ?? e.name; } };
+    const codes = {
+      negative: codeOf(() => wb.enqueue(-1, bytes(4096, 1))),
+      huge: codeOf(() => wb.enqueue(2 ** 32, bytes(4096, 1))),
+      nan: codeOf(() => wb.invalidate(NaN)),
+      emptyString: codeOf(() => wb.read('')),
+      arrayValue: codeOf(() => wb.enqueue(2, [1, 2, 3])),
+      bufferValue: codeOf(() => wb.enqueue(2, new ArrayBuffer(4096))),
+      shortInto: codeOf(() => wb.read(1, new Uint8Array(100))),
+      options: codeOf(() => new disk.WriteBehind(log, { maxPages: 0 })),
+      nanOption: codeOf(() => new disk.WriteBehind(log, { batchPages: NaN })),
+    };
+    const same1 = same(wb.read(1), bytes(4096, 1));
+    const after = JSON.stringify(wb.stats());
+    await wb.close();
+    return { codes, same1, unchanged: before === after, closed: codeOf(() => wb.enqueue(3, bytes(10, 3))), onDisk: log.has(1) };
+  });
+  expect(r.codes).toEqual({
+    negative: 'bad-offset', huge: 'bad-offset', nan: 'bad-offset', emptyString: 'bad-offset',
+    arrayValue: 'bad-page-size', bufferValue: 'bad-page-size', shortInto: 'bad-page-size',
+    options: 'bad-options', nanOption: 'bad-options',
+  });
+  expect(r.same1).toBe(true);
+  expect(r.unchanged).toBe(true);
+  expect(r.closed).toBe('closed');
+  expect(r.onDisk).toBe(true);
+});
