@@ -3,7 +3,7 @@
 // where each key lives; dead slots are counted and compacted away. Used by frontswap areas
 // (u32 offsets, 4 KiB pages) and by the service worker (string keys, any length).
 //
-// This file is longer than most (about 330 lines) on purpose: every write path shares one
+// This file is longer than most (about 390 lines) on purpose: every write path shares one
 // serial queue, one connection, one fault hook and one error count, and splitting them would
 // put those in module state anyway.
 //
