@@ -64,6 +64,8 @@ export const H_EPH_FRAMES = 13;
 export const H_PERS_FRAMES = 14;
 /** 1 when the buffer is a SharedArrayBuffer. */
 export const H_SHARED = 15;
+/** Frames lost from the free stack when its lock was stuck; the CLOCK takes them back. */
+export const H_ORPHANS = 16;
 export const HEADER_WORDS = 64;
 //#endregion
 

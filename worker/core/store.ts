@@ -30,8 +30,23 @@ declare const performance: { now(): number };
 /** How long a lock may be waited for before an operation gives up with 'store-busy'. Long
  *  enough that a thread preempted inside a critical section (2 cores, 4 threads) never trips
  *  it; short enough that a dead lock holder costs a bounded stall, not a hang. */
-const LOCK_TIMEOUT_MS = 250;
+const LOCK_TIMEOUT_MS = 500;
 const SPINS_PER_CLOCK_CHECK = 256;
+/** Spins before a thread that may block parks briefly, so that a lock holder preempted on an
+ *  oversubscribed machine (4 threads, 2 cores) gets the core back instead of being spun at. */
+const SPINS_BEFORE_PARK = 64;
+const PARK_MS = 0.05;
+
+/** Whether this thread may block in Atomics.wait: dedicated workers and Node may; a browser
+ *  window's main thread and a service worker may not, and they only ever spin (bounded). */
+const CAN_PARK = (() => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 /** Consecutive CLOCK positions a thread claims at once, to keep the hand's line cool. */
 const CLOCK_BATCH = 16;
 
@@ -118,6 +133,8 @@ class Store implements TmemStore {
   private readonly slot: number;
   private readonly slotW: number;
   private readonly isShared: boolean;
+  /** Atomics.wait is allowed here and the buffer is shared (see CAN_PARK). */
+  private readonly canPark: boolean;
   //#endregion
 
   //#region per-call scratch (set by resolvePool / setObject, read by the paths below)
@@ -148,6 +165,8 @@ class Store implements TmemStore {
     this.metaW = l.frameMetaOffset >> 2;
     this.indexW = l.indexOffset >> 2;
     this.isShared = this.w[L.H_SHARED] === 1;
+    this.canPark = CAN_PARK && this.isShared && typeof SharedArrayBuffer === 'function' &&
+      buffer instanceof SharedArrayBuffer;
     const s = Atomics.add(this.w, L.H_NEXT_SLOT, 1);
     this.slot = s < L.COUNTER_SLOTS ? s : 0;
     this.slotW = this.countersW + this.slot * this.maxPools * L.COUNTER_BLOCK_WORDS;
@@ -233,7 +252,7 @@ class Store implements TmemStore {
     this.resolvePool(poolId);
     this.setObject(object);
     if (typeof index !== 'number' || (index >>> 0) !== index) throw badIndex(index);
-    if (!(page instanceof Uint8Array) || page.length !== this.pageSize) throw badPage('page', page, this.pageSize);
+    if (!isBytes(page) || page.length !== this.pageSize) throw badPage('page', page, this.pageSize);
     const ok = this.putOne(index | 0, page, 0);
     this.count(ok ? L.C_SUCC_PUTS : L.C_FAILED_PUTS, 1);
     return ok;
@@ -243,7 +262,7 @@ class Store implements TmemStore {
     this.resolvePool(poolId);
     this.setObject(object);
     if (typeof index !== 'number' || (index >>> 0) !== index) throw badIndex(index);
-    if (!(into instanceof Uint8Array) || into.length !== this.pageSize) throw badPage('into', into, this.pageSize);
+    if (!isBytes(into) || into.length !== this.pageSize) throw badPage('into', into, this.pageSize);
     const hit = this.getOne(index | 0, into, 0);
     this.count(hit ? L.C_SUCC_GETS : L.C_FAILED_GETS, 1);
     return hit;
@@ -302,7 +321,7 @@ class Store implements TmemStore {
     this.resolvePool(poolId);
     this.setObject(object);
     const n = this.batchCount(index, into, count, 'into');
-    if (hits !== undefined && (!(hits instanceof Uint8Array) || hits.length < n)) {
+    if (hits !== undefined && (!isBytes(hits) || hits.length < n)) {
       throw new TmemError('bad-page-size', `hits must be a Uint8Array of at least ${n} entries`);
     }
     let got = 0;
@@ -419,7 +438,7 @@ class Store implements TmemStore {
 
   private batchCount(index: number, bytes: Uint8Array, count: number | undefined, what: string): number {
     if (typeof index !== 'number' || (index >>> 0) !== index) throw badIndex(index);
-    if (!(bytes instanceof Uint8Array) || bytes.length % this.pageSize !== 0 || bytes.length === 0) {
+    if (!isBytes(bytes) || bytes.length % this.pageSize !== 0 || bytes.length === 0) {
       throw badPage(what, bytes, this.pageSize);
     }
     const n = count ?? bytes.length / this.pageSize;
@@ -518,13 +537,18 @@ class Store implements TmemStore {
     for (;;) {
       // Seqlock read: an entry lives in one bucket and never moves, so the version of the
       // bucket where it is found vouches for the key, the value and the frame's bytes.
-      const v1 = Atomics.load(w, b1);
-      const v2 = Atomics.load(w, b2);
-      if (((v1 | v2) & 1) === 0) {
-        let base = b1, v = v1;
-        let s = this.scan(b1, idx);
-        if (s < 0) { base = b2; v = v2; s = this.scan(b2, idx); }
-        if (s < 0) return false;
+      // The second bucket is only read when the first does not hold the entry (one cache
+      // miss fewer on most hits).
+      let base = b1;
+      let v = Atomics.load(w, b1);
+      let s = (v & 1) === 0 ? this.scan(b1, idx) : -2;
+      if (s === -1) {
+        base = b2;
+        v = Atomics.load(w, b2);
+        s = (v & 1) === 0 ? this.scan(b2, idx) : -2;
+        if (s === -1) return false;
+      }
+      if (s >= 0) {
         const val = w[base + L.B_VALUES + s];
         if (val & L.SAME_FILLED) {
           into.fill(val & 0xff, off, off + this.pageSize);
@@ -543,6 +567,7 @@ class Store implements TmemStore {
         if (deadline === 0) deadline = now + LOCK_TIMEOUT_MS;
         else if (now > deadline) throw storeBusy('get');
       }
+      if (spins > SPINS_BEFORE_PARK && this.canPark) Atomics.wait(w, base, Atomics.load(w, base) | 1, PARK_MS);
     }
   }
 
@@ -734,6 +759,7 @@ class Store implements TmemStore {
     } else {
       // The stack's lock is stuck: leave the frame for the CLOCK to find, never lose it.
       Atomics.store(w, this.metaW + f * L.FRAME_META_WORDS + L.F_OWNER, L.OWNER_ORPHAN);
+      Atomics.add(w, L.H_ORPHANS, 1);
     }
   }
 
@@ -741,6 +767,8 @@ class Store implements TmemStore {
    *  returns its frame RESERVED (still counted in H_USED), or -1 when none can be found. */
   private evictOne(): number {
     const w = this.w, n = this.totalFrames;
+    // Nothing to evict (every page persistent, or none at all): say so without a scan.
+    if (Atomics.load(w, L.H_EPH_FRAMES) === 0 && Atomics.load(w, L.H_ORPHANS) === 0) return -1;
     const maxSteps = 2 * n + CLOCK_BATCH;
     for (let steps = 0; steps < maxSteps; steps += CLOCK_BATCH) {
       const start = Atomics.add(w, L.H_CLOCK, CLOCK_BATCH) >>> 0;
@@ -749,7 +777,10 @@ class Store implements TmemStore {
         const m = this.metaW + f * L.FRAME_META_WORDS;
         const owner = Atomics.load(w, m + L.F_OWNER);
         if (owner === L.OWNER_ORPHAN) {
-          if (Atomics.compareExchange(w, m + L.F_OWNER, L.OWNER_ORPHAN, L.OWNER_RESERVED) === L.OWNER_ORPHAN) return f;
+          if (Atomics.compareExchange(w, m + L.F_OWNER, L.OWNER_ORPHAN, L.OWNER_RESERVED) === L.OWNER_ORPHAN) {
+            Atomics.sub(w, L.H_ORPHANS, 1);
+            return f;
+          }
           continue;
         }
         if (owner <= 0) continue;
@@ -802,6 +833,7 @@ class Store implements TmemStore {
         if (deadline === 0) deadline = now + LOCK_TIMEOUT_MS;
         else if (now > deadline) return false;
       }
+      if (spins > SPINS_BEFORE_PARK && this.canPark) Atomics.wait(w, i, v | 1, PARK_MS);
     }
   }
 
@@ -893,6 +925,12 @@ function bucketOf2(h: number, n: number): number {
   const b = Math.floor((h2 / 4294967296) * n);
   const b1 = bucketOf(h, n);
   return b === b1 ? (b1 + 1) % n : b;
+}
+
+/** A Uint8Array, also one made in another realm (an iframe's): instanceof first, for speed. */
+function isBytes(x: unknown): x is Uint8Array {
+  return x instanceof Uint8Array ||
+    (ArrayBuffer.isView(x) && Object.prototype.toString.call(x) === '[object Uint8Array]');
 }
 
 /** The byte every byte of the page equals, or -1 (zswap's same_filled_pages). */

@@ -1,0 +1,176 @@
+// Core benchmark (Node): ratios measured in one run against the physical limit of a copy API,
+// a Uint8Array.set of one 4 KiB page from a random page of an ordinary buffer of the same
+// footprint, written first (an untouched buffer maps to the zero page and copies look free).
+// Baseline and store loops are shaped alike: precomputed random positions, views made before
+// the loop (so neither side allocates), the same number of operations.
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { attach, createStore } from '../dist/core.js';
+import { computeLayout, metadataBytesPerFrame } from '../dist/core.js';
+
+const PS = 4096;
+
+function rngArray(n, mod, seed) {
+  const a = new Uint32Array(n);
+  let x = seed >>> 0;
+  for (let i = 0; i < n; i++) { x = (Math.imul(x, 1664525) + 1013904223) >>> 0; a[i] = x % mod; }
+  return a;
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+function time(fn, reps = 7) {
+  fn(); // warm up (JIT)
+  const ts = [];
+  for (let r = 0; r < reps; r++) { const t0 = performance.now(); fn(); ts.push(performance.now() - t0); }
+  return median(ts);
+}
+
+/** Resident-page bench: get and put vs copy, for `pages` resident 4 KiB pages. */
+function residentBench(pages, ops) {
+  const OBJS = 64;
+  const buffer = createStore({ capacityBytes: (pages + 2048) * PS });
+  const t = attach(buffer);
+  const pool = t.newPool({ persistent: true });
+  const objIds = Array.from({ length: OBJS }, (_, i) => BigInt(i) * 0x1_0000_0001n + 7n);
+  const page = new Uint8Array(PS);
+  for (let i = 0; i < pages; i++) {
+    for (let j = 0; j < PS; j += 64) page[j] = (i + j) & 0xff;
+    page[1] = i & 0xff; page[2] = i >> 8;
+    if (!t.put(pool, objIds[i % OBJS], (i / OBJS) | 0, page)) throw new Error(`fill rejected at ${i}`);
+  }
+  // The baseline: an ordinary buffer of the same footprint, written first, with a view a page.
+  const plain = new Uint8Array(pages * PS);
+  for (let i = 0; i < plain.length; i += 64) plain[i] = i & 0xff;
+  const views = Array.from({ length: pages }, (_, i) => plain.subarray(i * PS, (i + 1) * PS));
+  const pick = rngArray(ops, pages, 12345 + pages);
+  const objOf = pick.map((i) => i % OBJS);
+  const idxOf = pick.map((i) => (i / OBJS) | 0);
+  const out = new Uint8Array(PS);
+
+  const copy = time(() => { for (let k = 0; k < ops; k++) out.set(views[pick[k]]); });
+  const get = time(() => {
+    for (let k = 0; k < ops; k++) if (!t.get(pool, objIds[objOf[k]], idxOf[k], out)) throw new Error('miss');
+  });
+  const copyIn = time(() => { for (let k = 0; k < ops; k++) views[pick[k]].set(page); });
+  const put = time(() => {
+    for (let k = 0; k < ops; k++) t.put(pool, objIds[objOf[k]], idxOf[k], page);
+  });
+  // Batches: 16 consecutive pages of one object, vs the same 16 pages by single calls.
+  const B = 16;
+  const batchObj = 1_000_000n;
+  const many = new Uint8Array(B * PS);
+  for (let i = 0; i < many.length; i += 64) many[i] = (i >> 6) & 0xff;
+  const starts = rngArray(ops / B, 64, 99).map((x) => x * B);
+  const bpool = t.newPool({ persistent: true });
+  for (let s = 0; s < 64 * B; s += B) t.putMany(bpool, batchObj, s, many);
+  const intoMany = new Uint8Array(B * PS);
+  const manyViews = Array.from({ length: B }, (_, i) => intoMany.subarray(i * PS, (i + 1) * PS));
+  const srcViews = Array.from({ length: B }, (_, i) => many.subarray(i * PS, (i + 1) * PS));
+  const singles = time(() => {
+    for (const s of starts) for (let i = 0; i < B; i++) t.get(bpool, batchObj, s + i, manyViews[i]);
+  });
+  const batched = time(() => { for (const s of starts) t.getMany(bpool, batchObj, s, intoMany, B); });
+  const putSingles = time(() => {
+    for (const s of starts) for (let i = 0; i < B; i++) t.put(bpool, batchObj, s + i, srcViews[i]);
+  });
+  const putBatched = time(() => { for (const s of starts) t.putMany(bpool, batchObj, s, many, B); });
+  return {
+    pages, ops,
+    copyNsPerPage: (copy / ops) * 1e6, getNsPerPage: (get / ops) * 1e6,
+    putNsPerPage: (put / ops) * 1e6, copyInNsPerPage: (copyIn / ops) * 1e6,
+    getVsCopy: get / copy, putVsCopy: put / copyIn,
+    getManyVsSingles: batched / singles, putManyVsSingles: putBatched / putSingles,
+    t, pool, objIds, objOf, idxOf, out,
+  };
+}
+
+/** Counts GC events during `ops` gets: a get that allocated would fill the young generation. */
+async function allocationCheck(r) {
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => { gcs += list.getEntries().length; });
+  obs.observe({ entryTypes: ['gc'] });
+  const { t, pool, objIds, objOf, idxOf, out } = r;
+  const n = 2_000_000;
+  const page = new Uint8Array(PS).fill(1); page[5] = 2;
+  for (let k = 0; k < n; k++) {
+    const j = k % objOf.length;
+    t.get(pool, objIds[objOf[j]], idxOf[j], out);
+    if ((k & 7) === 0) t.put(pool, objIds[objOf[j]], idxOf[j], page);
+  }
+  await new Promise((res) => setTimeout(res, 50));
+  obs.disconnect();
+  return { ops: n, gcEvents: gcs };
+}
+
+/** Read-mostly throughput of `threads` threads on one store (90% shared gets, 10% puts). */
+async function contention(threads, ms) {
+  const buffer = createStore({ capacityBytes: 8192 * PS });
+  const t = attach(buffer);
+  const pool = t.newPool({ persistent: false, shared: true, uuid: 'b'.repeat(32) });
+  const page = new Uint8Array(PS).fill(3); page[9] = 4;
+  for (let i = 0; i < 4096; i++) t.put(pool, BigInt(i & 63), i >> 6, page);
+  const go = new Int32Array(new SharedArrayBuffer(4));
+  const ws = Array.from({ length: threads }, () => new Worker(new URL(import.meta.url), { workerData: { buffer, pool, go: go.buffer, ms } }));
+  const ready = ws.map((w) => new Promise((res) => w.once('message', res)));
+  await Promise.all(ready);
+  Atomics.store(go, 0, 1);
+  Atomics.notify(go, 0);
+  const counts = await Promise.all(ws.map((w) => new Promise((res) => w.once('message', res))));
+  ws.forEach((w) => w.terminate());
+  return counts.reduce((a, b) => a + b, 0) / (ms / 1000);
+}
+
+if (!isMainThread) {
+  const { buffer, pool, go, ms } = workerData;
+  const t = attach(buffer);
+  const out = new Uint8Array(PS);
+  const page = new Uint8Array(PS).fill(5); page[7] = 1;
+  const objs = Array.from({ length: 64 }, (_, i) => BigInt(i));
+  const pick = rngArray(1 << 16, 4096, Math.random() * 1e9);
+  parentPort.postMessage('ready');
+  Atomics.wait(new Int32Array(go), 0, 0);
+  const end = performance.now() + ms;
+  let n = 0;
+  while (performance.now() < end) {
+    for (let k = 0; k < 256; k++, n++) {
+      const i = pick[n & 0xffff];
+      if ((n & 15) === 0) t.put(pool, objs[i & 63], i >> 6, page);
+      else t.get(pool, objs[i & 63], i >> 6, out);
+    }
+  }
+  parentPort.postMessage(n);
+} else {
+  const small = residentBench(1024, 200_000);
+  const alloc = await allocationCheck(small);
+  const large = residentBench(65536, 200_000);
+  const one = await contention(1, 1500);
+  const four = await contention(4, 1500);
+  const layout = computeLayout(PS, 65536, 64);
+  const fmt = (x) => x.toFixed(2);
+  const result = {
+    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+    getVsCopy1K: small.getVsCopy, getVsCopy64K: large.getVsCopy,
+    putVsCopy1K: small.putVsCopy, putVsCopy64K: large.putVsCopy,
+    flatness: large.getVsCopy / small.getVsCopy,
+    getManyVsSingles: small.getManyVsSingles, putManyVsSingles: small.putManyVsSingles,
+    metadataBytesPerFrame: metadataBytesPerFrame(layout),
+    gcEventsIn2MOps: alloc.gcEvents,
+    contention4vs1: four / one,
+    ns: { copy1K: small.copyNsPerPage, get1K: small.getNsPerPage, put1K: small.putNsPerPage,
+      copy64K: large.copyNsPerPage, get64K: large.getNsPerPage, put64K: large.putNsPerPage },
+    opsPerSec: { oneThread: one, fourThreads: four },
+  };
+  const line = (name, v, target) => console.log(`  ${name.padEnd(44)} ${fmt(v).padStart(8)}   target ${target}`);
+  console.log(`core (Node, ${result.machine})`);
+  line('get hit / copy, 1K resident pages', result.getVsCopy1K, '≤ 2 (stretch 1.5)');
+  line('get hit / copy, 64K resident pages (256 MiB)', result.getVsCopy64K, '≤ 2');
+  line('put / copy, 1K resident pages', result.putVsCopy1K, '≤ 2');
+  line('put / copy, 64K resident pages', result.putVsCopy64K, '≤ 2');
+  line('flatness: get/copy at 64K ÷ at 1K', result.flatness, '≤ 1.2');
+  line('getMany(16) / 16 single gets, per page', result.getManyVsSingles, '≤ 0.7');
+  line('putMany(16) / 16 single puts, per page', result.putManyVsSingles, '≤ 0.7');
+  line('metadata bytes per frame', result.metadataBytesPerFrame, '≤ 64');
+  line('GC events during 2M get/put (0 = no alloc)', result.gcEventsIn2MOps, '0');
+  line('4 threads / 1 thread, read-mostly ops/s', result.contention4vs1, '≥ 1.5');
+  console.log(`  ns per page: copy ${fmt(result.ns.copy1K)} / get ${fmt(result.ns.get1K)} / put ${fmt(result.ns.put1K)} (1K); copy ${fmt(result.ns.copy64K)} / get ${fmt(result.ns.get64K)} / put ${fmt(result.ns.put64K)} (64K)`);
+  if (process.env.BENCH_JSON) console.log(JSON.stringify(result));
+}
