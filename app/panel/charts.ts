@@ -82,7 +82,7 @@ export class Charts {
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: spec.range ? { range: spec.range } : { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [
-          { stroke: '#888', grid: { stroke: '#8883' }, ticks: { stroke: '#8883' }, values: (_u, vals) => vals.map((v) => formatClock(v * 1000)) },
+          { stroke: '#888', grid: { stroke: '#8883' }, ticks: { stroke: '#8883' }, space: 90, values: (_u, vals) => vals.map((v) => formatClock(v * 1000)) },
           { stroke: '#888', grid: { stroke: '#8883' }, ticks: { stroke: '#8883' }, size: 76, values: (_u, vals) => vals.map((v) => spec.axis(v)) },
         ],
         series: [{}, ...spec.lines.map((l) => ({ label: l.label, stroke: l.stroke, width: 1.5, spanGaps: false, points: { show: false } }))],

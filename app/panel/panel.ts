@@ -92,6 +92,7 @@ export function mountPanel(host: HTMLElement, source: StatsSource, options: Pane
   let polling = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let frame = 0;
+  let fallback: ReturnType<typeof setTimeout> | undefined;
   let view: PanelView | null = null;
 
   const panel: Panel = {
@@ -160,6 +161,7 @@ export function mountPanel(host: HTMLElement, source: StatsSource, options: Pane
       destroyed = true;
       stopPolling();
       cancelAnimationFrame(frame);
+      clearTimeout(fallback);
       view?.destroy();
       view = null;
       isOpen = false;
@@ -190,10 +192,21 @@ export function mountPanel(host: HTMLElement, source: StatsSource, options: Pane
   /** Draws on the next frame: several snapshots within one frame cost one draw. */
   function schedule() {
     if (!isOpen || frame || !view) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      if (isOpen && view) view.render(history, source.missingReason ?? null);
-    });
+    frame = requestAnimationFrame(draw);
+    // Chromium runs no frames in a document that is visible but not painted (a headless
+    // DevTools window, seen in Chromium 156): draw there at most once a second instead.
+    fallback = setTimeout(() => {
+      if (frame && document.visibilityState === 'visible') {
+        cancelAnimationFrame(frame);
+        draw();
+      }
+    }, 1000);
+  }
+
+  function draw() {
+    frame = 0;
+    clearTimeout(fallback);
+    if (isOpen && view) view.render(history, source.missingReason ?? null);
   }
 
   function applyLayout() {
