@@ -5,7 +5,8 @@ test('the isolated server makes the page crossOriginIsolated and serves TS modul
   await page.goto(`${ISOLATED}/test/fixtures/blank.html`);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   const code = await page.evaluate(async () => {
-    const m = await import('/worker/core/errors.ts');
+    const url = '/worker/core/errors.ts';
+    const m = (await import(url)) as typeof import('../../worker/core/errors.js');
     return new m.TmemError('bad-pool', 'x').code;
   });
   expect(code).toBe('bad-pool');

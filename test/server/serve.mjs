@@ -8,9 +8,12 @@
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createServer as createVite } from 'vite';
+import sirv from 'sirv';
 import { handleRoute } from './routes.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+// Files Vite does not answer in 'custom' app mode (HTML pages, images) are served as they are.
+const statics = sirv(root, { dev: true, dotfiles: false });
 
 export const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -26,7 +29,8 @@ function vite() {
     logLevel: 'warn',
     appType: 'custom',
     publicDir: false,
-    server: { middlewareMode: true, hmr: false, watch: null },
+    // Watching keeps a reused server honest: an edited module is served fresh.
+    server: { middlewareMode: true, hmr: false },
     optimizeDeps: { include: ['idb', 'comlink', 'workbox-core', 'uplot'], noDiscovery: true },
   });
   return vitePromise;
@@ -44,8 +48,10 @@ export async function startServer({ port, isolated, host = 'localhost' }) {
     res.setHeader('Service-Worker-Allowed', '/');
     if (handleRoute(req, res, { isolated })) return;
     v.middlewares(req, res, () => {
-      res.statusCode = 404;
-      res.end('not found');
+      statics(req, res, () => {
+        res.statusCode = 404;
+        res.end('not found');
+      });
     });
   });
   return new Promise((resolve, reject) => {
