@@ -15,6 +15,7 @@ import type { ControlApi } from '../worker/hypervisor/hypervisor.js';
 import { kindOf, type WorkerToPage } from '../worker/hypervisor/messages.js';
 import type { PressureSignal, PressureState } from '../worker/hypervisor/pressure.js';
 import { postShare, type ShareTarget } from './share.js';
+import { openFrontswap, type Frontswap, type FrontswapOptions } from './frontswap/index.js';
 
 /** Events of a {@link TmemClient}. */
 export interface TmemClientEventMap {
@@ -150,6 +151,19 @@ export class TmemClient extends AttachedStore {
       lockName: this.#wiring.lockName,
       control: port,
     });
+  }
+
+  /**
+   * Opens a frontswap area: pages stored by offset, in memory while the store has room, else
+   * spilled through a write-behind buffer to IndexedDB (see the README section "frontswap").
+   * One tab holds an area at a time (a Web Lock).
+   * @param name 1..128 characters; also names the area's IndexedDB log.
+   * @param options durable (writethrough, reopened after reload), wait (for the lock), buffer.
+   * @throws TmemError (rejection) 'bad-name', 'bad-options', 'area-locked', 'bad-database',
+   *   'disk-error', 'closed', 'worker-gone'.
+   */
+  frontswap(name: string, options?: FrontswapOptions): Promise<Frontswap> {
+    return openFrontswap(this, (port) => this.#call('frontswap', (c) => c.frontswapPort(transfer(port, [port]))), name, options);
   }
 
   /**

@@ -10,3 +10,5 @@ export type { PressureOptions, StoreWorkerOptions } from '../worker/hypervisor/o
 export type { PressureSignal, PressureState } from '../worker/hypervisor/pressure.js';
 export type { StatsSnapshot, TmemEvent, PressureStats } from '../worker/protocol.js';
 export { defaultCapacityBytes } from '../worker/hypervisor/options.js';
+export { Frontswap, MAX_AREA_NAME, type FrontswapOptions, type FrontswapEventMap, type AreaStorageInfo, type Tier } from './frontswap/index.js';
+export type { FrontswapStats } from '../worker/protocol.js';

@@ -11,6 +11,7 @@ import type { BudgetMessage, StatsMessage } from './messages.js';
 import type { ResolvedOptions } from './options.js';
 import { PressurePolicy, type PressureSignal, type PressureState } from './pressure.js';
 import { ServicePorts } from './service-ports.js';
+import { FrontswapHost } from '../frontswap/host.js';
 import { StatsPublisher } from './stats-publisher.js';
 import { TmemError } from '../core/errors.js';
 
@@ -31,6 +32,8 @@ export interface ControlApi {
   /** Keeps a MessagePort for the service worker's cleancache lookups (see ./service-ports.ts);
    *  returns how many ports are held. */
   connectPort(port: MessagePort): number;
+  /** Serves a frontswap area's disk on `port` (worker/frontswap/host.ts). */
+  frontswapPort(port: MessagePort): void;
 }
 
 /** The store's owner and its policies. */
@@ -41,6 +44,8 @@ export class Hypervisor implements ControlApi {
   readonly log = new EventLog();
   /** Ports for the service worker; the cleancache lookup handler attaches here. */
   readonly servicePorts = new ServicePorts();
+  /** The disk side of this tab's frontswap areas (IndexedDB logs fed by their batches). */
+  readonly frontswap = new FrontswapHost((kind, message) => this.log.add(kind, message));
   readonly #mode: 'shared' | 'local';
   readonly #budget: BudgetPolicy;
   readonly #pressure: PressurePolicy;
@@ -85,7 +90,7 @@ export class Hypervisor implements ControlApi {
       mode: this.#mode,
       store: this.store.stats(),
       // The frontswap and cleancache tiers add their counters where they run.
-      frontswap: [],
+      frontswap: this.frontswap.stats(),
       cleancache: null,
       pressure: this.#pressure.state,
       events: this.log.list(),
@@ -113,8 +118,16 @@ export class Hypervisor implements ControlApi {
     return this.servicePorts.size;
   }
 
+  frontswapPort(port: MessagePort): void {
+    if (typeof MessagePort === 'undefined' || !(port instanceof MessagePort)) {
+      throw new TmemError('bad-options', 'frontswapPort: expected a MessagePort');
+    }
+    this.frontswap.connect(port);
+  }
+
   /** Stops timers and closes the service ports. The store's memory is left to its holders. */
   close(): void {
+    this.frontswap.close();
     this.#publisher.stop();
     this.#pressure.dispose();
     this.servicePorts.close();

@@ -1,0 +1,32 @@
+// One tab at a time holds an area: a Web Lock named after it, held until the area closes.
+// Web Locks are per origin, so the lock spans tabs, workers and iframes of the origin, and the
+// browser releases it when the holder's tab (or worker) goes away, even after a crash.
+import { TmemError } from '../../worker/core/errors.js';
+
+/** The Web Lock name of an area. */
+export const areaLockName = (name: string): string => `webtmem-area:${name}`;
+
+/**
+ * Takes the area's lock.
+ * @param name the area name (already checked)
+ * @param wait false: refuse at once when another holder has it; true: queue for it
+ * @returns a function that releases the lock
+ * @throws TmemError 'area-locked' (rejection) when `wait` is false and the lock is held;
+ *   'not-supported' where Web Locks are missing
+ */
+export function takeAreaLock(name: string, wait: boolean): Promise<() => void> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return Promise.reject(new TmemError('not-supported', 'frontswap: this context has no Web Locks (navigator.locks), so an area cannot be held by one tab'));
+  return new Promise((resolve, reject) => {
+    locks
+      .request(areaLockName(name), wait ? {} : { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          reject(new TmemError('area-locked', `frontswap: area "${name}" is held by another tab or worker of this origin; close it there, or pass { wait: true }`));
+          return undefined;
+        }
+        // Held until release() resolves this promise.
+        return new Promise<void>((release) => resolve(release));
+      })
+      .catch(reject);
+  });
+}

@@ -1,0 +1,361 @@
+// A frontswap area: pages stored by offset, in memory while the store has room, else copied
+// into a bounded write-behind buffer and written to IndexedDB in batches by the disk service on
+// the hypervisor's thread. The area lives on the calling thread because store() is
+// synchronous: it owns the location map (./location-map.ts) and the buffer, and talks to the
+// memory pool directly (no round trip) and to the disk through its DiskLink.
+//
+// Rules, kept here once (spec/tmem-semantics.md, "Frontswap"):
+//  - store() returns 'memory' or 'disk' only when memory or the buffer holds a copy; false when
+//    both refused, and then the offset's older page is dropped everywhere (tmem rule 6: a
+//    refused put to a live handle flushes it), so a later load never returns stale bytes.
+//  - A load returns the newest store's bytes wherever they are. The buffer serves pages not yet
+//    committed; an invalidate or newer store of an in-flight page wins (WriteBehind's rules).
+//  - Writeback copies a page into the buffer before its frame is freed: loadable throughout.
+//  - Durable areas write every page through to disk; memory is a cache of it.
+//  - Bad arguments throw TmemError at once and change nothing; after close() or
+//    invalidateArea() every call throws 'area-closed'.
+//
+import { TmemError } from '../../worker/core/errors.js';
+import { WriteBehind, type CompactionReport, type DiskFaultName } from '../../worker/disk/index.js';
+import type { FrontswapStats, TmemEvent } from '../../worker/protocol.js';
+import type { AreaDiskInfo } from '../../worker/frontswap/protocol.js';
+import type { TmemClient } from '../client.js';
+import { checkOffset, checkPage } from './checks.js';
+import { diskError, type DiskLink } from './disk-link.js';
+import { LocationMap, type Tier } from './location-map.js';
+import type { AreaInit, AreaStorageInfo, FrontswapEventMap } from './types.js';
+import { OBJECT, Writeback } from './writeback.js';
+/** How often the area's counters are sent to the hypervisor's snapshot. */
+const REPORT_MS = 250;
+
+export class Frontswap {
+  readonly name: string;
+  /** true: writethrough, reopened with its pages after a reload; false: cleared at open. */
+  readonly durable: boolean;
+  readonly pageSize: number;
+  /** The area's persistent pool in the store. */
+  readonly poolId: number;
+  /** navigator.storage at open. */
+  readonly storage: AreaStorageInfo;
+  readonly #client: TmemClient;
+  readonly #link: DiskLink;
+  readonly #wb: WriteBehind;
+  readonly #map = new LocationMap();
+  readonly #events = new EventTarget();
+  readonly #release: () => void;
+  readonly #writeback: Writeback;
+  readonly #timer: ReturnType<typeof setInterval>;
+  readonly #onBudget = () => this.#writeback.rebalance();
+  #state: 'open' | 'closing' | 'closed' = 'open';
+  #disk: AreaDiskInfo;
+  readonly #st = {
+    stores: 0, succStores: 0, spilledStores: 0, failedStores: 0, loads: 0, diskLoads: 0,
+    writtenBackPages: 0, invalidates: 0, lastError: null as string | null,
+  };
+
+  /** Made by client.frontswap(); not meant to be called directly. */
+  constructor(init: AreaInit) {
+    this.name = init.name;
+    this.durable = init.durable;
+    this.pageSize = init.client.pageSize;
+    this.poolId = init.poolId;
+    this.storage = init.storage;
+    this.#client = init.client;
+    this.#link = init.link;
+    this.#disk = init.disk;
+    this.#release = init.release;
+    this.#wb = new WriteBehind(init.link, { ...init.buffer, onEvent: (e) => this.#onDiskEvent(e) });
+    this.#writeback = new Writeback({
+      client: this.#client, poolId: this.poolId, durable: this.durable, map: this.#map, wb: this.#wb,
+      isOpen: () => this.#state === 'open',
+      moved: (pages) => {
+        this.#st.writtenBackPages += pages;
+        this.#events.dispatchEvent(new CustomEvent('writeback', { detail: { pages } }));
+      },
+    }, init.autoWriteback);
+    for (const o of init.offsets) this.#map.addDisk(o);
+    this.#client.addEventListener('budget', this.#onBudget);
+    this.#timer = setInterval(() => void this.refreshStats().catch(() => undefined), REPORT_MS);
+    void this.refreshStats().catch(() => undefined);
+  }
+
+  /**
+   * Stores a copy of `page` at `offset`. Synchronous.
+   * @param offset integer in [0, 2^32)
+   * @param page exactly pageSize bytes (any Uint8Array; copied, so it may be reused at once)
+   * @returns 'memory' or 'disk' (the tier now holding it), or false: refused (memory and the
+   *   write-behind buffer are full), the caller keeps its data and the offset is empty
+   * @throws TmemError 'bad-offset', 'bad-page-size', 'area-closed'
+   */
+  store(offset: number, page: Uint8Array): 'memory' | 'disk' | false {
+    this.#open('store');
+    checkOffset(offset, 'store');
+    checkPage(page, this.pageSize, 'store');
+    const st = this.#st;
+    const map = this.#map;
+    const c = this.#client;
+    st.stores++;
+    if (this.durable) {
+      // Writethrough: the disk copy first, so memory never holds a page the disk lacks.
+      if (!this.#wb.enqueue(offset, page)) return this.#refuse(offset);
+      map.addDisk(offset);
+      if (c.put(this.poolId, OBJECT, offset, page)) {
+        map.touchMemory(offset);
+        st.succStores++;
+        return 'memory';
+      }
+      map.dropMemory(offset); // a refused put dropped the older memory copy (rule 6)
+      st.spilledStores++;
+      this.#writeback.queue();
+      return 'disk';
+    }
+    if (c.put(this.poolId, OBJECT, offset, page)) {
+      map.touchMemory(offset);
+      if (map.dropDisk(offset)) this.#wb.invalidate(offset); // the older disk copy must not come back
+      st.succStores++;
+      return 'memory';
+    }
+    map.dropMemory(offset);
+    if (this.#wb.enqueue(offset, page)) {
+      map.addDisk(offset);
+      st.spilledStores++;
+      this.#writeback.queue();
+      return 'disk';
+    }
+    return this.#refuse(offset);
+  }
+
+  /**
+   * Loads the page at `offset` from memory or the write-behind buffer. Synchronous.
+   * @param offset integer in [0, 2^32)
+   * @param into exactly pageSize bytes
+   * @returns true when loaded; false when absent, or only on disk (use load())
+   * @throws TmemError 'bad-offset', 'bad-page-size', 'area-closed'
+   */
+  loadSync(offset: number, into: Uint8Array): boolean {
+    this.#open('loadSync');
+    checkOffset(offset, 'loadSync');
+    checkPage(into, this.pageSize, 'loadSync');
+    this.#st.loads++;
+    return this.#loadNear(offset, into) === true;
+  }
+
+  /**
+   * Loads the page at `offset` from whichever tier holds it.
+   * @param offset integer in [0, 2^32)
+   * @param into exactly pageSize bytes
+   * @returns true when loaded, false when absent
+   * @throws TmemError 'bad-offset', 'bad-page-size', 'area-closed' (at once);
+   *   'disk-error' / 'bad-database' / 'worker-gone' when the disk read fails
+   */
+  async load(offset: number, into: Uint8Array): Promise<boolean> {
+    this.#open('load');
+    checkOffset(offset, 'load');
+    checkPage(into, this.pageSize, 'load');
+    this.#st.loads++;
+    const near = this.#loadNear(offset, into);
+    if (near !== undefined) return near;
+    const [page] = await this.#link.read([offset]).catch((e) => { throw diskError(this.name, 'load', e); });
+    if (!page) return false;
+    into.set(page);
+    this.#st.diskLoads++;
+    return true;
+  }
+
+  /**
+   * The fastest tier holding `offset`.
+   * @param offset integer in [0, 2^32)
+   * @throws TmemError 'bad-offset', 'area-closed'
+   */
+  where(offset: number): Tier {
+    this.#open('where');
+    checkOffset(offset, 'where');
+    return this.#map.where(offset);
+  }
+
+  /**
+   * Removes the page at `offset` from every tier (its disk delete follows any write of it
+   * already in flight, so it cannot come back).
+   * @throws TmemError 'bad-offset', 'area-closed'
+   */
+  invalidatePage(offset: number): void {
+    this.#open('invalidatePage');
+    checkOffset(offset, 'invalidatePage');
+    this.#st.invalidates++;
+    this.#drop(offset);
+  }
+
+  /**
+   * Removes every page of the area from every tier, durable ones included, and closes the area
+   * (Linux's invalidate_area at swapoff). Later calls throw 'area-closed'. Resolves when the
+   * disk is cleared and the area's lock released.
+   * @throws TmemError 'area-closed'; 'disk-error' when the disk could not be cleared (a durable
+   *   area then still holds its pages on disk; a non-durable one is cleared at its next open)
+   */
+  async invalidateArea(): Promise<void> {
+    this.#open('invalidateArea');
+    this.#st.invalidates++;
+    this.#state = 'closed';
+    this.#link.discard(); // buffered pages must not reach the disk after the clear
+    this.#teardown();
+    try {
+      await this.#link.clear();
+    } catch (e) {
+      throw diskError(this.name, 'invalidateArea', e);
+    } finally {
+      await this.#link.close().catch(() => undefined);
+      this.#release();
+    }
+  }
+
+  /**
+   * Resolves when every page stored before this call is committed to IndexedDB.
+   * @throws TmemError 'area-closed'; 'disk-error' (rejection) when a write fails meanwhile: the
+   *   pages stay buffered, loadable, and retried
+   */
+  async flush(): Promise<void> {
+    this.#open('flush');
+    try {
+      await this.#wb.flush();
+    } catch (e) {
+      throw diskError(this.name, 'flush', e);
+    }
+  }
+
+  /**
+   * Closes the area and releases its lock. A durable area first commits every buffered page
+   * (if that fails, close rejects with 'disk-error' and the area stays open: nothing is lost);
+   * a non-durable one is cleared. Later calls throw 'area-closed'.
+   */
+  async close(): Promise<void> {
+    if (this.#state !== 'open') return;
+    if (this.durable) {
+      this.#state = 'closing';
+      try {
+        await this.#wb.flush();
+      } catch (e) {
+        this.#state = 'open';
+        throw diskError(this.name, 'close', e);
+      }
+    } else {
+      this.#link.discard();
+    }
+    this.#state = 'closed';
+    this.#teardown();
+    try {
+      if (!this.durable) await this.#link.clear().catch(() => undefined); // else cleared at next open
+      await this.#link.close().catch(() => undefined);
+    } finally {
+      this.#release();
+    }
+  }
+
+  /**
+   * Frontswap shrink: moves up to `pages` least recently used memory pages to the write-behind
+   * buffer (durable areas: they are on disk already) and frees their frames. Stops early when
+   * the buffer is full. Called automatically when the store is over its budget.
+   * @param pages how many pages at most
+   * @returns how many pages were written back
+   * @throws TmemError 'bad-options', 'area-closed'
+   */
+  writeback(pages: number): number {
+    this.#open('writeback');
+    if (!Number.isInteger(pages) || pages < 0) throw new TmemError('bad-options', `writeback: pages must be an integer >= 0, got ${String(pages)}`);
+    return this.#writeback.run(pages);
+  }
+
+  /** The area's counters now (disk fields as of the last report, at most ~250 ms old). */
+  stats(): FrontswapStats {
+    const w = this.#wb.stats();
+    const st = this.#st;
+    return {
+      name: this.name, durable: this.durable, poolId: this.poolId,
+      stores: st.stores, succStores: st.succStores, spilledStores: st.spilledStores, failedStores: st.failedStores,
+      loads: st.loads, diskLoads: st.diskLoads, writtenBackPages: st.writtenBackPages, invalidates: st.invalidates,
+      memoryPages: this.#map.memoryPages, inFlightPages: w.inFlightPages,
+      diskPages: this.#disk.diskPages, diskBytes: this.#disk.diskBytes, diskRecordBytes: this.#disk.diskRecordBytes,
+      compactions: this.#disk.compactions, diskErrors: w.errors, lastError: st.lastError,
+    };
+  }
+
+  /** Sends the counters to the hypervisor's snapshot and returns them with fresh disk fields. */
+  async refreshStats(): Promise<FrontswapStats> {
+    if (this.#state === 'closed') return this.stats();
+    this.#disk = await this.#link.report(this.stats());
+    return this.stats();
+  }
+
+  /** Rewrites the area's disk records whose dead fraction is at least `threshold` (default
+   *  0.5); the log also compacts by itself. */
+  compact(threshold?: number): Promise<CompactionReport> {
+    this.#open('compact');
+    return this.#link.compact(threshold);
+  }
+
+  /** Test hook: the next `count` disk write transactions fail as the browser would. */
+  injectDiskFault(fault: { count: number; name: DiskFaultName }): Promise<void> {
+    this.#open('injectDiskFault');
+    return this.#link.injectFault(fault);
+  }
+
+  addEventListener<K extends keyof FrontswapEventMap>(type: K, listener: (event: FrontswapEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void {
+    this.#events.addEventListener(type, listener as EventListener, options);
+  }
+
+  removeEventListener<K extends keyof FrontswapEventMap>(type: K, listener: (event: FrontswapEventMap[K]) => void, options?: boolean | EventListenerOptions): void {
+    this.#events.removeEventListener(type, listener as EventListener, options);
+  }
+
+  /** Memory or buffer: true/false when they answer, undefined when only the disk can. */
+  #loadNear(offset: number, into: Uint8Array): boolean | undefined {
+    const map = this.#map;
+    if (map.inMemory(offset)) {
+      if (this.#client.get(this.poolId, OBJECT, offset, into)) {
+        map.touchMemory(offset);
+        return true;
+      }
+      map.dropMemory(offset);
+    }
+    if (!map.onDisk(offset)) return false;
+    const buffered = this.#wb.read(offset, into);
+    if (buffered) return true;
+    return buffered === null ? false : undefined;
+  }
+
+  #refuse(offset: number): false {
+    this.#st.failedStores++;
+    this.#drop(offset);
+    return false;
+  }
+
+  #drop(offset: number): void {
+    if (this.#map.dropMemory(offset)) this.#client.flushPage(this.poolId, OBJECT, offset);
+    if (this.#map.dropDisk(offset)) this.#wb.invalidate(offset);
+  }
+
+  #onDiskEvent(e: TmemEvent): void {
+    const event = { ...e, message: `frontswap "${this.name}": ${e.message}` };
+    if (e.kind === 'disk-error') {
+      this.#st.lastError = e.message;
+      this.#events.dispatchEvent(new CustomEvent('error', { detail: event }));
+    } else if (e.kind === 'disk-recovered') {
+      this.#events.dispatchEvent(new CustomEvent('recovered', { detail: event }));
+      this.#writeback.queue();
+    }
+  }
+
+  /** Drops the memory tier and stops timers and listeners (state already 'closed'). */
+  #teardown(): void {
+    clearInterval(this.#timer);
+    this.#client.removeEventListener('budget', this.#onBudget);
+    this.#map.clear();
+    if (!this.#client.closed) {
+      this.#client.flushObject(this.poolId, OBJECT);
+      this.#client.destroyPool(this.poolId);
+    }
+  }
+
+  #open(what: string): void {
+    if (this.#state !== 'open') throw new TmemError('area-closed', `${what}: frontswap area "${this.name}" is closed or invalidated`);
+  }
+}

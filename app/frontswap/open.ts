@@ -1,0 +1,96 @@
+// Opening a frontswap area: check the arguments, take the area's Web Lock, connect a port to
+// the disk service on the hypervisor's thread, open (durable) or clear (non-durable) its disk
+// log, make its memory pool. Anything that fails undoes what came before, lock last.
+import { TmemError } from '../../worker/core/errors.js';
+import { WriteBehind, type DiskSink } from '../../worker/disk/index.js';
+import type { TmemClient } from '../client.js';
+import { takeAreaLock } from './area-lock.js';
+import { checkName } from './checks.js';
+import { DiskLink } from './disk-link.js';
+import { Frontswap } from './frontswap.js';
+import type { AreaStorageInfo, FrontswapOptions } from './types.js';
+
+/** Hands the host's end of a MessageChannel to the hypervisor (control call frontswapPort). */
+export type ConnectAreaPort = (port: MessagePort) => Promise<unknown>;
+
+const NO_SINK: DiskSink = { writeBatch: async () => undefined, deleteBatch: async () => undefined };
+const OPTION_KEYS = new Set(['durable', 'wait', 'bufferPages', 'batchPages', 'flushDelayMs', 'retryMinMs', 'retryMaxMs', 'writeback', 'recordBytes']);
+
+/**
+ * Opens the area `name` on `client`'s store (see client.frontswap).
+ * @param client the page's client
+ * @param connectPort gives the disk service its port
+ * @param name 1..128 characters
+ * @param options durability, lock waiting, buffer and batching
+ * @throws TmemError (rejection) 'bad-name', 'bad-options', 'area-locked', 'bad-database',
+ *   'disk-error', 'not-supported', 'closed', 'worker-gone'
+ */
+export async function openFrontswap(client: TmemClient, connectPort: ConnectAreaPort, name: string, options: FrontswapOptions = {}): Promise<Frontswap> {
+  checkName(name);
+  if (options === null || typeof options !== 'object') throw new TmemError('bad-options', 'frontswap: options must be an object');
+  for (const k of Object.keys(options)) if (!OPTION_KEYS.has(k)) throw new TmemError('bad-options', `frontswap: unknown option "${k}"`);
+  for (const k of ['durable', 'wait', 'writeback'] as const) {
+    if (options[k] !== undefined && typeof options[k] !== 'boolean') throw new TmemError('bad-options', `frontswap: ${k} must be a boolean`);
+  }
+  const buffer = {
+    ...(options.bufferPages === undefined ? {} : { maxPages: options.bufferPages }),
+    ...(options.batchPages === undefined ? {} : { batchPages: options.batchPages }),
+    ...(options.flushDelayMs === undefined ? {} : { flushDelayMs: options.flushDelayMs }),
+    ...(options.retryMinMs === undefined ? {} : { retryMinMs: options.retryMinMs }),
+    ...(options.retryMaxMs === undefined ? {} : { retryMaxMs: options.retryMaxMs }),
+  };
+  new WriteBehind(NO_SINK, buffer); // checks the numbers before anything is opened or cleared
+  if (client.closed) throw new TmemError('closed', 'frontswap: the webtmem client is closed');
+  const durable = options.durable ?? false;
+  const release = await takeAreaLock(name, options.wait ?? false);
+  let link: DiskLink | null = null;
+  let poolId = -1;
+  try {
+    const { port1, port2 } = new MessageChannel();
+    await connectPort(port2);
+    link = new DiskLink(port1, client.pageSize, workerGone(client));
+    const reply = await link.open({
+      name, durable, pageSize: client.pageSize,
+      ...(options.recordBytes === undefined ? {} : { recordBytes: options.recordBytes }),
+    });
+    poolId = client.newPool({ persistent: true });
+    const storage = await storageInfo(durable);
+    return new Frontswap({
+      client, link, name, durable, poolId, offsets: reply.offsets, disk: reply.disk, storage,
+      buffer, autoWriteback: options.writeback ?? true, release,
+    });
+  } catch (e) {
+    if (poolId >= 0 && !client.closed) client.destroyPool(poolId);
+    await link?.close().catch(() => undefined);
+    release();
+    throw e;
+  }
+}
+
+/** Rejects with 'worker-gone' when the client sees its store worker stop. */
+function workerGone(client: TmemClient): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const gone = () => reject(new TmemError('worker-gone', 'frontswap: the store worker is gone, so the disk tier is unreachable; buffered pages stay loadable'));
+    if (client.workerGone) gone();
+    else client.addEventListener('worker-gone', gone, { once: true });
+  });
+}
+
+/** Asks for persistent storage for durable areas (a page may ask; Chromium grants it to
+ *  engaged or installed sites without a prompt) and reports the estimate. Never throws. */
+async function storageInfo(durable: boolean): Promise<AreaStorageInfo> {
+  const storage = (globalThis.navigator as Navigator | undefined)?.storage;
+  const info: AreaStorageInfo = { persisted: null, usage: null, quota: null };
+  if (!storage) return info;
+  const bounded = <T>(p: Promise<T>) => Promise.race([p, new Promise<undefined>((r) => setTimeout(r, 1000, undefined))]);
+  try {
+    if (durable && typeof storage.persist === 'function') info.persisted = (await bounded(storage.persist())) ?? null;
+    else if (typeof storage.persisted === 'function') info.persisted = (await bounded(storage.persisted())) ?? null;
+    const est = typeof storage.estimate === 'function' ? await bounded(storage.estimate()) : undefined;
+    info.usage = est?.usage ?? null;
+    info.quota = est?.quota ?? null;
+  } catch {
+    // Opaque origins and some embedded contexts refuse; the area works without it.
+  }
+  return info;
+}

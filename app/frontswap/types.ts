@@ -1,0 +1,62 @@
+// The frontswap tier's public types: options, events, what openFrontswap() hands an area.
+import type { WriteBehindOptions } from '../../worker/disk/index.js';
+import type { TmemEvent } from '../../worker/protocol.js';
+import type { AreaDiskInfo } from '../../worker/frontswap/protocol.js';
+import type { TmemClient } from '../client.js';
+import type { DiskLink } from './disk-link.js';
+
+/** Options of client.frontswap(name, options). */
+export interface FrontswapOptions {
+  /** false (default): like real swap, the area is cleared when opened. true: writethrough;
+   *  every page also reaches IndexedDB and the area reopens with its committed pages. */
+  durable?: boolean;
+  /** false (default): refuse with 'area-locked' when another tab holds the area; true: wait
+   *  for it. */
+  wait?: boolean;
+  /** Write-behind buffer bound in pages (default 1024); store returns false when it is full. */
+  bufferPages?: number;
+  /** Pages per disk transaction (default 64); a partial batch waits flushDelayMs (default 20). */
+  batchPages?: number;
+  flushDelayMs?: number;
+  /** Backoff after a failed write: retryMinMs × 2^(n-1), at most retryMaxMs (50 / 5000). */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Write memory pages back when the store is over its budget (default true). */
+  writeback?: boolean;
+  /** Disk record size of a new area, bytes (default 65536: 16 pages of 4 KiB). */
+  recordBytes?: number;
+}
+
+/** navigator.storage as seen when the area opened (null where unavailable). */
+export interface AreaStorageInfo {
+  /** persist() result for durable areas, else persisted(); null where unavailable. */
+  persisted: boolean | null;
+  usage: number | null;
+  quota: number | null;
+}
+
+/** Events of a {@link Frontswap} area. */
+export interface FrontswapEventMap {
+  /** A disk write failed; the pages stay buffered (loadable) and are retried with backoff. */
+  error: CustomEvent<TmemEvent>;
+  /** Writes succeed again after errors. */
+  recovered: CustomEvent<TmemEvent>;
+  /** Memory pages were written back to the buffer (the budget dropped, or writeback()). */
+  writeback: CustomEvent<{ pages: number }>;
+}
+
+/** What openFrontswap() hands the area. */
+export interface AreaInit {
+  client: TmemClient;
+  link: DiskLink;
+  name: string;
+  durable: boolean;
+  poolId: number;
+  offsets: number[];
+  disk: AreaDiskInfo;
+  storage: AreaStorageInfo;
+  buffer: Omit<WriteBehindOptions, "onEvent">;
+  autoWriteback: boolean;
+  release: () => void;
+}
+

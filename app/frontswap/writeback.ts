@@ -1,0 +1,91 @@
+// Frontswap shrink: when the store is over its budget (the hypervisor lowered it), an area
+// moves its least recently used memory pages to the write-behind buffer and frees their frames.
+// A page is copied into the buffer before its frame is freed, so it stays loadable throughout;
+// durable areas skip the copy (every page is on its way to disk already).
+import type { WriteBehind } from '../../worker/disk/index.js';
+import type { TmemClient } from '../client.js';
+import type { LocationMap } from './location-map.js';
+
+/** Object id of every page of an area in its pool; the offset is the index. */
+export const OBJECT = 0;
+
+/** The parts of an area writeback works on. */
+export interface WritebackArea {
+  readonly client: TmemClient;
+  readonly poolId: number;
+  readonly durable: boolean;
+  readonly map: LocationMap;
+  readonly wb: WriteBehind;
+  /** False once the area is closed: queued rebalances then do nothing. */
+  isOpen(): boolean;
+  /** Told how many pages one run moved (> 0). */
+  moved(pages: number): void;
+}
+
+export class Writeback {
+  readonly #a: WritebackArea;
+  readonly #auto: boolean;
+  readonly #scratch: Uint8Array;
+  #queued = false;
+  #waitingForRoom = false;
+
+  /**
+   * @param area the area's map, buffer and pool
+   * @param auto rebalance by itself (after spills, budget events, recoveries)
+   */
+  constructor(area: WritebackArea, auto: boolean) {
+    this.#a = area;
+    this.#auto = auto;
+    this.#scratch = new Uint8Array(area.client.pageSize);
+  }
+
+  /**
+   * Moves up to `pages` least recently used memory pages out of memory; stops early when the
+   * buffer is full (and rebalances again once it has drained).
+   * @returns how many pages moved
+   */
+  run(pages: number): number {
+    const { client: c, poolId, map, wb } = this.#a;
+    let moved = 0;
+    let full = false;
+    for (const offset of map.leastRecentlyUsed()) {
+      if (moved >= pages) break;
+      if (!this.#a.durable) {
+        if (!c.get(poolId, OBJECT, offset, this.#scratch)) {
+          map.dropMemory(offset); // cannot happen in a persistent pool; keeps the map honest
+          continue;
+        }
+        if (!wb.enqueue(offset, this.#scratch)) { full = true; break; }
+        map.addDisk(offset);
+      }
+      map.dropMemory(offset);
+      c.flushPage(poolId, OBJECT, offset);
+      moved++;
+    }
+    if (moved > 0) this.#a.moved(moved);
+    if (full && !this.#waitingForRoom) {
+      this.#waitingForRoom = true;
+      wb.flush().then(
+        () => { this.#waitingForRoom = false; this.queue(); },
+        () => { this.#waitingForRoom = false; }, // a 'disk-recovered' event queues one
+      );
+    }
+    return moved;
+  }
+
+  /** Rebalances in a later task (after a spill: checked once per burst, not per store). */
+  queue(): void {
+    if (!this.#auto || this.#queued) return;
+    this.#queued = true;
+    setTimeout(() => { this.#queued = false; this.rebalance(); }, 0);
+  }
+
+  /** Writes back as many pages as the store is over its budget. */
+  rebalance(): void {
+    const a = this.#a;
+    if (!this.#auto || !a.isOpen() || a.map.memoryPages === 0 || a.client.closed) return;
+    const s = a.client.storeStats();
+    const excess = s.usedFrames - s.budgetFrames;
+    if (excess > 0) this.run(Math.min(excess, a.map.memoryPages));
+  }
+}

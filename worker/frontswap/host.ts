@@ -1,0 +1,66 @@
+// The frontswap host: the hypervisor's side of every frontswap area of this tab. Each area
+// hands it a MessagePort (control call `frontswapPort`); the host serves an AreaDiskService on
+// it with comlink, so the area's write-behind batches are written to IndexedDB here, off the
+// calling thread, and the areas' counters join the hypervisor's stats snapshot.
+import { expose } from 'comlink';
+import type { FrontswapStats, TmemEvent } from '../protocol.js';
+import { AreaDiskService } from './area-disk-service.js';
+
+/** Where the host's disk events go (the hypervisor's event log). */
+export type HostEventSink = (kind: TmemEvent['kind'], message: string) => void;
+
+export class FrontswapHost {
+  readonly #services = new Set<AreaDiskService>();
+  readonly #ports = new Map<AreaDiskService, MessagePort>();
+  readonly #events: HostEventSink;
+  #closed = false;
+
+  /** @param events receives disk errors, recoveries and compactions of every area. */
+  constructor(events: HostEventSink) {
+    this.#events = events;
+  }
+
+  /** Areas with an open service. */
+  get size(): number {
+    return this.#services.size;
+  }
+
+  /**
+   * Serves one area's disk on `port` (comlink). The area calls open() first.
+   * @param port the host's end of a MessageChannel made by the area.
+   */
+  connect(port: MessagePort): void {
+    if (this.#closed) {
+      port.close();
+      return;
+    }
+    const service: AreaDiskService = new AreaDiskService(
+      (e) => this.#events(e.kind, e.message),
+      () => {
+        this.#services.delete(service);
+        // Closed after the close() answer has been posted.
+        setTimeout(() => port.close(), 0);
+        this.#ports.delete(service);
+      },
+    );
+    this.#services.add(service);
+    this.#ports.set(service, port);
+    expose(service, port);
+  }
+
+  /** Each open area's counters (as last reported) with its disk's, for the snapshot. */
+  stats(): FrontswapStats[] {
+    const out: FrontswapStats[] = [];
+    for (const s of this.#services) {
+      const snap = s.snapshot();
+      if (snap) out.push(snap);
+    }
+    return out;
+  }
+
+  /** Closes every area's log (queued writes first) and port. */
+  close(): void {
+    this.#closed = true;
+    for (const s of [...this.#services]) void s.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,65 @@
+// The wire between a frontswap area (on the calling thread, app/frontswap/) and its disk
+// service (on the hypervisor's thread: the store worker, or the page itself in 'local' mode).
+// Types only; the area reaches the service with comlink over a MessagePort of its own, handed
+// over by the control call `frontswapPort`.
+import type { CompactionReport, DiskFaultName } from '../disk/index.js';
+import type { FrontswapStats } from '../protocol.js';
+
+/** Asked once, first, on a fresh port. */
+export interface AreaOpenRequest {
+  /** The area name (checked on the page: 1..MAX_AREA_NAME characters). */
+  name: string;
+  /** true: keep the committed pages and return their offsets; false: clear the log. */
+  durable: boolean;
+  /** Every value of the area's log must be exactly this long. */
+  pageSize: number;
+  /** Record size of a new log (bytes); default the disk tier's 64 KiB. */
+  recordBytes?: number;
+}
+
+/** What the disk holds for the area, as the service last saw it. */
+export interface AreaDiskInfo {
+  /** Committed pages and their bytes. */
+  diskPages: number;
+  diskBytes: number;
+  /** Bytes of the records holding them, dead slots included. */
+  diskRecordBytes: number;
+  compactions: number;
+  /** Failed write transactions of the log, and the last one's text. */
+  errors: number;
+  lastError: string | null;
+}
+
+export interface AreaOpenReply {
+  /** Offsets with a committed page (empty unless durable). */
+  offsets: number[];
+  disk: AreaDiskInfo;
+}
+
+/** A batch read: `hits[i]` is 1 when keys[i] was on disk; its page is at i × pageSize. */
+export interface AreaReadReply {
+  hits: Uint8Array;
+  data: ArrayBuffer;
+}
+
+/** The disk service of one area. Each write resolves once committed; a failed transaction
+ *  rejects with the browser's own error (QuotaExceededError, AbortError, …) and changed
+ *  nothing. */
+export interface AreaDiskApi {
+  open(request: AreaOpenRequest): Promise<AreaOpenReply>;
+  /** Writes `offsets.length` pages, packed back to back in `data`, in one transaction. */
+  writeBatch(offsets: number[], data: ArrayBuffer): Promise<void>;
+  deleteBatch(offsets: number[]): Promise<void>;
+  /** Reads pages in one transaction. */
+  read(offsets: number[]): Promise<AreaReadReply>;
+  /** Deletes every page, after every write already sent. */
+  clear(): Promise<void>;
+  /** The area's own counters, for the hypervisor's snapshot; answers with the disk's. */
+  report(stats: FrontswapStats): AreaDiskInfo;
+  /** Rewrites records whose dead fraction is at least `threshold`. */
+  compact(threshold?: number): Promise<CompactionReport>;
+  /** Test hook: the next `count` write transactions fail as named. */
+  injectFault(fault: { count: number; name: DiskFaultName }): void;
+  /** Waits for queued writes, closes the log and the port. */
+  close(): Promise<void>;
+}
