@@ -30,7 +30,7 @@ function vite() {
     appType: 'custom',
     publicDir: false,
     // Watching keeps a reused server honest: an edited module is served fresh.
-    server: { middlewareMode: true, hmr: false },
+    server: { middlewareMode: true, hmr: false, ws: false },
     optimizeDeps: { include: ['idb', 'comlink', 'workbox-core', 'uplot'], noDiscovery: true },
   });
   return vitePromise;

@@ -413,7 +413,9 @@ class Store implements TmemStore {
   private resolvePool(poolId: number): void {
     if (typeof poolId !== 'number' || (poolId >>> 0) !== poolId || poolId >= this.maxPools) throw badPool(poolId);
     const b = this.poolsW + poolId * L.POOL_WORDS;
-    const sg = Atomics.load(this.w, b + L.P_STATE_GEN);
+    // A plain read (an Atomics.load costs a builtin call here): a pool made or destroyed
+    // concurrently may be seen either way, and puts re-check it with Atomics under their lock.
+    const sg = this.w[b + L.P_STATE_GEN];
     if ((sg & 3) !== L.POOL_LIVE) throw badPool(poolId);
     this.pTag = (((sg >>> 2) & L.GEN_MASK) << L.POOL_ID_BITS) | poolId;
     this.pFlags = this.w[b + L.P_FLAGS];
@@ -535,20 +537,21 @@ class Store implements TmemStore {
     let spins = 0;
     let deadline = 0;
     for (;;) {
-      // Seqlock read: an entry lives in one bucket and never moves, so the version of the
-      // bucket where it is found vouches for the key, the value and the frame's bytes.
-      // The second bucket is only read when the first does not hold the entry (one cache
-      // miss fewer on most hits).
+      // Find the entry with plain reads: an entry that exists before the call never moves, so
+      // a scan that does not see it in either bucket is a true miss (a put racing with this
+      // get may end either way), and a miss costs no atomic operation at all.
       let base = b1;
-      let v = Atomics.load(w, b1);
-      let s = (v & 1) === 0 ? this.scan(b1, idx) : -2;
-      if (s === -1) {
+      let s = this.scan(b1, idx);
+      if (s < 0) {
         base = b2;
-        v = Atomics.load(w, b2);
-        s = (v & 1) === 0 ? this.scan(b2, idx) : -2;
-        if (s === -1) return false;
+        s = this.scan(b2, idx);
+        if (s < 0) return false;
       }
-      if (s >= 0) {
+      // Seqlock read of the bucket that holds it: version (even), key and value, frame bytes,
+      // version again. Only a writer holding this bucket can change the entry or reuse its
+      // frame, so an unchanged version vouches for the copy.
+      let v = Atomics.load(w, base);
+      if ((v & 1) === 0 && this.scanSlot(base, s, idx)) {
         const val = w[base + L.B_VALUES + s];
         if (val & L.SAME_FILLED) {
           into.fill(val & 0xff, off, off + this.pageSize);
@@ -616,6 +619,13 @@ class Store implements TmemStore {
       if (w[k] === tag && w[k + 3] === idx && w[k + 1] === lo && w[k + 2] === hi) return s;
     }
     return -1;
+  }
+
+  /** Whether slot s of bucket bb holds (scratch pool, object, idx). */
+  private scanSlot(bb: number, s: number, idx: number): boolean {
+    const w = this.w;
+    const k = bb + L.B_KEYS + s * L.KEY_WORDS;
+    return w[k] === this.pTag && w[k + 3] === idx && w[k + 1] === this.oLo && w[k + 2] === this.oHi;
   }
 
   /** With both buckets locked: finds the entry, leaving its place in fBase/fSlot. */

@@ -138,7 +138,9 @@ export class AttachedStore {
   }
 
   #open(): TmemStore {
-    if (this.#detached || Atomics.load(this.#life, CLOSED) !== 0) {
+    // A plain read on the data path (an Atomics.load is a builtin call in some engines): a
+    // close() racing with this call may let it through, which is a race close() allows.
+    if (this.#detached || this.#life[CLOSED] !== 0) {
       throw new TmemError('closed', 'the webtmem store is closed; connect() again for a new one');
     }
     return this.#store;
