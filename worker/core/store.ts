@@ -459,6 +459,27 @@ class Store implements TmemStore {
     const fill = sameFill(src, off, ps);
     const h = this.hash(idx);
     const w = this.w;
+    if (fill < 0) {
+      // Fast path, a page rewritten in place: only the bucket that holds the entry is locked
+      // (entries never move, so the plain scan finds the right one; the slot is re-checked
+      // under the lock). A pool destroyed meanwhile has its entries swept under the same lock.
+      const b1 = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
+      let base = b1;
+      let s = this.scan(b1, idx);
+      if (s < 0) { base = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS; s = this.scan(base, idx); }
+      if (s >= 0) {
+        if (!this.lock(base)) throw storeBusy('put');
+        const val = w[base + L.B_VALUES + s];
+        if (this.scanSlot(base, s, idx) && !(val & L.SAME_FILLED)) {
+          this.copyIn(val, src, off);
+          this.refs[val] = 1;
+          this.unlock(base);
+          this.count(L.C_DUP_REPLACED, 1);
+          return true;
+        }
+        this.unlock(base);
+      }
+    }
     if (!this.lockPair(h)) throw storeBusy('put');
     if (!this.poolStillLive()) { this.unlockPair(h); return false; }
     if (this.findLocked(h, idx)) {
