@@ -10,6 +10,7 @@ import { expose } from 'comlink';
 import { attach, createStore } from './core/index.js';
 import { installErrorTransfer } from './hypervisor/error-transfer.js';
 import { Hypervisor } from './hypervisor/hypervisor.js';
+import { installCleancache } from './cleancache/index.js';
 import { createLifecycle } from './hypervisor/attached-store.js';
 import { kindOf, type FailedMessage, type InitMessage, type PingMessage, type ReadyMessage } from './hypervisor/messages.js';
 import { deviceMemory, resolveOptions } from './hypervisor/options.js';
@@ -54,6 +55,7 @@ async function init(message: InitMessage): Promise<void> {
     const lifecycle = createLifecycle(true) as SharedArrayBuffer;
     const hv = new Hypervisor(store, options, 'shared', (m) => scope.postMessage(m));
     hypervisor = hv;
+    installCleancache(hv);
     expose(hv, message.control);
     const lockName = await holdLifeLock();
     scope.postMessage({ webtmem: 'ready', buffer, lifecycle, lockName, budget: hv.budget() } satisfies ReadyMessage);

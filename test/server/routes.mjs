@@ -1,3 +1,8 @@
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
 // Dynamic test routes under /__t/. Each request is counted so tests can assert what reached
 // the network. GET /__t/count?path=... answers the count; POST /__t/reset clears them.
 const counts = new Map();
@@ -42,4 +47,122 @@ export const routes = {
     res.setHeader('Content-Length', String(size));
     res.end(body);
   },
+
+  /**
+   * /__t/site/<ns>/<file>: the fixture site (test/fixtures/site), counted per path; <ns> is any
+   * name a test picks so its counts are its own. Query options:
+   * cc=<Cache-Control>, etag=1 (ETag + 304 on If-None-Match), lm=1 (Last-Modified + 304 on
+   * If-Modified-Since). By default no freshness and no validators, so the browser's own HTTP
+   * cache sends every request on to the server and the counts show what the service worker did.
+   */
+  site(req, res, url) {
+    const afterNs = url.pathname.slice('/__t/site/'.length).replace(/^[^/]*\/?/, '');
+    let rel = decodeURIComponent(afterNs) || 'index.html';
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = path.join(siteRoot, rel);
+    if (!file.startsWith(siteRoot) || !existsSync(file) || !statSync(file).isFile()) {
+      res.statusCode = 404;
+      res.end('no such fixture file');
+      return;
+    }
+    const body = readFileSync(file);
+    res.setHeader('Content-Type', TYPES[path.extname(file)] ?? 'application/octet-stream');
+    sendWithValidators(req, res, url, body, createHash('sha1').update(body).digest('hex').slice(0, 16));
+  },
+  /** /__t/ver/<name>: a JSON body carrying the name's version (bumped by /__t/bump?name=);
+   *  cc, etag=1, lm=1 as for site. */
+  ver(req, res, url) {
+    const name = url.pathname.slice('/__t/ver/'.length);
+    const version = versions.get(name) ?? 1;
+    res.setHeader('Content-Type', 'application/json');
+    sendWithValidators(req, res, url, Buffer.from(JSON.stringify({ name, version })), `${name}-v${version}`);
+  },
+  /** /__t/bump?name=<name>: the next version of /__t/ver/<name>. */
+  bump(req, res, url) {
+    const name = url.searchParams.get('name');
+    versions.set(name, (versions.get(name) ?? 1) + 1);
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(String(versions.get(name)));
+  },
+  /** /__t/vary/<name>: Vary: X-Flavour; the body names the flavour asked and counts. */
+  vary(req, res, url) {
+    res.setHeader('Content-Type', 'text/plain');
+    res.setHeader('Vary', 'X-Flavour');
+    res.end(`flavour=${req.headers['x-flavour'] ?? '(none)'} n=${counts.get(url.pathname)}`);
+  },
+  /** /__t/nostore/<name>: Cache-Control: no-store. */
+  nostore(req, res, url) {
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(`n=${counts.get(url.pathname)}`);
+  },
+  /** /__t/status/<code>: that status with a small body. */
+  status(req, res, url) {
+    res.statusCode = Number(url.pathname.split('/')[3]) || 500;
+    res.end(`status ${res.statusCode} n=${counts.get(url.pathname)}`);
+  },
+  /** /__t/cookie/<name>: sets a cookie. */
+  cookie(req, res, url) {
+    res.setHeader('Set-Cookie', 'webtmem-test=1; Path=/');
+    res.end(`n=${counts.get(url.pathname)}`);
+  },
+  /** /__t/any/<name>: any method; the body names the method and counts. */
+  any(req, res, url) {
+    res.setHeader('Content-Type', 'text/plain');
+    res.end(`${req.method} n=${counts.get(url.pathname)}`);
+  },
+  /** /__t/range/<name>: 4096 bytes; honours "Range: bytes=a-b" with a 206. */
+  range(req, res, url) {
+    const body = Buffer.alloc(4096, 7);
+    const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    if (m) {
+      const slice = body.subarray(Number(m[1]), Number(m[2]) + 1);
+      res.statusCode = 206;
+      res.setHeader('Content-Range', `bytes ${m[1]}-${m[2]}/4096`);
+      res.end(slice);
+      return;
+    }
+    res.end(body);
+  },
+  /** /__t/xo/<name>: readable from any origin as no-cors (CORP cross-origin), with CORS only
+   *  when ?cors=1 (then credentials allowed for the asking origin). */
+  xo(req, res, url) {
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    if (url.searchParams.get('cors') === '1') {
+      res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+    }
+    res.setHeader('Content-Type', 'text/plain');
+    res.end(`xo n=${counts.get(url.pathname)}`);
+  },
+  /** /__t/slow/<name>?ms=N: answers after N ms (default 1000). */
+  slow(req, res, url) {
+    setTimeout(() => res.end(`slow n=${counts.get(url.pathname)}`), Number(url.searchParams.get('ms') ?? 1000));
+  },
 };
+
+const siteRoot = fileURLToPath(new URL('../fixtures/site/', import.meta.url));
+const versions = new Map();
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.txt': 'text/plain',
+};
+
+// The cc/etag/lm query options shared by the site and ver routes.
+function sendWithValidators(req, res, url, body, tag) {
+  const cc = url.searchParams.get('cc');
+  if (cc) res.setHeader('Cache-Control', cc);
+  const etag = `"${tag}"`;
+  const lastModified = new Date(Date.UTC(2024, 0, 1)).toUTCString();
+  if (url.searchParams.get('etag') === '1') res.setHeader('ETag', etag);
+  if (url.searchParams.get('lm') === '1') res.setHeader('Last-Modified', lastModified);
+  const notModified =
+    (url.searchParams.get('etag') === '1' && req.headers['if-none-match'] === etag) ||
+    (url.searchParams.get('lm') === '1' && req.headers['if-modified-since'] === lastModified && !req.headers['if-none-match']);
+  if (notModified) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  res.setHeader('Content-Length', String(body.length));
+  res.end(body);
+}

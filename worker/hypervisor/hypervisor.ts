@@ -4,7 +4,7 @@
 // The same class runs in the store worker (shared mode, control over comlink) and on the page's
 // own thread (local mode, control by direct call).
 import type { TmemStore } from '../core/types.js';
-import type { StatsSnapshot } from '../protocol.js';
+import type { CleancacheStats, StatsSnapshot } from '../protocol.js';
 import { BudgetPolicy, type BudgetInfo } from './budget.js';
 import { EventLog } from './events.js';
 import type { BudgetMessage, StatsMessage } from './messages.js';
@@ -46,6 +46,8 @@ export class Hypervisor implements ControlApi {
   readonly servicePorts = new ServicePorts();
   /** The disk side of this tab's frontswap areas (IndexedDB logs fed by their batches). */
   readonly frontswap = new FrontswapHost((kind, message) => this.log.add(kind, message));
+  /** The cleancache tier's counters, set by worker/cleancache when it attaches. */
+  cleancacheStats: (() => CleancacheStats) | null = null;
   readonly #mode: 'shared' | 'local';
   readonly #budget: BudgetPolicy;
   readonly #pressure: PressurePolicy;
@@ -91,7 +93,7 @@ export class Hypervisor implements ControlApi {
       store: this.store.stats(),
       // The frontswap and cleancache tiers add their counters where they run.
       frontswap: this.frontswap.stats(),
-      cleancache: null,
+      cleancache: this.cleancacheStats?.() ?? null,
       pressure: this.#pressure.state,
       events: this.log.list(),
     };

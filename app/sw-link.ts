@@ -1,0 +1,82 @@
+// The page's link to the service worker: registers it, and hands it a MessagePort leading to
+// this tab's cleancache service, again whenever the controller changes (an update, a first
+// claim) and whenever the service worker asks (it restarted and lost its ports).
+import type { NeedPortMessage, PortMessage } from '../worker/cleancache/protocol.js';
+
+/** Options of {@link linkServiceWorker}. */
+export interface ServiceWorkerLinkOptions {
+  /** Where the other end of each new port goes: the store worker (client.connectPort) or,
+   *  in 'local' mode, a service on this page. */
+  connectPort(port: MessagePort): void;
+}
+
+/** A live link; close() stops re-sending ports. */
+export interface ServiceWorkerLink {
+  /** Ports sent so far. */
+  readonly portsSent: number;
+  /** Sends a fresh port now (if a service worker controls the page). */
+  sendPort(): boolean;
+  close(): void;
+}
+
+/**
+ * Registers the service worker with the HTTP cache bypassed for its script (updateViaCache:
+ * 'none', so a changed configuration or build is seen at once). When `scope` is refused (the
+ * server does not send Service-Worker-Allowed for a script outside it), registers with the
+ * script's default scope instead and says so.
+ * @param script the service worker URL (with its configuration query)
+ * @param scope the scope to control
+ */
+export async function registerServiceWorker(script: string, scope: string): Promise<ServiceWorkerRegistration> {
+  try {
+    return await navigator.serviceWorker.register(script, { scope, updateViaCache: 'none' });
+  } catch (e) {
+    const fallback = new URL('./', script).href;
+    if (new URL(scope, location.href).href === fallback) throw e;
+    console.error(
+      `webtmem: registering ${script} with scope ${scope} failed (${(e as Error).message}); ` +
+        `using its default scope ${fallback}, which covers only pages below it. Serve the script with ` +
+        `"Service-Worker-Allowed: ${scope}" or place it at the root of the site.`,
+    );
+    return navigator.serviceWorker.register(script, { updateViaCache: 'none' });
+  }
+}
+
+/**
+ * Keeps the controlling service worker supplied with a port to this tab's cleancache.
+ * @param options where each port's other end goes
+ */
+export function linkServiceWorker(options: ServiceWorkerLinkOptions): ServiceWorkerLink {
+  const container = navigator.serviceWorker;
+  let sent = 0;
+  let closed = false;
+  const sendPort = (): boolean => {
+    const controller = container.controller;
+    if (closed || controller === null) return false;
+    const { port1, port2 } = new MessageChannel();
+    options.connectPort(port1);
+    controller.postMessage({ webtmem: 'cc-port', port: port2 } satisfies PortMessage, [port2]);
+    sent++;
+    return true;
+  };
+  const onMessage = (event: MessageEvent) => {
+    if ((event.data as NeedPortMessage | null)?.webtmem === 'cc-need-port') sendPort();
+  };
+  container.addEventListener('controllerchange', sendPort);
+  container.addEventListener('message', onMessage);
+  // Messages from the service worker wait in a queue until the document has loaded or this
+  // is called; a restarted service worker's request for a port must not wait that long.
+  container.startMessages();
+  sendPort();
+  return {
+    get portsSent() {
+      return sent;
+    },
+    sendPort,
+    close() {
+      closed = true;
+      container.removeEventListener('controllerchange', sendPort);
+      container.removeEventListener('message', onMessage);
+    },
+  };
+}

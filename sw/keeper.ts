@@ -1,0 +1,110 @@
+// Keeps fetched responses: decides whether a response may be stored (sw/http rules), reads a
+// clone of its body off the response's path, and puts it into the memory tier and, for
+// offline routes, the disk. The page gets the original response at once; the put runs under
+// the fetch event's waitUntil, so a slow store never delays what the page sees.
+import {
+  decideSize, decideStore, parseVary, resourceKey, toRecord, type ResourceRecord, type StoreDecision,
+} from './http/index.js';
+import type { MemoryTier } from './memory-tier.js';
+import type { OfflineTier } from './offline-tier.js';
+
+/** Where a fetch came from and how to keep its response. */
+export interface KeepContext {
+  clientId: string | null;
+  /** Keep a durable copy too. */
+  offline: boolean;
+  /** Extends the fetch event's life until the put is done. */
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** Counters of what was kept and why not. */
+export interface KeeperStats {
+  kept: number;
+  keptOffline: number;
+  refused: Record<string, number>;
+}
+
+/** Decides and performs the puts of fetched responses. */
+export class Keeper {
+  readonly #memory: MemoryTier;
+  readonly #offline: OfflineTier;
+  readonly #origin: string;
+  readonly #maxBytes: number;
+  readonly #cacheErrors: boolean;
+  readonly stats: KeeperStats = { kept: 0, keptOffline: 0, refused: {} };
+
+  /**
+   * @param memory the memory tier
+   * @param offline the disk tier of offline routes
+   * @param opts origin, the largest body to read (a larger one passes through), cacheErrors
+   */
+  constructor(memory: MemoryTier, offline: OfflineTier, opts: { origin: string; maxBytes: number; cacheErrors: boolean }) {
+    this.#memory = memory;
+    this.#offline = offline;
+    this.#origin = opts.origin;
+    this.#maxBytes = opts.maxBytes;
+    this.#cacheErrors = opts.cacheErrors;
+  }
+
+  /**
+   * Starts keeping `response` if the rules allow, and returns the response to serve (the
+   * original: the body read here is a clone's).
+   * @param request the request that was sent
+   * @param response its response
+   * @param timing when the request was sent and the response arrived
+   */
+  keep(request: Request, response: Response, timing: { requestTime: number; responseTime: number }, ctx: KeepContext): Response {
+    const decision = this.decide(request, response);
+    if (!decision.store) {
+      this.stats.refused[decision.reason] = (this.stats.refused[decision.reason] ?? 0) + 1;
+      return response;
+    }
+    const clone = response.clone();
+    ctx.waitUntil(this.#readAndPut(request, clone, timing, ctx));
+    return response;
+  }
+
+  /** The store decision for a response, including the redirect rule. */
+  decide(request: Request, response: Response): StoreDecision {
+    // A redirected response answers another URL: kept under this one, its relative links
+    // would resolve against the wrong base.
+    if (response.redirected) return { store: false, reason: 'status' };
+    return decideStore(request, response, { origin: this.#origin, maxBytes: this.#maxBytes, cacheErrors: this.#cacheErrors });
+  }
+
+  /**
+   * Puts a record that is already complete (a 304 refreshed it, or it came from disk).
+   * @param record the record; its body is copied for the memory tier, not transferred
+   */
+  putRecord(request: Request, record: ResourceRecord, ctx: KeepContext): void {
+    const vary = parseVary(new Headers(record.headers).get('vary'));
+    const names = vary.kind === 'names' ? vary.names : [];
+    const copy = { ...record, body: record.body.slice() };
+    ctx.waitUntil(Promise.all([
+      this.#memory.put(ctx.clientId, copy, names),
+      ctx.offline ? this.#offline.put(record, names) : Promise.resolve(true),
+    ]));
+  }
+
+  async #readAndPut(request: Request, clone: Response, timing: { requestTime: number; responseTime: number }, ctx: KeepContext): Promise<void> {
+    let body: Uint8Array<ArrayBuffer>;
+    try {
+      body = new Uint8Array(await clone.arrayBuffer());
+    } catch {
+      return; // the network broke off mid-body: nothing whole to keep
+    }
+    const size = decideSize(body.length, { maxBytes: this.#maxBytes });
+    if (!size.store) {
+      this.stats.refused[size.reason] = (this.stats.refused[size.reason] ?? 0) + 1;
+      return;
+    }
+    const vary = parseVary(clone.headers.get('vary'));
+    const names = vary.kind === 'names' ? vary.names : [];
+    const record = toRecord(resourceKey(request.url, names, request.headers), clone, body, timing, 0);
+    // The disk copy is encoded (copied) before the memory put moves the body's buffer away.
+    const durable = ctx.offline ? this.#offline.put(record, names) : Promise.resolve(false);
+    const [stored, onDisk] = await Promise.all([this.#memory.put(ctx.clientId, record, names), durable]);
+    if (stored === 'stored') this.stats.kept++;
+    if (onDisk) this.stats.keptOffline++;
+  }
+}

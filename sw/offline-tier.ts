@@ -1,0 +1,136 @@
+// The durable copy of the routes marked offline: written through to a DiskLog (worker/disk)
+// that the service worker opens itself, so a cold offline navigation (no tab, no store
+// worker) is served from IndexedDB. Records use the cleancache page format (sw/http), so a
+// value read back is checked (magic, full key, checksum) exactly like a memory hit.
+//
+// Keys are the same two-step keys as in memory: the URL key holds the resource, or a vary
+// record naming the headers; the variant key holds the varied resource.
+import { executeQuotaErrorCallbacks } from 'workbox-core/_private/executeQuotaErrorCallbacks.js';
+import { openDiskLog, type DiskLog } from '../worker/disk/index.js';
+import {
+  decodePages, encodePages, resourceKey, urlKey, type PageRecord, type ResourceRecord,
+} from './http/index.js';
+
+/** Page size of the encoded records on disk: the format's unit, not a memory page. */
+const DISK_PAGE_SIZE = 4096;
+
+/** Counters of the offline tier. */
+export interface OfflineTierStats {
+  reads: number;
+  hits: number;
+  writes: number;
+  errors: number;
+  lastError: string | null;
+}
+
+/** The offline routes' durable copies, in one DiskLog. */
+export class OfflineTier {
+  readonly name: string;
+  #log: Promise<DiskLog> | null = null;
+  readonly #stats: OfflineTierStats = { reads: 0, hits: 0, writes: 0, errors: 0, lastError: null };
+
+  /** @param name the DiskLog's name (the database is "webtmem-log:" + name) */
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /** Counters. */
+  get stats(): OfflineTierStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Reads the durable copy of a request's resource.
+   * @param request the request (URL and, for varied resources, headers)
+   * @returns the resource, or null when absent or unreadable
+   */
+  async lookup(request: Request): Promise<ResourceRecord | null> {
+    this.#stats.reads++;
+    try {
+      const log = await this.#open();
+      const primaryKey = urlKey(request.url);
+      const primary = await this.#read(log, primaryKey);
+      let record: PageRecord | null = primary;
+      if (primary?.kind === 'vary') record = await this.#read(log, resourceKey(request.url, primary.vary, request.headers));
+      if (record?.kind !== 'resource') return null;
+      this.#stats.hits++;
+      return record;
+    } catch (e) {
+      this.#fail(e);
+      return null;
+    }
+  }
+
+  /**
+   * Writes a resource through to disk (and its vary record first, in the same transaction).
+   * Call before the body is transferred elsewhere: it is encoded (copied) at once.
+   * @param record the resource
+   * @param vary the names its response Varies on
+   */
+  async put(record: ResourceRecord, vary: readonly string[]): Promise<boolean> {
+    const items = [{ key: record.key, bytes: encodePages(record, DISK_PAGE_SIZE) }];
+    if (vary.length > 0) {
+      const url = record.key.slice(0, record.key.indexOf('\n'));
+      const varyRecord: PageRecord = {
+        kind: 'vary', key: url, vary: [...vary], requestTime: record.requestTime, responseTime: record.responseTime, generation: record.generation,
+      };
+      items.unshift({ key: url, bytes: encodePages(varyRecord, DISK_PAGE_SIZE) });
+    }
+    try {
+      const log = await this.#open();
+      await log.writeBatch(items);
+      this.#stats.writes++;
+      return true;
+    } catch (e) {
+      this.#fail(e);
+      // Workbox's convention: a quota error runs the callbacks registered with
+      // registerQuotaErrorCallback (ours and a host Workbox app's), which may free space.
+      if ((e as Error)?.name === 'QuotaExceededError') await executeQuotaErrorCallbacks();
+      return false;
+    }
+  }
+
+  /** Removes a URL's durable copies (after an unsafe request to it). */
+  async flush(request: Request): Promise<void> {
+    try {
+      const log = await this.#open();
+      const primaryKey = urlKey(request.url);
+      const keys: string[] = [primaryKey];
+      const primary = await this.#read(log, primaryKey);
+      if (primary?.kind === 'vary') keys.push(resourceKey(request.url, primary.vary, request.headers));
+      await log.deleteBatch(keys.filter((k) => log.has(k)));
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
+  /** Compacts the log (its dead slots), run when a write hit the quota. */
+  async compact(): Promise<void> {
+    try {
+      const log = await this.#open();
+      await log.compact();
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
+  async #read(log: DiskLog, key: string): Promise<PageRecord | null> {
+    if (!log.has(key)) return null;
+    const bytes = await log.read(key);
+    return bytes ? decodePages(bytes, DISK_PAGE_SIZE, key) : null;
+  }
+
+  #open(): Promise<DiskLog> {
+    // Opened once per service-worker life; a failed open is retried at the next use.
+    this.#log ??= openDiskLog(this.name).catch((e) => {
+      this.#log = null;
+      throw e;
+    });
+    return this.#log;
+  }
+
+  #fail(e: unknown): void {
+    this.#stats.errors++;
+    this.#stats.lastError = `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`;
+  }
+}

@@ -1,0 +1,162 @@
+// The service worker's links to the tabs' cleancache services. A service worker cannot read a
+// tab's SharedArrayBuffer, so each tab hands it a MessagePort leading to its store worker
+// (spec/platform.md, "Service worker"). Ports die with the service worker (restart) and with
+// their tab; this keeps one per client, asks a client for a new one when it has none, and
+// bounds every request with a timeout so a silent store worker sends the fetch to the
+// network instead of hanging it.
+import type { FromService, ToService } from '../worker/cleancache/protocol.js';
+
+/** The parts of the service worker's `clients` used here (a test may pass its own). */
+export interface ClientsLike {
+  get(id: string): Promise<{ postMessage(message: unknown): void } | undefined>;
+}
+
+/** A request as the caller gives it: the link numbers it. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+interface Pending {
+  resolve(reply: FromService | null): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Counters of the links, for tests and the service worker's own stats. */
+export interface StoreLinkStats {
+  ports: number;
+  requests: number;
+  timeouts: number;
+  portRequests: number;
+}
+
+// Ask a client for a port at most this often: a page that cannot answer (still loading its
+// store worker) must not be flooded.
+const NEED_PORT_INTERVAL_MS = 1000;
+
+/** Ports to the tabs' cleancache services, by client id. */
+export class StoreLink {
+  readonly #clients: ClientsLike;
+  readonly #timeoutMs: number;
+  readonly #ports = new Map<string, MessagePort>();
+  readonly #pending = new Map<number, Pending>();
+  readonly #asked = new Map<string, number>();
+  readonly #portWaiters = new Map<string, (() => void)[]>();
+  readonly #stats = { requests: 0, timeouts: 0, portRequests: 0 };
+  #nextId = 1;
+
+  /**
+   * @param clients the service worker's `self.clients`
+   * @param timeoutMs bound on each request, in ms
+   */
+  constructor(clients: ClientsLike, timeoutMs: number) {
+    this.#clients = clients;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** Counters. */
+  get stats(): StoreLinkStats {
+    return { ports: this.#ports.size, ...this.#stats };
+  }
+
+  /** Keeps the port a client sent (replacing its older one). */
+  addPort(clientId: string, port: MessagePort): void {
+    const old = this.#ports.get(clientId);
+    if (old && old !== port) this.#drop(clientId, old);
+    this.#ports.set(clientId, port);
+    port.addEventListener('message', (event: MessageEvent) => this.#receive(event.data as FromService));
+    port.start();
+    for (const wake of this.#portWaiters.get(clientId) ?? []) wake();
+    this.#portWaiters.delete(clientId);
+  }
+
+  /**
+   * Sends a request to the service of `clientId` (else of any tab) and waits for its reply.
+   * @param clientId the fetching client, or null (a navigation: its document does not exist)
+   * @param message the request, without its id
+   * @param transfer buffers to move with it
+   * @returns the reply, or null when no tab answered within the timeout
+   */
+  async request(clientId: string | null, message: WithoutId<ToService>, transfer: Transferable[] = []): Promise<FromService | null> {
+    const started = Date.now();
+    const port = await this.#portFor(clientId);
+    if (port === null) return null;
+    const left = Math.max(1, this.#timeoutMs - (Date.now() - started));
+    this.#stats.requests++;
+    const id = this.#nextId++;
+    return new Promise<FromService | null>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        this.#stats.timeouts++;
+        // A port that does not answer leads to a dead store worker (its tab closed or
+        // crashed): forget it, so later fetches do not wait on it again.
+        for (const [owner, p] of this.#ports) if (p === port) this.#drop(owner, p);
+        resolve(null);
+      }, left);
+      this.#pending.set(id, { resolve, timer });
+      try {
+        port.postMessage({ ...message, id }, transfer);
+      } catch {
+        clearTimeout(timer);
+        this.#pending.delete(id);
+        resolve(null);
+      }
+    });
+  }
+
+  /** Asks every listed client for a port (the service worker just started and has none). */
+  askAll(clientIds: readonly string[]): void {
+    for (const id of clientIds) void this.#ask(id);
+  }
+
+  async #portFor(clientId: string | null): Promise<MessagePort | null> {
+    if (clientId) {
+      const own = this.#ports.get(clientId);
+      if (own) return own;
+      const asked = this.#ask(clientId);
+      const any = this.#anyPort();
+      if (any) return any;
+      // No tab has given a port yet (e.g. right after a restart): wait a little for this one.
+      if (!(await asked)) return null;
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, this.#timeoutMs);
+        const list = this.#portWaiters.get(clientId) ?? [];
+        list.push(() => { clearTimeout(timer); wake(); });
+        this.#portWaiters.set(clientId, list);
+      });
+      return this.#ports.get(clientId) ?? null;
+    }
+    return this.#anyPort();
+  }
+
+  #anyPort(): MessagePort | null {
+    let last: MessagePort | null = null;
+    // The newest port is the likeliest to be alive.
+    for (const port of this.#ports.values()) last = port;
+    return last;
+  }
+
+  /** Posts 'cc-need-port' to a client; resolves true when the client exists. */
+  async #ask(clientId: string): Promise<boolean> {
+    const now = Date.now();
+    if (now - (this.#asked.get(clientId) ?? -Infinity) < NEED_PORT_INTERVAL_MS) return true;
+    this.#asked.set(clientId, now);
+    if (this.#asked.size > 256) this.#asked.delete(this.#asked.keys().next().value as string);
+    const client = await this.#clients.get(clientId);
+    if (!client) return false;
+    this.#stats.portRequests++;
+    client.postMessage({ webtmem: 'cc-need-port' });
+    return true;
+  }
+
+  #receive(reply: FromService): void {
+    const pending = this.#pending.get(reply?.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    clearTimeout(pending.timer);
+    pending.resolve(reply);
+  }
+
+  #drop(clientId: string, port: MessagePort): void {
+    if (this.#ports.get(clientId) === port) this.#ports.delete(clientId);
+    port.close();
+    this.#asked.delete(clientId);
+  }
+}

@@ -1,0 +1,80 @@
+// For sites with their own Workbox service worker: webtmem as a Workbox route handler (a
+// strategy) and as a plugin for Workbox's own strategies, so the site keeps its service
+// worker (only one may control a scope) and adds the cleancache to it:
+//
+//   self.webtmemOptions = { standalone: false };      // before the import: no own listeners
+//   importScripts('/tmem-sw.js?offline=/,/app.css');   // config in the query, as standalone
+//   registerRoute(({ request }) => request.destination === 'image',
+//                 new webtmem.TmemStrategy({ strategy: 'cache-first' }));
+//   registerRoute(/\.css$/, new StaleWhileRevalidate({ plugins: [webtmem.tmemPlugin()] }));
+//
+// Pages load the drop-in as usual; it hands its ports to whichever service worker controls
+// them, and this module's message listener takes them.
+import type { RouteHandlerCallbackOptions, RouteHandlerObject, WorkboxPlugin } from 'workbox-core';
+import { toResponse, type Strategy } from './http/index.js';
+import type { WebtmemService } from './service.js';
+
+/** Options of {@link TmemStrategy}. */
+export interface TmemStrategyOptions {
+  /** Default: the configured route's strategy for the request (data-routes, defaults). */
+  strategy?: Strategy;
+  /** Keep durable copies for offline use. Default: the configured offline patterns. */
+  offline?: boolean;
+}
+
+let service: WebtmemService | null = null;
+
+/** Sets the service the adapters use (sw/index.ts does this when the script loads). */
+export function useService(s: WebtmemService): void {
+  service = s;
+}
+
+function current(): WebtmemService {
+  if (service === null) throw new Error('webtmem: the service worker script was not loaded (importScripts tmem-sw.js first)');
+  return service;
+}
+
+function contextOf(event: ExtendableEvent | undefined, request: Request) {
+  const fetchEvent = event as FetchEvent | undefined;
+  return {
+    clientId: fetchEvent?.clientId || null,
+    waitUntil: (p: Promise<unknown>) => (event ? event.waitUntil(p) : void p.catch(() => {})),
+    request,
+  };
+}
+
+/** A Workbox route handler answering with webtmem's cleancache strategies. */
+export class TmemStrategy implements RouteHandlerObject {
+  readonly options: TmemStrategyOptions;
+
+  /** @param options strategy and offline flag; defaults come from the configuration */
+  constructor(options: TmemStrategyOptions = {}) {
+    this.options = { ...options };
+  }
+
+  /** Workbox calls this for each matched request. */
+  handle = async ({ event, request }: RouteHandlerCallbackOptions): Promise<Response> => {
+    const s = current();
+    const response = await s.handler.handle(request, contextOf(event, request), this.options);
+    return response;
+  };
+}
+
+/**
+ * A Workbox plugin for Workbox's own strategies: a Cache Storage miss is answered from the
+ * cleancache when it holds the resource, and every successful fetch is kept there too.
+ */
+export function tmemPlugin(options: { offline?: boolean } = {}): WorkboxPlugin {
+  return {
+    cachedResponseWillBeUsed: async ({ request, cachedResponse, event }) => {
+      if (cachedResponse) return cachedResponse;
+      const record = await current().memory.lookup(contextOf(event, request).clientId, request);
+      return record ? toResponse(record) : null;
+    },
+    fetchDidSucceed: async ({ request, response, event }) => {
+      const now = Date.now();
+      const ctx = { ...contextOf(event, request), offline: options.offline ?? false };
+      return current().keeper.keep(request, response, { requestTime: now, responseTime: now }, ctx);
+    },
+  };
+}

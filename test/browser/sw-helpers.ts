@@ -1,0 +1,59 @@
+// Shared steps of the service-worker tests: a fresh namespace of the fixture site per test (so
+// request counts are the test's own), the server's counts, and waits on the drop-in.
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { ISOLATED } from '../../playwright.config.js';
+
+let n = 0;
+/** A namespace no other test uses: /__t/site/<ns>/… */
+export function siteNs(): string {
+  return `t${process.pid}-${Date.now().toString(36)}-${n++}`;
+}
+
+/** How many requests for `path` reached the server. */
+export async function served(request: APIRequestContext, path: string, origin = ISOLATED): Promise<number> {
+  const r = await request.get(`${origin}/__t/count?path=${encodeURIComponent(path)}`);
+  return ((await r.json()) as { count: number }).count;
+}
+
+/** Waits until the drop-in started and the service worker controls the page with a port. */
+export async function dropInReady(page: Page): Promise<{ mode: string | null; error: string | null; isolation: string | null }> {
+  const state = await page.evaluate(async () => {
+    const w = (window as unknown as { webtmem: { ready: Promise<{ mode: string | null; error: string | null; isolation: string | null }> } }).webtmem;
+    const r = await w.ready;
+    return { mode: r.mode, error: r.error, isolation: r.isolation };
+  });
+  await page.waitForFunction(() => {
+    const w = (window as unknown as { webtmem: { link: { portsSent: number } | null } }).webtmem;
+    return navigator.serviceWorker.controller !== null && (w.link?.portsSent ?? 0) > 0;
+  }, undefined, { timeout: 15_000 });
+  return state;
+}
+
+/** Fetches `url` from the page; returns status, a few headers and the body's bytes (hex of a
+ *  SHA-256 and the length, to compare big bodies cheaply). */
+export async function pageFetch(page: Page, url: string, init: RequestInit = {}): Promise<{ status: number; text: string; length: number; sha: string; headers: Record<string, string> }> {
+  return page.evaluate(async ([u, i]) => {
+    const r = await fetch(u, i);
+    const buf = await r.arrayBuffer();
+    const sha = [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const headers: Record<string, string> = {};
+    r.headers.forEach((v, k) => { headers[k] = v; });
+    return { status: r.status, text: buf.byteLength < 2048 ? new TextDecoder().decode(buf) : '', length: buf.byteLength, sha, headers };
+  }, [url, init] as const);
+}
+
+/** Waits until the page's synchronous cleancache lookup finds `url` (a put is asynchronous). */
+export async function waitCached(page: Page, url: string, headers?: Record<string, string>): Promise<void> {
+  await expect.poll(() => page.evaluate(([u, h]) =>
+    (window as unknown as { webtmem: { cleancache: { has(u: string, i?: object): boolean } } }).webtmem.cleancache.has(u, h ? { headers: h } : {}),
+  [url, headers] as const), { timeout: 5000 }).toBe(true);
+}
+
+/** The service worker's counters (answered on a MessageChannel). */
+export async function swStats(page: Page): Promise<{ handler: Record<string, number>; keeper: { kept: number; keptOffline: number; refused: Record<string, number> }; link: Record<string, number>; offline: Record<string, number> }> {
+  return page.evaluate(() => new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = (e) => resolve(e.data.stats);
+    navigator.serviceWorker.controller!.postMessage({ webtmem: 'sw-stats' }, [port2]);
+  }));
+}

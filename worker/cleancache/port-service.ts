@@ -1,0 +1,56 @@
+// Answers the service worker's cleancache requests on one MessagePort. Runs where the store is
+// attached: the store worker (registered through hypervisor.servicePorts), or the page itself
+// in 'local' mode. Every request gets exactly one reply, so the service worker's bounded wait
+// ends early on an answer and only a dead port costs it the full timeout.
+import type { ResourceRecord } from '../../sw/http/index.js';
+import { kindOf } from '../hypervisor/messages.js';
+import type { Cleancache } from './cleancache.js';
+import type { FlushRequest, FromService, LookupRequest, PutRequest } from './protocol.js';
+
+/**
+ * Starts serving `port` with `cleancache`.
+ * @param port one end of the page's MessageChannel; the other is the service worker's
+ * @param cleancache the tier to read and write
+ * @param onError told of a request that threw (the reply is then a miss or 'failed')
+ * @returns a function that stops serving and closes the port
+ */
+export function serveCleancachePort(port: MessagePort, cleancache: Cleancache, onError?: (e: unknown) => void): () => void {
+  const reply = (message: FromService, transfer: Transferable[] = []) => port.postMessage(message, transfer);
+  const onMessage = (event: MessageEvent) => {
+    const kind = kindOf(event.data);
+    if (kind === 'cc-lookup') {
+      const m = event.data as LookupRequest;
+      let record: ResourceRecord | null = null;
+      try {
+        record = cleancache.lookup(m.url, new Headers(m.headers));
+      } catch (e) {
+        onError?.(e);
+      }
+      // The body's buffer holds only this record's pages (a fresh copy per read): move it.
+      reply({ webtmem: 'cc-found', id: m.id, record }, record ? [record.body.buffer] : []);
+    } else if (kind === 'cc-put') {
+      const m = event.data as PutRequest;
+      let result: 'stored' | 'too-large' | 'rejected' | 'failed' = 'failed';
+      try {
+        result = cleancache.put(m.record, m.vary);
+      } catch (e) {
+        onError?.(e);
+      }
+      reply({ webtmem: 'cc-stored', id: m.id, result });
+    } else if (kind === 'cc-flush') {
+      const m = event.data as FlushRequest;
+      try {
+        cleancache.flush(m.url, new Headers(m.headers));
+      } catch (e) {
+        onError?.(e);
+      }
+      reply({ webtmem: 'cc-flushed', id: m.id });
+    }
+  };
+  port.addEventListener('message', onMessage);
+  port.start();
+  return () => {
+    port.removeEventListener('message', onMessage);
+    port.close();
+  };
+}
