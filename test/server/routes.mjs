@@ -100,11 +100,6 @@ export const routes = {
     res.statusCode = Number(url.pathname.split('/')[3]) || 500;
     res.end(`status ${res.statusCode} n=${counts.get(url.pathname)}`);
   },
-  /** /__t/cookie/<name>: sets a cookie. */
-  cookie(req, res, url) {
-    res.setHeader('Set-Cookie', 'webtmem-test=1; Path=/');
-    res.end(`n=${counts.get(url.pathname)}`);
-  },
   /** /__t/any/<name>: any method; the body names the method and counts. */
   any(req, res, url) {
     res.setHeader('Content-Type', 'text/plain');
