@@ -1,0 +1,93 @@
+// Faults around the cleancache: a service-worker restart mid-session, a store worker that
+// does not answer, malformed drop-in options, and 'local' mode (the page answers the service
+// worker itself).
+import { test, expect } from '@playwright/test';
+import { ISOLATED, PLAIN } from '../../playwright.config.js';
+import { dropInReady, pageFetch, served, siteNs, swStats, waitCached } from './sw-helpers.js';
+
+test('a service-worker restart mid-session loses no correctness; the port is re-established', async ({ page, context, request }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  const url = `/__t/echo/restart-${ns}`;
+  const first = await pageFetch(page, url);
+  await waitCached(page, url);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  for (let round = 0; round < 2; round++) {
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    // The restarted service worker has no port; it asks the page for one and is answered
+    // from the same store, so the server sees nothing new.
+    expect((await pageFetch(page, url)).sha).toBe(first.sha);
+    expect(await served(request, `/__t/echo/restart-${ns}`)).toBe(1);
+    const stats = await swStats(page);
+    expect(stats.link.portRequests).toBeGreaterThanOrEqual(1);
+    expect(stats.handler.memoryHits).toBeGreaterThanOrEqual(1);
+  }
+  // Uncached resources still go to the network and are kept by the new service worker.
+  const other = `/__t/echo/after-${ns}`;
+  await pageFetch(page, other);
+  await waitCached(page, other);
+});
+
+test('a store worker that does not answer sends the fetch to the network within the bound', async ({ page, request }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  const url = `/__t/echo/silent-${ns}`;
+  const first = await pageFetch(page, url);
+  await waitCached(page, url);
+  // Replace this tab's port with one nobody answers.
+  await page.evaluate(() => {
+    const { port2 } = new MessageChannel();
+    navigator.serviceWorker.controller!.postMessage({ webtmem: 'cc-port', port: port2 }, [port2]);
+  });
+  await page.waitForTimeout(100);
+  const t0 = Date.now();
+  const r = await pageFetch(page, url);
+  const ms = Date.now() - t0;
+  expect(r.sha).toBe(first.sha);
+  expect(ms).toBeLessThan(1500);
+  expect(await served(request, `/__t/echo/silent-${ns}`)).toBe(2);
+  expect((await swStats(page)).link.timeouts).toBeGreaterThanOrEqual(1);
+  // The silent port was dropped; the page gave a new one; hits resume.
+  await expect.poll(async () => {
+    await pageFetch(page, url);
+    return (await swStats(page)).handler.memoryHits;
+  }, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+});
+
+test('malformed data-* options: one console error each, safe defaults', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${ISOLATED}/__t/site/${siteNs()}/bad.html`);
+  const state = await dropInReady(page);
+  expect(state.error).toBeNull();
+  expect(errors.filter((e) => e.startsWith('webtmem:'))).toEqual([
+    expect.stringContaining('data-capacity="lots" is not a size'),
+    expect.stringContaining('data-offline has a pattern that is neither a path'),
+    expect.stringContaining('data-routes entries not of the form pattern=strategy'),
+  ]);
+  // Default capacity: 64 MiB of 4 KiB frames.
+  expect(await page.evaluate(() => (window as any).webtmem.client.storeStats().totalFrames)).toBe(16384);
+  const sw = await page.evaluate(() => navigator.serviceWorker.controller!.scriptURL);
+  expect(new URL(sw).searchParams.get('routes')).toBe('/x=fastest;/img/*=cache-first');
+});
+
+test("'local' mode (page not isolated): the page answers the service worker itself", async ({ page, request }) => {
+  const ns = siteNs();
+  await page.goto(`${PLAIN}/__t/site/${ns}/index.html`);
+  expect((await dropInReady(page)).mode).toBe('local');
+  const url = `/__t/echo/local-${ns}`;
+  const first = await pageFetch(page, url);
+  await waitCached(page, url);
+  expect((await pageFetch(page, url)).sha).toBe(first.sha);
+  expect(await served(request, `/__t/echo/local-${ns}`, PLAIN)).toBe(1);
+  await expect.poll(() => page.evaluate(() => (window as any).webtmem.lastStats?.cleancache?.hits ?? 0)).toBeGreaterThanOrEqual(1);
+});
+
+test('data-panel installs the stats panel', async ({ page }) => {
+  await page.goto(`${ISOLATED}/__t/site/${siteNs()}/panel.html`);
+  await dropInReady(page);
+  expect(await page.evaluate(() => typeof (window as any).webtmem.panel?.toggle)).toBe('function');
+});

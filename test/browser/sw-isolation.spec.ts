@@ -1,0 +1,41 @@
+// Cross-origin isolation opt-in (data-isolate) on a server that sends no COOP/COEP: the
+// service worker adds them, the page reloads once, and never loops, also after a hard reload.
+import { test, expect } from '@playwright/test';
+import { PLAIN } from '../../playwright.config.js';
+import { served, siteNs } from './sw-helpers.js';
+
+type State = { mode: string | null; isolation: string | null; error: string | null; coi: boolean; controlled: boolean };
+const state = () => (window as any).webtmem.ready.then((w: any) => ({
+  mode: w.mode, isolation: w.isolation, error: w.error, coi: crossOriginIsolated, controlled: navigator.serviceWorker.controller !== null,
+}));
+
+test('data-isolate reaches crossOriginIsolated with one reload; a hard reload runs local without looping', async ({ page, request }) => {
+  const ns = siteNs();
+  const path = `/__t/site/${ns}/isolate.html`;
+  await page.goto(`${PLAIN}${path}`);
+  // The first load registers the service worker, is claimed, and reloads once.
+  await page.waitForFunction(() => crossOriginIsolated === true, undefined, { timeout: 15_000 });
+  const s = (await page.evaluate(state)) as State;
+  expect(s).toEqual({ mode: 'shared', isolation: 'isolated', error: null, coi: true, controlled: true });
+  await page.waitForTimeout(500);
+  expect(await served(request, path, PLAIN)).toBe(2);
+  expect(await page.evaluate(() => sessionStorage.getItem('webtmem-isolation-reload'))).toBeNull();
+
+  // A normal reload stays isolated, without another reload of its own.
+  await page.reload();
+  expect(((await page.evaluate(state)) as State).coi).toBe(true);
+  await page.waitForTimeout(300);
+  expect(await served(request, path, PLAIN)).toBe(3);
+
+  // A hard reload bypasses the service worker: not isolated, local mode, no reload.
+  const cdp = await page.context().newCDPSession(page);
+  const loaded = page.waitForEvent('load');
+  await cdp.send('Page.reload', { ignoreCache: true });
+  await loaded;
+  const hard = (await page.evaluate(state)) as State;
+  expect(hard).toEqual({ mode: 'local', isolation: 'not-isolated', error: null, coi: false, controlled: false });
+  await page.waitForTimeout(800);
+  expect(await served(request, path, PLAIN)).toBe(4);
+  // The store still works on the page's own thread.
+  expect(await page.evaluate(() => (window as any).webtmem.client.pageSize)).toBe(4096);
+});
