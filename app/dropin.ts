@@ -71,7 +71,10 @@ reported(parseOffline(offlineText));
 const routesText = attr('data-routes');
 reported(parseRoutes(routesText));
 const isolate = script?.hasAttribute('data-isolate') ?? false;
-const swScript = serviceWorkerUrl(new URL(attr('data-sw') ?? 'tmem-sw.js', base).href, {
+// data-sw="none": the site registers its own service worker (one importing tmem-sw.js, e.g.
+// a Workbox one); the drop-in only links to whichever service worker controls the page.
+const ownServiceWorker = attr('data-sw')?.trim().toLowerCase() === 'none';
+const swScript = serviceWorkerUrl(new URL(ownServiceWorker ? 'tmem-sw.js' : (attr('data-sw') ?? 'tmem-sw.js'), base).href, {
   routes: routesText,
   offline: offlineText,
   isolate: isolate ? coepMode() : null,
@@ -116,7 +119,9 @@ async function start(): Promise<void> {
   const hasSw = 'serviceWorker' in navigator;
   const register = () => registerServiceWorker(swScript, scope);
   let registering: Promise<ServiceWorkerRegistration> | null = null;
-  if (isolate) {
+  if (ownServiceWorker) {
+    if (isolate) console.error('webtmem: data-isolate needs the webtmem service worker, but data-sw="none"; the isolation headers must come from the site\'s own service worker.');
+  } else if (isolate) {
     const outcome = await ensureIsolation({ register: () => (registering = register()), scriptUrl: swScript });
     webtmem.isolation = outcome;
     if (outcome === 'reloading') return; // this document is about to go away

@@ -2,14 +2,16 @@
 // strategy) and as a plugin for Workbox's own strategies, so the site keeps its service
 // worker (only one may control a scope) and adds the cleancache to it:
 //
-//   self.webtmemOptions = { standalone: false };      // before the import: no own listeners
-//   importScripts('/tmem-sw.js?offline=/,/app.css');   // config in the query, as standalone
+//   self.webtmemOptions = { standalone: false,         // before the import: no own listeners
+//     config: { offline: '/,/app.css', capacity: '64MB' } };   // as the drop-in's attributes
+//   importScripts('/tmem-sw.js');
 //   registerRoute(({ request }) => request.destination === 'image',
 //                 new webtmem.TmemStrategy({ strategy: 'cache-first' }));
 //   registerRoute(/\.css$/, new StaleWhileRevalidate({ plugins: [webtmem.tmemPlugin()] }));
 //
-// Pages load the drop-in as usual; it hands its ports to whichever service worker controls
-// them, and this module's message listener takes them.
+// Pages load the drop-in with data-sw="none" (it registers nothing, the site registers its own
+// service worker); it hands its ports to whichever service worker controls them, and this
+// script's message listener takes them.
 import type { RouteHandlerCallbackOptions, RouteHandlerObject, WorkboxPlugin } from 'workbox-core';
 import { toResponse, type Strategy } from './http/index.js';
 import type { WebtmemService } from './service.js';
