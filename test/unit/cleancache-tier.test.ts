@@ -1,0 +1,84 @@
+// The cleancache tier over the real core (worker/cleancache): whole resources in and out, the
+// same pool from two attachments, the per-resource cap, the counters, and the port service
+// answering one reply per request.
+import { describe, expect, it } from 'vitest';
+import { attach, createStore } from '../../worker/core/index.js';
+import { Cleancache, CLEANCACHE_UUID, mergeCleancacheStats, serveCleancachePort } from '../../worker/cleancache/index.js';
+import { resourceKey, toRecord } from '../../sw/http/index.js';
+import { TmemError } from '../../worker/core/errors.js';
+
+const URL_A = 'https://site.test/a.css';
+
+function record(url: string, bytes: number, fill = 1) {
+  const body = new Uint8Array(bytes).fill(fill);
+  const response = { status: 200, statusText: 'OK', headers: new Headers({ 'content-type': 'text/css' }) };
+  return toRecord(resourceKey(url, [], new Headers()), response, body, { requestTime: 1, responseTime: 2 }, 0);
+}
+
+describe('Cleancache', () => {
+  it('stores and returns whole resources, seen from a second attachment of the same store', () => {
+    const buffer = createStore({ capacityBytes: 1 << 20 });
+    const a = new Cleancache(attach(buffer));
+    const b = new Cleancache(attach(buffer));
+    expect(a.poolId).toBe(b.poolId);
+    expect(CLEANCACHE_UUID).toMatch(/^[0-9a-f]{32}$/);
+    expect(a.put(record(URL_A, 10_000, 7), [])).toBe('stored');
+    const hit = b.lookup(URL_A, new Headers());
+    expect(hit?.body.length).toBe(10_000);
+    expect(hit?.body.every((x) => x === 7)).toBe(true);
+    expect(b.lookup('https://site.test/missing', new Headers())).toBeNull();
+    expect(b.stats()).toMatchObject({ lookups: 2, hits: 1, misses: 1, puts: 0, bytesServed: 10_000 });
+    expect(a.stats()).toMatchObject({ puts: 1, resources: 1 });
+  });
+
+  it('refuses one resource larger than its share of the budget; bad options throw', () => {
+    const store = attach(createStore({ capacityBytes: 64 * 4096 }));
+    const cc = new Cleancache(store, { maxShare: 0.25 });
+    expect(cc.maxPages).toBe(16);
+    expect(cc.put(record(URL_A, 20 * 4096), [])).toBe('too-large');
+    expect(cc.put(record(URL_A, 10 * 4096), [])).toBe('stored');
+    expect(() => new Cleancache(store, { maxShare: 0 })).toThrow(TmemError);
+    expect(() => new Cleancache(store, { maxShare: 2 })).toThrow(/maxShare/);
+  });
+
+  it('flush forgets a URL; merged stats add counters and keep pool-wide numbers', () => {
+    const cc = new Cleancache(attach(createStore({ capacityBytes: 1 << 20 })));
+    cc.put(record(URL_A, 100), []);
+    cc.lookup(URL_A, new Headers());
+    cc.flush(URL_A, new Headers());
+    expect(cc.lookup(URL_A, new Headers())).toBeNull();
+    const s = cc.stats();
+    expect(s).toMatchObject({ lookups: 2, hits: 1, misses: 1, resources: 0 });
+    const merged = mergeCleancacheStats(s, { ...s, evictions: 5, top: [{ url: URL_A, hits: 2, bytes: 100 }] });
+    expect(merged).toMatchObject({ lookups: 4, hits: 2, evictions: 5, top: [{ url: URL_A, hits: 2, bytes: 100 }] });
+    expect(mergeCleancacheStats(null, s)).toBe(s);
+  });
+});
+
+describe('serveCleancachePort', () => {
+  it('answers lookups, puts and flushes with one reply each; bodies move, not copy', async () => {
+    const cc = new Cleancache(attach(createStore({ capacityBytes: 1 << 20 })));
+    const { port1, port2 } = new MessageChannel();
+    const stop = serveCleancachePort(port1, cc);
+    const replies: unknown[] = [];
+    port2.onmessage = (e) => replies.push(e.data);
+    const rec = record(URL_A, 5000, 3);
+    port2.postMessage({ webtmem: 'cc-put', id: 1, record: rec, vary: [] }, [rec.body.buffer]);
+    expect(rec.body.length).toBe(0); // transferred
+    port2.postMessage({ webtmem: 'cc-lookup', id: 2, url: URL_A, headers: [] });
+    port2.postMessage({ webtmem: 'cc-lookup', id: 3, url: 'https://site.test/none', headers: [] });
+    port2.postMessage({ webtmem: 'cc-flush', id: 4, url: URL_A, headers: [] });
+    port2.postMessage({ webtmem: 'cc-lookup', id: 5, url: URL_A, headers: [] });
+    port2.postMessage({ something: 'else' });
+    await expect.poll(() => replies.length).toBe(5);
+    const [put, hit, miss, flushed, gone] = replies as { webtmem: string; id: number; result?: string; record?: { body: Uint8Array } | null }[];
+    expect(put).toEqual({ webtmem: 'cc-stored', id: 1, result: 'stored' });
+    expect(hit.webtmem).toBe('cc-found');
+    expect(hit.record?.body.length).toBe(5000);
+    expect(miss.record).toBeNull();
+    expect(flushed).toEqual({ webtmem: 'cc-flushed', id: 4 });
+    expect(gone.record).toBeNull();
+    stop();
+    port2.close();
+  });
+});
