@@ -11,6 +11,8 @@ const out = new Uint8Array(pageSize);
 const page = new Uint8Array(pageSize);
 const v32 = new Uint32Array(page.buffer);
 const o32 = new Uint32Array(out.buffer);
+const many = new Uint8Array(pageSize * 4);
+const hits = new Uint8Array(4);
 
 function fill(obj, idx, writer, version) {
   v32[0] = obj; v32[1] = idx; v32[2] = writer; v32[3] = version;
@@ -36,7 +38,15 @@ const myObj = (o) => id * 1000 + o;
 
 for (let n = 0; n < ops; n++) {
   const r = rand(100);
-  if (r < 45) { // shared ephemeral get (read-mostly mix)
+  if (r < 8) { // batched shared get of 4 consecutive pages: every hit must be whole and its own
+    const obj = rand(8), idx = rand(61);
+    t.getMany(sharedPool, obj, idx, many, 4, hits);
+    for (let i = 0; i < 4; i++) {
+      if (!hits[i]) continue;
+      out.set(many.subarray(i * pageSize, (i + 1) * pageSize));
+      check(obj, idx + i);
+    }
+  } else if (r < 45) { // shared ephemeral get (read-mostly mix)
     const obj = rand(8), idx = rand(64);
     if (t.get(sharedPool, obj, idx, out)) { check(obj, idx); counts.sharedHits++; } else counts.sharedMisses++;
   } else if (r < 60) { // shared ephemeral put, racing other threads on the same handles

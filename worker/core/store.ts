@@ -324,12 +324,9 @@ class Store implements TmemStore {
     if (hits !== undefined && (!isBytes(hits) || hits.length < n)) {
       throw new TmemError('bad-page-size', `hits must be a Uint8Array of at least ${n} entries`);
     }
-    let got = 0;
-    for (let i = 0; i < n; i++) {
-      const hit = this.getOne((index + i) | 0, into, i * this.pageSize);
-      if (hit) got++;
-      if (hits !== undefined) hits[i] = hit ? 1 : 0;
-    }
+    const exclusive = (this.pFlags & L.PF_SHARED) === 0 &&
+      ((this.pFlags & L.PF_PERSISTENT) === 0 || (this.pFlags & L.PF_EXCLUSIVE_GETS) !== 0);
+    const got = exclusive || n === 1 ? this.getEach(index, n, into, hits) : this.getRuns(index, n, into, hits);
     this.count(L.C_SUCC_GETS, got);
     this.count(L.C_FAILED_GETS, n - got);
     return got;
@@ -593,6 +590,73 @@ class Store implements TmemStore {
       }
       if (spins > SPINS_BEFORE_PARK && this.canPark) Atomics.wait(w, base, Atomics.load(w, base) | 1, PARK_MS);
     }
+  }
+
+  /** getMany, one page at a time. */
+  private getEach(index: number, n: number, into: Uint8Array, hits: Uint8Array | undefined): number {
+    let got = 0;
+    for (let i = 0; i < n; i++) {
+      const hit = this.getOne((index + i) | 0, into, i * this.pageSize);
+      if (hit) got++;
+      if (hits !== undefined) hits[i] = hit ? 1 : 0;
+    }
+    return got;
+  }
+
+  /** getMany for non-destructive pools: the pages of a batch usually sit in consecutive
+   *  frames (putMany takes them from the free stack in order), so each run of consecutive
+   *  frames is copied with one call, and the seqlock versions are checked after the copy.
+   *  A page whose bucket changed meanwhile is read again on its own. */
+  private getRuns(index: number, n: number, into: Uint8Array, hits: Uint8Array | undefined): number {
+    const w = this.w, ps = this.pageSize;
+    const plan = this.batchScratch(n);
+    // plan[3i] = bucket base (or -1 miss), plan[3i+1] = version, plan[3i+2] = value
+    for (let i = 0; i < n; i++) {
+      const idx = (index + i) | 0;
+      const h = this.hash(idx);
+      let base = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
+      let s = this.scan(base, idx);
+      if (s < 0) { base = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS; s = this.scan(base, idx); }
+      if (s < 0) { plan[3 * i] = -1; continue; }
+      const v = Atomics.load(w, base);
+      const val = w[base + L.B_VALUES + s];
+      // A locked bucket or a moved slot: leave the page to the single-page path below.
+      const ok = (v & 1) === 0 && this.scanSlot(base, s, idx) &&
+        ((val & L.SAME_FILLED) !== 0 || (val >= 0 && val < this.totalFrames));
+      plan[3 * i] = ok ? base : -2;
+      plan[3 * i + 1] = v;
+      plan[3 * i + 2] = val;
+    }
+    for (let i = 0; i < n;) {
+      const val = plan[3 * i + 2];
+      if (plan[3 * i] < 0) { i++; continue; }
+      if (val & L.SAME_FILLED) { into.fill(val & 0xff, i * ps, (i + 1) * ps); i++; continue; }
+      let j = i + 1;
+      while (j < n && plan[3 * j] >= 0 && plan[3 * j + 2] === val + (j - i)) j++;
+      if (j - i === 1) into.set(this.view(val), i * ps);
+      else into.set(new Uint8Array(this.buffer, this.framesOffset + val * ps, (j - i) * ps), i * ps);
+      i = j;
+    }
+    let got = 0;
+    for (let i = 0; i < n; i++) {
+      const base = plan[3 * i];
+      let hit: boolean;
+      if (base === -1) hit = false;
+      else if (base >= 0 && Atomics.load(w, base) === plan[3 * i + 1]) {
+        hit = true;
+        const val = plan[3 * i + 2];
+        if (!(val & L.SAME_FILLED) && this.refs[val] === 0) this.refs[val] = 1;
+      } else hit = this.getOne((index + i) | 0, into, i * ps);
+      if (hit) got++;
+      if (hits !== undefined) hits[i] = hit ? 1 : 0;
+    }
+    return got;
+  }
+
+  private batchPlan = new Int32Array(48);
+  private batchScratch(n: number): Int32Array {
+    if (this.batchPlan.length < 3 * n) this.batchPlan = new Int32Array(3 * n);
+    return this.batchPlan;
   }
 
   /** Private ephemeral (and exclusiveGets) gets: copy and drop under the bucket lock. */
@@ -929,7 +993,7 @@ class Store implements TmemStore {
 }
 
 //#region pure helpers
-/** 32-bit hash of a handle (murmur3-style finalizer over four words). */
+/** 30-bit hash of a handle (murmur3-style finalizer over four words). */
 function mix(tag: number, lo: number, hi: number, idx: number): number {
   let h = Math.imul(tag ^ 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ lo, 0xcc9e2d51);
@@ -942,18 +1006,20 @@ function mix(tag: number, lo: number, hi: number, idx: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  // 30 bits, so the value stays a small integer: a wider one returned from a call that V8
+  // does not inline is boxed as a heap number, one allocation per put.
+  return h >>> 2;
 }
 
-/** First-choice bucket: the high bits of h scaled to the bucket count. */
+/** First-choice bucket: the 30-bit hash scaled to the bucket count. */
 function bucketOf(h: number, n: number): number {
-  return Math.floor((h / 4294967296) * n);
+  return Math.floor((h / 1073741824) * n);
 }
 
 /** Second-choice bucket: another scramble of h; never the first choice. */
 function bucketOf2(h: number, n: number): number {
-  const h2 = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
-  const b = Math.floor((h2 / 4294967296) * n);
+  const h2 = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 2;
+  const b = Math.floor((h2 / 1073741824) * n);
   const b1 = bucketOf(h, n);
   return b === b1 ? (b1 + 1) % n : b;
 }
