@@ -75,7 +75,11 @@ export class Frontswap {
     }, init.autoWriteback);
     for (const o of init.offsets) this.#map.addDisk(o);
     this.#client.addEventListener('budget', this.#onBudget);
-    this.#timer = setInterval(() => void this.refreshStats().catch(() => undefined), REPORT_MS);
+    this.#timer = setInterval(() => {
+      // A closed client's store worker answers nothing more: stop asking.
+      if (this.#client.closed) clearInterval(this.#timer);
+      else void this.refreshStats().catch(() => undefined);
+    }, REPORT_MS);
     void this.refreshStats().catch(() => undefined);
   }
 
@@ -280,7 +284,7 @@ export class Frontswap {
 
   /** Sends the counters to the hypervisor's snapshot and returns them with fresh disk fields. */
   async refreshStats(): Promise<FrontswapStats> {
-    if (this.#state === 'closed') return this.stats();
+    if (this.#state === 'closed' || this.#client.closed) return this.stats();
     this.#disk = await this.#link.report(this.stats());
     return this.stats();
   }
