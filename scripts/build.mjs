@@ -17,7 +17,7 @@ const entries = [
   ['worker/store-worker.ts', 'tmem-worker.js', 'es', 'dist'],
   ['app/dropin.ts', 'tmem.js', 'iife', 'dist'],
   ['sw/index.ts', 'tmem-sw.js', 'iife', 'dist'],
-  ['app/panel/extension-entry.ts', 'panel.js', 'iife', 'dist/extension'],
+  ['app/panel/extension-entry.ts', 'panel.js', 'es', 'dist/extension'],
 ];
 
 rmSync('dist', { recursive: true, force: true });
