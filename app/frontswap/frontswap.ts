@@ -15,6 +15,10 @@
 //  - Bad arguments throw TmemError at once and change nothing; after close() or
 //    invalidateArea() every call throws 'area-closed'.
 //
+// About 360 lines, half of them JSDoc: store, load, invalidate and close share the location
+// map and the buffer, and each keeps the others' invariants in one synchronous step, so they
+// stay together; writeback (./writeback.ts) and the disk link (./disk-link.ts) are apart.
+//
 import { TmemError } from '../../worker/core/errors.js';
 import { WriteBehind, type CompactionReport, type DiskFaultName } from '../../worker/disk/index.js';
 import type { FrontswapStats, TmemEvent } from '../../worker/protocol.js';
