@@ -3,8 +3,8 @@
 // answering one reply per request.
 import { describe, expect, it } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
-import { Cleancache, CLEANCACHE_UUID, mergeCleancacheStats, serveCleancachePort } from '../../worker/cleancache/index.js';
-import { resourceKey, toRecord } from '../../sw/http/index.js';
+import { Cleancache, CLEANCACHE_UUID, mergeCleancacheStats, ResourceReader, serveCleancachePort } from '../../worker/cleancache/index.js';
+import { objectIdOf, resourceKey, toRecord, urlKey } from '../../sw/http/index.js';
 import { TmemError } from '../../worker/core/errors.js';
 
 const URL_A = 'https://site.test/a.css';
@@ -80,5 +80,35 @@ describe('serveCleancachePort', () => {
     expect(gone.record).toBeNull();
     stop();
     port2.close();
+  });
+});
+
+describe('ResourceReader (the hot-path read)', () => {
+  it('follows a resource that changes size, reads varied resources, misses a partly evicted one', () => {
+    const store = attach(createStore({ capacityBytes: 1 << 20 }));
+    const cc = new Cleancache(store);
+    const reader = new ResourceReader(store, cc.poolId);
+    cc.put(record(URL_A, 100, 1), []);
+    expect(reader.read(URL_A)?.body.length).toBe(100);
+    cc.put(record(URL_A, 30_000, 2), []); // now 8 pages: the remembered count is stale
+    const big = reader.read(URL_A);
+    expect(big?.body.length).toBe(30_000);
+    expect(big?.body.every((x) => x === 2)).toBe(true);
+    cc.put(record(URL_A, 50, 3), []); // and small again
+    expect(reader.read(URL_A)?.body).toEqual(new Uint8Array(50).fill(3));
+
+    const url = 'https://site.test/v';
+    const headers = new Headers({ 'x-flavour': 'apple' });
+    const varied = toRecord(resourceKey(url, ['x-flavour'], headers), { status: 200, statusText: 'OK', headers: new Headers({ vary: 'X-Flavour' }) }, new Uint8Array([9, 9]), { requestTime: 1, responseTime: 2 }, 0);
+    expect(cc.put(varied, ['x-flavour'])).toBe('stored');
+    expect(reader.read(url, headers)?.body).toEqual(new Uint8Array([9, 9]));
+    expect(reader.read(url, new Headers({ 'x-flavour': 'pear' }))).toBeNull();
+
+    cc.put(record(URL_A, 30_000, 4), []);
+    expect(reader.read(URL_A)?.body.length).toBe(30_000);
+    const object = objectIdOf(urlKey(URL_A));
+    store.flushPage(cc.poolId, object, 3); // one page of eight lost
+    expect(reader.read(URL_A)).toBeNull();
+    expect(store.get(cc.poolId, object, 0, new Uint8Array(4096))).toBe(false); // leftovers flushed
   });
 });

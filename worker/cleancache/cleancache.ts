@@ -7,13 +7,13 @@ import type { PoolFlags, TmemStats } from '../core/types.js';
 import { TmemError } from '../core/errors.js';
 import type { CleancacheStats } from '../protocol.js';
 import {
-  fnv1a64, newGeneration, readResource, urlKey, writeResource, flushResource,
-  type PageIO, type ResourceRecord, type WriteResult,
+  fnv1a64, newGeneration, writeResource, flushResource, type ResourceRecord, type WriteResult,
 } from '../../sw/http/index.js';
+import { ResourceReader, type ReaderIO } from './reader.js';
 
 /** What the cleancache needs of a store: page I/O, a pool, the budget, and the store's
  *  stats as either the core (`stats()`) or a page client (`storeStats()`) offers them. */
-export interface CleancacheStore extends PageIO {
+export interface CleancacheStore extends ReaderIO {
   readonly budgetFrames: number;
   newPool(flags: PoolFlags): number;
   storeStats?(): TmemStats;
@@ -41,6 +41,7 @@ export class Cleancache {
   readonly poolId: number;
   readonly #store: CleancacheStore;
   readonly #maxShare: number;
+  readonly #reader: ResourceReader;
   // URLs put and not seen missing since (insertion order = age, for trimming).
   readonly #tracked = new Map<string, Tracked>();
   readonly #counts = { lookups: 0, hits: 0, misses: 0, puts: 0, bytesServed: 0 };
@@ -59,6 +60,7 @@ export class Cleancache {
     this.#maxShare = maxShare;
     // Shared, hence non-exclusive gets: a resource survives its first hit (tmem rule 5).
     this.poolId = store.newPool({ persistent: false, shared: true, uuid: CLEANCACHE_UUID });
+    this.#reader = new ResourceReader(store, this.poolId);
   }
 
   /** The most pages one resource may take now. */
@@ -74,8 +76,8 @@ export class Cleancache {
    */
   lookup(url: string, headers: Headers): ResourceRecord | null {
     this.#counts.lookups++;
-    const record = readResource(this.#store, this.poolId, url, headers);
-    const key = urlKey(url);
+    const record = this.#reader.read(url, headers);
+    const key = this.#reader.keyOf(url);
     if (record === null) {
       this.#counts.misses++;
       this.#tracked.delete(key);
@@ -97,7 +99,7 @@ export class Cleancache {
     const result = writeResource(this.#store, this.poolId, { ...record, generation: newGeneration() }, vary, this.maxPages);
     if (result !== 'stored') return result;
     this.#counts.puts++;
-    const key = urlKey(record.key.split('\n', 1)[0]);
+    const key = this.#reader.keyOf(record.key.split('\n', 1)[0]);
     this.#tracked.delete(key);
     this.#tracked.set(key, { hits: 0, bytes: record.body.length });
     if (this.#tracked.size > TRACKED_URLS) this.#tracked.delete(this.#tracked.keys().next().value as string);
@@ -107,7 +109,7 @@ export class Cleancache {
   /** Forgets a URL (its plain record, or its vary record and this request's variant). */
   flush(url: string, headers: Headers): void {
     flushResource(this.#store, this.poolId, url, headers);
-    this.#tracked.delete(urlKey(url));
+    this.#tracked.delete(this.#reader.keyOf(url));
   }
 
   /** The tier's counters. `resources` counts URLs stored and not yet seen missing (evictions
