@@ -1,7 +1,7 @@
 // The page's link to the service worker: registers it, and hands it a MessagePort leading to
 // this tab's cleancache service, again whenever the controller changes (an update, a first
 // claim) and whenever the service worker asks (it restarted and lost its ports).
-import type { NeedPortMessage, PortMessage } from '../worker/cleancache/protocol.js';
+import type { ByeMessage, NeedPortMessage, PortMessage } from '../worker/cleancache/protocol.js';
 
 /** Options of {@link linkServiceWorker}. */
 export interface ServiceWorkerLinkOptions {
@@ -62,8 +62,15 @@ export function linkServiceWorker(options: ServiceWorkerLinkOptions): ServiceWor
   const onMessage = (event: MessageEvent) => {
     if ((event.data as NeedPortMessage | null)?.webtmem === 'cc-need-port') sendPort();
   };
+  // A page leaving (navigation, reload, close) takes its store worker with it; telling the
+  // service worker spares the next page's first fetches a wait on a dead port. (Not sent when
+  // the page may come back from the back/forward cache: its port stays valid then.)
+  const onPageHide = (event: PageTransitionEvent) => {
+    if (!event.persisted) container.controller?.postMessage({ webtmem: 'cc-bye' } satisfies ByeMessage);
+  };
   container.addEventListener('controllerchange', sendPort);
   container.addEventListener('message', onMessage);
+  addEventListener('pagehide', onPageHide);
   // Messages from the service worker wait in a queue until the document has loaded or this
   // is called; a restarted service worker's request for a port must not wait that long.
   container.startMessages();
@@ -77,6 +84,7 @@ export function linkServiceWorker(options: ServiceWorkerLinkOptions): ServiceWor
       closed = true;
       container.removeEventListener('controllerchange', sendPort);
       container.removeEventListener('message', onMessage);
+      removeEventListener('pagehide', onPageHide);
     },
   };
 }

@@ -65,11 +65,13 @@ export class WebtmemService {
       const source = event.source as Client | null;
       if (data?.webtmem === 'cc-port' && source && 'id' in source) {
         this.link.addPort(source.id, (data as PortMessage).port ?? event.ports[0]);
+      } else if (data?.webtmem === 'cc-bye' && source && 'id' in source) {
+        this.link.removeClient(source.id);
       } else if (data?.webtmem === 'sw-stats') {
         event.ports[0]?.postMessage({ webtmem: 'sw-stats', stats: this.stats(), config: { ...this.config, routes: this.config.routes.map((r) => ({ ...r, match: String(r.match) })) } });
       }
     });
-    void this.#scope.clients.matchAll({ type: 'window' }).then((clients) => this.link.askAll(clients.map((c) => c.id)));
+    this.link.askAll(this.#scope.clients.matchAll({ type: 'window' }).then((clients) => clients.map((c) => c.id)));
   }
 
   /** Standalone lifecycle: activate at once (skipWaiting, as Workbox now advises calling it

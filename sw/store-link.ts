@@ -39,6 +39,9 @@ export class StoreLink {
   readonly #pending = new Map<number, Pending>();
   readonly #asked = new Map<string, number>();
   readonly #portWaiters = new Map<string, (() => void)[]>();
+  // Clients asked for a port when this service worker started (askAll).
+  readonly #restartAsked = new Set<string>();
+  #startup: Promise<void> | null = null;
   readonly #stats = { requests: 0, timeouts: 0, portRequests: 0 };
   #nextId = 1;
 
@@ -62,9 +65,13 @@ export class StoreLink {
     if (old && old !== port) this.#drop(clientId, old);
     this.#ports.set(clientId, port);
     port.addEventListener('message', (event: MessageEvent) => this.#receive(event.data as FromService));
+    // Chromium 122+ fires 'close' when the other end's worker or document is gone: drop the
+    // port at once instead of learning it from a timeout.
+    port.addEventListener('close', () => this.#drop(clientId, port));
     port.start();
     for (const wake of this.#portWaiters.get(clientId) ?? []) wake();
     this.#portWaiters.delete(clientId);
+    this.#restartAsked.delete(clientId);
   }
 
   /**
@@ -101,29 +108,47 @@ export class StoreLink {
     });
   }
 
-  /** Asks every listed client for a port (the service worker just started and has none). */
-  askAll(clientIds: readonly string[]): void {
-    for (const id of clientIds) void this.#ask(id);
+  /** Forgets a client's port (its page is going away: 'cc-bye'). */
+  removeClient(clientId: string): void {
+    const port = this.#ports.get(clientId);
+    if (port) this.#drop(clientId, port);
+  }
+
+  /**
+   * Asks every client open at start-up for a port (the service worker just started and has
+   * none). Requests made before the list arrives wait for it (a millisecond or so).
+   * @param clientIds the window clients, e.g. from clients.matchAll()
+   */
+  askAll(clientIds: readonly string[] | Promise<readonly string[]>): void {
+    const startup = Promise.resolve(clientIds).then(async (ids) => {
+      await Promise.all(ids.map(async (id) => {
+        if (await this.#ask(id)) this.#restartAsked.add(id);
+      }));
+    }).catch(() => {});
+    this.#startup = startup.then(() => { if (this.#startup === startup) this.#startup = null; });
   }
 
   async #portFor(clientId: string | null): Promise<MessagePort | null> {
-    if (clientId) {
-      const own = this.#ports.get(clientId);
-      if (own) return own;
-      const asked = this.#ask(clientId);
-      const any = this.#anyPort();
-      if (any) return any;
-      // No tab has given a port yet (e.g. right after a restart): wait a little for this one.
-      if (!(await asked)) return null;
-      await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, this.#timeoutMs);
-        const list = this.#portWaiters.get(clientId) ?? [];
-        list.push(() => { clearTimeout(timer); wake(); });
-        this.#portWaiters.set(clientId, list);
-      });
-      return this.#ports.get(clientId) ?? null;
-    }
-    return this.#anyPort();
+    if (!clientId) return this.#anyPort();
+    if (this.#startup && !this.#ports.has(clientId)) await this.#startup;
+    const own = this.#ports.get(clientId);
+    if (own) return own;
+    const waitForIt = this.#restartAsked.has(clientId);
+    const asked = this.#ask(clientId);
+    const any = this.#anyPort();
+    if (any) return any;
+    // Only a page that was open when this service worker (re)started is worth waiting for: its
+    // store is running and answers in about a millisecond. A page still loading has no store
+    // yet, and its fetches must not wait for one: they miss and go on.
+    if (!waitForIt || !(await asked)) return null;
+    await new Promise<void>((wake) => {
+      const timer = setTimeout(wake, this.#timeoutMs);
+      const list = this.#portWaiters.get(clientId) ?? [];
+      list.push(() => { clearTimeout(timer); wake(); });
+      this.#portWaiters.set(clientId, list);
+    });
+    this.#restartAsked.delete(clientId);
+    return this.#ports.get(clientId) ?? null;
   }
 
   #anyPort(): MessagePort | null {

@@ -65,3 +65,8 @@ export interface PortMessage {
 export interface NeedPortMessage {
   webtmem: 'cc-need-port';
 }
+
+/** Page → service worker: this page is going away (pagehide); forget its port. */
+export interface ByeMessage {
+  webtmem: 'cc-bye';
+}
