@@ -47,7 +47,8 @@ test('a store worker that does not answer sends the fetch to the network within 
   const r = await pageFetch(page, url);
   const ms = Date.now() - t0;
   expect(r.sha).toBe(first.sha);
-  expect(ms).toBeLessThan(1500);
+  // Bounded: the 100 ms port timeout plus a network fetch (generous for a loaded 2-core machine).
+  expect(ms).toBeLessThan(3000);
   expect(await served(request, `/__t/echo/silent-${ns}`)).toBe(2);
   expect((await swStats(page)).link.timeouts).toBeGreaterThanOrEqual(1);
   // The silent port was dropped; the page gave a new one; hits resume.
