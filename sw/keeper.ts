@@ -87,17 +87,18 @@ export class Keeper {
   }
 
   async #readAndPut(request: Request, clone: Response, timing: { requestTime: number; responseTime: number }, ctx: KeepContext): Promise<void> {
-    let body: Uint8Array<ArrayBuffer>;
+    let body: Uint8Array<ArrayBuffer> | null;
     try {
-      body = new Uint8Array(await clone.arrayBuffer());
+      body = await readAtMost(clone, this.#maxBytes);
     } catch {
       return; // the network broke off mid-body: nothing whole to keep
     }
-    const size = decideSize(body.length, { maxBytes: this.#maxBytes });
+    const size: StoreDecision = body === null ? { store: false, reason: 'too-large' } : decideSize(body.length, { maxBytes: this.#maxBytes });
     if (!size.store) {
       this.stats.refused[size.reason] = (this.stats.refused[size.reason] ?? 0) + 1;
       return;
     }
+    if (body === null) return;
     const vary = parseVary(clone.headers.get('vary'));
     const names = vary.kind === 'names' ? vary.names : [];
     const record = toRecord(resourceKey(request.url, names, request.headers), clone, body, timing, 0);
@@ -107,4 +108,37 @@ export class Keeper {
     if (stored === 'stored') this.stats.kept++;
     if (onDisk) this.stats.keptOffline++;
   }
+}
+
+/**
+ * Reads a body whole, or stops at `maxBytes`: a body without Content-Length may be of any
+ * size, and the tee behind response.clone() would buffer all of it for a put that cannot
+ * happen. Cancelling the clone leaves the page's copy streaming on.
+ * @returns the bytes, or null when there were more than maxBytes
+ */
+async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1 && chunks[0].byteOffset === 0 && chunks[0].byteLength === chunks[0].buffer.byteLength) {
+    return chunks[0] as Uint8Array<ArrayBuffer>;
+  }
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.length;
+  }
+  return body;
 }

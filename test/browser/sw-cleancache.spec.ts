@@ -120,6 +120,13 @@ test('a multi-megabyte resource comes back byte-exact; one larger than the clean
   expect(h2.sha).toBe(h1.sha);
   expect(await served(request, `/__t/echo/huge-${ns}`)).toBe(2);
   expect((await swStats(page)).keeper.refused['too-large']).toBeGreaterThanOrEqual(1);
+  // The same without Content-Length: the service worker stops reading its copy at the limit.
+  const streamed = `/__t/stream/huge-${ns}?size=${12 * 1024 * 1024}`;
+  const s1 = await pageFetch(page, streamed);
+  expect(s1.length).toBe(12 * 1024 * 1024);
+  await pageFetch(page, streamed);
+  expect(await served(request, `/__t/stream/huge-${ns}`)).toBe(2);
+  expect((await swStats(page)).keeper.refused['too-large']).toBeGreaterThanOrEqual(2);
 });
 
 test('two tabs: each has its own store; closing one leaves the other served', async ({ context, request }) => {

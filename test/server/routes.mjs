@@ -129,6 +129,21 @@ export const routes = {
     res.setHeader('Content-Type', 'text/plain');
     res.end(`xo n=${counts.get(url.pathname)}`);
   },
+  /** /__t/stream/<name>?size=N: N bytes (default 1 MiB) in 64 KiB chunks, no Content-Length. */
+  stream(req, res, url) {
+    let left = Number(url.searchParams.get('size') ?? 1 << 20);
+    res.setHeader('Content-Type', 'application/octet-stream');
+    const chunk = Buffer.alloc(65536, 5);
+    const push = () => {
+      while (left > 0) {
+        const n = Math.min(left, chunk.length);
+        left -= n;
+        if (!res.write(chunk.subarray(0, n))) return void res.once('drain', push);
+      }
+      res.end();
+    };
+    push();
+  },
   /** /__t/slow/<name>?ms=N: answers after N ms (default 1000). */
   slow(req, res, url) {
     setTimeout(() => res.end(`slow n=${counts.get(url.pathname)}`), Number(url.searchParams.get('ms') ?? 1000));
