@@ -31,16 +31,25 @@ function badge(fig, offset) {
   cap.className = `tier-${tier}`;
 }
 
+let blobs = [];
 function render() {
   const vp = $('#viewport');
   vp.textContent = '';
+  blobs.forEach((u) => URL.revokeObjectURL(u));
+  blobs = [];
   for (let y = y0; y < y0 + VIEW_H; y++) {
     for (let x = x0; x < x0 + VIEW_W; x++) {
       const fig = document.createElement('figure');
       const img = new Image();
       const offset = y * W + x;
       img.alt = `tile ${x},${y}`;
-      img.src = `/tiles/${x}-${y}.svg`;
+      // webtmem.fetch answers cleancache hits on the page itself, with no service-worker hop;
+      // a miss goes through the service worker to the network and fills the cleancache.
+      window.webtmem.fetch(`/tiles/${x}-${y}.svg`).then((r) => r.blob()).then((b) => {
+        const url = URL.createObjectURL(b);
+        blobs.push(url);
+        img.src = url;
+      }, () => { img.alt = `tile ${x},${y} (offline, not cached)`; });
       img.onload = () => {
         if (!area) return;
         const raster = decode(img);
@@ -111,7 +120,7 @@ window.webtmem.ready.then(async (w) => {
 
 document.querySelectorAll('[data-pan]').forEach((b) => b.addEventListener('click', () => pan(...b.dataset.pan.split(',').map(Number))));
 $('#tour').addEventListener('click', () => void tour());
-$('#squeeze').addEventListener('click', () => void client?.setBudget(512 * 1024));
+$('#squeeze').addEventListener('click', () => void client?.setBudget(64 * 1024));
 $('#restore').addEventListener('click', () => void client?.setBudget(fullBudget));
 $('#verify').addEventListener('click', () => void verify());
 addEventListener('keydown', (e) => {
