@@ -15,7 +15,7 @@ import {
   decideLookup, freshness, mergeNotModified, resolveRoute, revalidationHeaders, toResponse,
   type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
-import type { Keeper } from './keeper.js';
+import type { KeepContext, Keeper } from './keeper.js';
 import type { MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
 
@@ -57,6 +57,21 @@ export class FetchHandler {
   }
 
   /**
+   * Whether the service worker has anything to do with a request at all. One it would only
+   * pass to the network (cross-origin network-only, Range, credentials) is better left to the
+   * browser: no respondWith, no second fetch from the service worker. Unsafe same-origin
+   * requests are taken, to invalidate their URL's copies after success.
+   * @param request the intercepted request
+   * @param isolating whether isolation headers are added (documents and workers need them)
+   */
+  wants(request: Request, isolating: boolean): boolean {
+    if (isolating && (request.mode === 'navigate' || request.destination === 'worker' || request.destination === 'sharedworker')) return true;
+    if (request.method !== 'GET') return new URL(request.url).origin === this.#origin && request.method !== 'HEAD';
+    if (!decideLookup(request, this.#origin).lookup) return false;
+    return resolveRoute(request, this.#origin, this.#config).strategy !== 'network-only';
+  }
+
+  /**
    * Answers a request.
    * @param request the intercepted request
    * @param ctx the client and the event's waitUntil
@@ -84,7 +99,7 @@ export class FetchHandler {
   }
 
   /** A stored copy: memory first, then (offline routes) disk, which refills memory. */
-  async #stored(request: Request, keep: Parameters<Keeper['putRecord']>[2], offline: boolean): Promise<ResourceRecord | null> {
+  async #stored(request: Request, keep: KeepContext, offline: boolean): Promise<ResourceRecord | null> {
     const fromMemory = await this.#memory.lookup(keep.clientId, request);
     if (fromMemory) {
       this.stats.memoryHits++;
@@ -99,7 +114,7 @@ export class FetchHandler {
     return fromDisk;
   }
 
-  async #networkFirst(request: Request, keep: Parameters<Keeper['putRecord']>[2], offline: boolean, known?: ResourceRecord): Promise<Response> {
+  async #networkFirst(request: Request, keep: KeepContext, offline: boolean, known?: ResourceRecord): Promise<Response> {
     // A navigation cannot carry added headers (its Request cannot be rebuilt), so only other
     // requests revalidate a copy conditionally.
     const stored = known ?? (request.mode === 'navigate' ? null : await this.#memory.lookup(keep.clientId, request));
@@ -117,7 +132,7 @@ export class FetchHandler {
    * Fetches, revalidating `stored` when it has validators and the request none of its own,
    * and keeps the result.
    */
-  async #network(request: Request, keep: Parameters<Keeper['putRecord']>[2], stored: ResourceRecord | null): Promise<Response> {
+  async #network(request: Request, keep: KeepContext, stored: ResourceRecord | null): Promise<Response> {
     const requestTime = Date.now();
     const conditional = stored && request.mode !== 'navigate' ? conditionalRequest(request, stored, this.#origin) : null;
     this.stats.network++;

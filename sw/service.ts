@@ -86,7 +86,7 @@ export class WebtmemService {
   /** Answers every http(s) fetch of the scope. */
   listenFetch(): void {
     this.#scope.addEventListener('fetch', (event: FetchEvent) => {
-      if (!event.request.url.startsWith('http')) return;
+      if (!event.request.url.startsWith('http') || !this.handler.wants(event.request, this.config.isolate !== null)) return;
       event.respondWith(this.respond(event));
     });
   }

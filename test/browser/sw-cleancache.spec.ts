@@ -126,7 +126,8 @@ test('a multi-megabyte resource comes back byte-exact; one larger than the clean
   expect(s1.length).toBe(12 * 1024 * 1024);
   await pageFetch(page, streamed);
   expect(await served(request, `/__t/stream/huge-${ns}`)).toBe(2);
-  expect((await swStats(page)).keeper.refused['too-large']).toBeGreaterThanOrEqual(2);
+  // The put's reading runs after the response, under waitUntil: poll for its verdict.
+  await expect.poll(async () => (await swStats(page)).keeper.refused['too-large']).toBeGreaterThanOrEqual(2);
 });
 
 test('two tabs: each has its own store; closing one leaves the other served', async ({ context, request }) => {
