@@ -13,6 +13,10 @@ export function headerPairs(headers: Headers): [string, string][] {
   return pairs;
 }
 
+// A put runs under waitUntil, after the page has its response: it may wait for a busy store
+// worker (a multi-megabyte write) far longer than a lookup may.
+const PUT_TIMEOUT_MS = 5000;
+
 /** The memory tier, seen from the service worker. */
 export class MemoryTier {
   readonly #link: StoreLink;
@@ -43,7 +47,7 @@ export class MemoryTier {
    * @returns what the service did, or 'unreached' when no tab answered
    */
   async put(clientId: string | null, record: ResourceRecord, vary: string[]): Promise<PutReply['result'] | 'unreached'> {
-    const reply = (await this.#link.request(clientId, { webtmem: 'cc-put', record, vary }, [record.body.buffer])) as PutReply | null;
+    const reply = (await this.#link.request(clientId, { webtmem: 'cc-put', record, vary }, [record.body.buffer], PUT_TIMEOUT_MS)) as PutReply | null;
     return reply?.webtmem === 'cc-stored' ? reply.result : 'unreached';
   }
 

@@ -17,7 +17,11 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 interface Pending {
   resolve(reply: FromService | null): void;
   timer: ReturnType<typeof setTimeout>;
+  port: MessagePort;
 }
+
+// Timeouts in a row, with no reply between, after which a port counts as dead.
+const SILENT_LIMIT = 2;
 
 /** Counters of the links, for tests and the service worker's own stats. */
 export interface StoreLinkStats {
@@ -37,6 +41,7 @@ export class StoreLink {
   readonly #timeoutMs: number;
   readonly #ports = new Map<string, MessagePort>();
   readonly #pending = new Map<number, Pending>();
+  readonly #silent = new WeakMap<MessagePort, number>();
   readonly #asked = new Map<string, number>();
   readonly #portWaiters = new Map<string, (() => void)[]>();
   // Clients asked for a port when this service worker started (askAll).
@@ -79,25 +84,32 @@ export class StoreLink {
    * @param clientId the fetching client, or null (a navigation: its document does not exist)
    * @param message the request, without its id
    * @param transfer buffers to move with it
+   * @param timeoutMs bound on the wait (default: the link's); a put, off the response's path,
+   *   may wait longer than a lookup
    * @returns the reply, or null when no tab answered within the timeout
    */
-  async request(clientId: string | null, message: WithoutId<ToService>, transfer: Transferable[] = []): Promise<FromService | null> {
+  async request(
+    clientId: string | null, message: WithoutId<ToService>, transfer: Transferable[] = [], timeoutMs = this.#timeoutMs,
+  ): Promise<FromService | null> {
     const started = Date.now();
     const port = await this.#portFor(clientId);
     if (port === null) return null;
-    const left = Math.max(1, this.#timeoutMs - (Date.now() - started));
+    const left = Math.max(1, timeoutMs - (Date.now() - started));
     this.#stats.requests++;
     const id = this.#nextId++;
     return new Promise<FromService | null>((resolve) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         this.#stats.timeouts++;
-        // A port that does not answer leads to a dead store worker (its tab closed or
-        // crashed): forget it, so later fetches do not wait on it again.
-        for (const [owner, p] of this.#ports) if (p === port) this.#drop(owner, p);
+        // Two timeouts in a row with no reply between: the port leads to a dead or hung store
+        // worker (its tab closed or crashed); forget it, so later fetches stop waiting on it.
+        // One alone may be a live store worker on a loaded machine.
+        const silent = (this.#silent.get(port) ?? 0) + 1;
+        this.#silent.set(port, silent);
+        if (silent >= SILENT_LIMIT) for (const [owner, p] of this.#ports) if (p === port) this.#drop(owner, p);
         resolve(null);
       }, left);
-      this.#pending.set(id, { resolve, timer });
+      this.#pending.set(id, { resolve, timer, port });
       try {
         port.postMessage({ ...message, id }, transfer);
       } catch {
@@ -176,6 +188,7 @@ export class StoreLink {
     if (!pending) return;
     this.#pending.delete(reply.id);
     clearTimeout(pending.timer);
+    this.#silent.delete(pending.port);
     pending.resolve(reply);
   }
 

@@ -46,7 +46,7 @@ export async function pageFetch(page: Page, url: string, init: RequestInit = {})
 export async function waitCached(page: Page, url: string, headers?: Record<string, string>): Promise<void> {
   await expect.poll(() => page.evaluate(([u, h]) =>
     (window as unknown as { webtmem: { cleancache: { has(u: string, i?: object): boolean } } }).webtmem.cleancache.has(u, h ? { headers: h } : {}),
-  [url, headers] as const), { timeout: 5000 }).toBe(true);
+  [url, headers] as const), { timeout: 10_000 }).toBe(true);
 }
 
 /** The service worker's counters (answered on a MessageChannel). */

@@ -45,7 +45,7 @@ describe('StoreLink', () => {
     port2.close();
   });
 
-  it('bounds a silent port by the timeout, then drops it', async () => {
+  it('bounds a silent port by the timeout, and drops it after a second silence', async () => {
     const { clients } = fakeClients();
     const link = new StoreLink(clients, 30);
     const { port1, port2 } = new MessageChannel();
@@ -53,7 +53,9 @@ describe('StoreLink', () => {
     const t0 = Date.now();
     expect(await link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] })).toBeNull();
     expect(Date.now() - t0).toBeLessThan(500);
-    expect(link.stats).toMatchObject({ ports: 0, timeouts: 1 });
+    expect(link.stats).toMatchObject({ ports: 1, timeouts: 1 });
+    expect(await link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] })).toBeNull();
+    expect(link.stats).toMatchObject({ ports: 0, timeouts: 2 });
     port2.close();
   });
 
