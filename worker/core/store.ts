@@ -307,7 +307,7 @@ class Store implements TmemStore {
     this.resolvePool(poolId);
     this.setObject(object);
     const n = this.batchCount(index, pages, count, 'pages');
-    let stored = 0;
+    let stored = n > 1 && this.rewriteRuns(index, n, pages) ? n : 0;
     while (stored < n && this.putOne((index + stored) | 0, pages, stored * this.pageSize)) stored++;
     // The batch stops at the first rejected page; that page and the rest count as rejected
     // puts, and rule 6 says their old contents must not survive a rejected put.
@@ -651,6 +651,67 @@ class Store implements TmemStore {
       if (hits !== undefined) hits[i] = hit ? 1 : 0;
     }
     return got;
+  }
+
+  /** putMany when every page of the batch already has a frame (rewriting an object): lock
+   *  the buckets that hold the entries (ascending, as every path locks, so no deadlock), copy
+   *  each run of consecutive frames with one call, unlock. False (nothing done) when a page is
+   *  absent, same-filled, or becomes same-filled; putOne then takes the batch page by page. */
+  private rewriteRuns(index: number, n: number, src: Uint8Array): boolean {
+    const w = this.w, ps = this.pageSize;
+    const plan = this.batchScratch(n);
+    // plan[3i] = bucket base, plan[3i+1] = slot, plan[3i+2] = frame
+    for (let i = 0; i < n; i++) {
+      const idx = (index + i) | 0;
+      const h = this.hash(idx);
+      let base = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
+      let s = this.scan(base, idx);
+      if (s < 0) { base = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS; s = this.scan(base, idx); }
+      if (s < 0 || sameFill(src, i * ps, ps) >= 0) return false;
+      plan[3 * i] = base;
+      plan[3 * i + 1] = s;
+    }
+    const locks = this.lockScratch(n);
+    let nl = 0;
+    for (let i = 0; i < n; i++) {
+      const b = plan[3 * i];
+      let j = 0;
+      while (j < nl && locks[j] < b) j++;
+      if (j < nl && locks[j] === b) continue;
+      locks.copyWithin(j + 1, j, nl);
+      locks[j] = b;
+      nl++;
+    }
+    let held = 0;
+    while (held < nl && this.lock(locks[held])) held++;
+    let ok = held === nl;
+    for (let i = 0; ok && i < n; i++) {
+      const base = plan[3 * i], s = plan[3 * i + 1];
+      const val = w[base + L.B_VALUES + s];
+      ok = this.scanSlot(base, s, (index + i) | 0) && !(val & L.SAME_FILLED);
+      plan[3 * i + 2] = val;
+    }
+    if (ok) {
+      for (let i = 0; i < n;) {
+        const f = plan[3 * i + 2];
+        let j = i + 1;
+        while (j < n && plan[3 * j + 2] === f + (j - i)) j++;
+        if (j - i === 1) this.copyIn(f, src, i * ps);
+        else new Uint8Array(this.buffer, this.framesOffset + f * ps, (j - i) * ps).set(src.subarray(i * ps, j * ps));
+        for (let k = i; k < j; k++) this.refs[f + (k - i)] = 1;
+        i = j;
+      }
+    }
+    for (let k = 0; k < held; k++) this.unlock(locks[k]);
+    if (held !== nl) throw storeBusy('putMany');
+    if (ok) this.count(L.C_DUP_REPLACED, n);
+    return ok;
+  }
+
+  private lockList = new Int32Array(16);
+  private lockScratch(n: number): Int32Array {
+    if (this.lockList.length < n) this.lockList = new Int32Array(n);
+    return this.lockList;
   }
 
   private batchPlan = new Int32Array(48);
