@@ -14,7 +14,8 @@ test('data-isolate reaches crossOriginIsolated with one reload; a hard reload ru
   const path = `/__t/site/${ns}/isolate.html`;
   await page.goto(`${PLAIN}${path}`);
   // The first load registers the service worker, is claimed, and reloads once.
-  await page.waitForFunction(() => crossOriginIsolated === true, undefined, { timeout: 15_000 });
+  // (Polled with evaluate: the reload destroys the context a waitForFunction would run in.)
+  await expect.poll(() => page.evaluate(() => crossOriginIsolated).catch(() => false), { timeout: 15_000 }).toBe(true);
   const s = (await page.evaluate(state)) as State;
   expect(s).toEqual({ mode: 'shared', isolation: 'isolated', error: null, coi: true, controlled: true });
   await page.waitForTimeout(500);
