@@ -24,7 +24,9 @@ type Op =
   | { op: 'get'; pool: number; obj: number; idx: number }
   | { op: 'flushPage'; pool: number; obj: number; idx: number }
   | { op: 'flushObject'; pool: number; obj: number }
-  | { op: 'budget'; frames: number };
+  | { op: 'budget'; frames: number }
+  | { op: 'putMany'; pool: number; obj: number; idx: number; seeds: number[] }
+  | { op: 'getMany'; pool: number; obj: number; idx: number; n: number };
 
 const handle = { pool: fc.nat(5), obj: fc.nat(3), idx: fc.nat(5) };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -35,6 +37,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('flushPage' as const), ...handle }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('flushObject' as const), pool: fc.nat(5), obj: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('budget' as const), frames: fc.nat(8) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('putMany' as const), pool: fc.nat(5), obj: fc.nat(3), idx: fc.nat(4), seeds: fc.array(fc.nat(SEEDS - 1), { minLength: 1, maxLength: 3 }) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('getMany' as const), pool: fc.nat(5), obj: fc.nat(3), idx: fc.nat(4), n: fc.integer({ min: 1, max: 3 }) }) },
 );
 
 interface ModelPool { kind: Kind; pages: Map<string, number> }
@@ -100,6 +104,33 @@ function run(ops: Op[]) {
       case 'budget':
         t.setBudget(o.frames);
         break;
+      case 'putMany': {
+        const src = new Uint8Array(o.seeds.length * PS);
+        o.seeds.forEach((seed, i) => src.set(pages[seed], i * PS));
+        const stored = t.putMany(o.pool, o.obj, o.idx, src);
+        expect(stored).toBeGreaterThanOrEqual(0);
+        o.seeds.forEach((seed, i) => {
+          // Stored prefix; the rest was flushed (rule 6).
+          if (i < stored) mp!.pages.set(`${o.obj}/${o.idx + i}`, seed);
+          else mp!.pages.delete(`${o.obj}/${o.idx + i}`);
+        });
+        break;
+      }
+      case 'getMany': {
+        const into = new Uint8Array(o.n * PS).fill(0xaa);
+        const hits = new Uint8Array(o.n);
+        const got = t.getMany(o.pool, o.obj, o.idx, into, o.n, hits);
+        expect(got).toBe(hits.reduce((a, b) => a + b, 0));
+        const persistent = mp!.kind === 'persistent' || mp!.kind === 'exclusive';
+        for (let i = 0; i < o.n; i++) {
+          const k = `${o.obj}/${o.idx + i}`;
+          const want = mp!.pages.get(k);
+          if (persistent) expect(hits[i]).toBe(want !== undefined ? 1 : 0);
+          if (hits[i]) expect(seedOf(into.subarray(i * PS, (i + 1) * PS))).toBe(want);
+          if (!hits[i] || mp!.kind === 'exclusive' || mp!.kind === 'private-eph') mp!.pages.delete(k);
+        }
+        break;
+      }
     }
     const s = t.stats();
     expect(s.usedFrames).toBeLessThanOrEqual(FRAMES);
