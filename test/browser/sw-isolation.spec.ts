@@ -5,9 +5,13 @@ import { PLAIN } from '../../playwright.config.js';
 import { served, siteNs } from './sw-helpers.js';
 
 type State = { mode: string | null; isolation: string | null; error: string | null; coi: boolean; controlled: boolean };
-const state = () => (window as any).webtmem.ready.then((w: any) => ({
-  mode: w.mode, isolation: w.isolation, error: w.error, coi: crossOriginIsolated, controlled: navigator.serviceWorker.controller !== null,
-}));
+// crossOriginIsolated is known before the drop-in script has run: wait for window.webtmem.
+const state = async () => {
+  while (!(window as any).webtmem) await new Promise((r) => setTimeout(r, 10));
+  return (window as any).webtmem.ready.then((w: any) => ({
+    mode: w.mode, isolation: w.isolation, error: w.error, coi: crossOriginIsolated, controlled: navigator.serviceWorker.controller !== null,
+  }));
+};
 
 test('data-isolate reaches crossOriginIsolated with one reload; a hard reload runs local without looping', async ({ page, request }) => {
   const ns = siteNs();
