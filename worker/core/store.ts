@@ -274,7 +274,7 @@ class Store implements TmemStore {
     if (typeof index !== 'number' || (index >>> 0) !== index) throw badIndex(index);
     const h = this.hash(index | 0);
     if (!this.lockPair(h)) throw storeBusy('flushPage');
-    const found = this.findLocked(h, index | 0);
+    const found = this.locate(h, index | 0);
     if (found) this.removeEntry(this.fBase, this.fSlot, true);
     this.unlockPair(h);
     this.count(L.C_FLUSHES, 1);
@@ -460,11 +460,8 @@ class Store implements TmemStore {
       // Fast path, a page rewritten in place: only the bucket that holds the entry is locked
       // (entries never move, so the plain scan finds the right one; the slot is re-checked
       // under the lock). A pool destroyed meanwhile has its entries swept under the same lock.
-      const b1 = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
-      let base = b1;
-      let s = this.scan(b1, idx);
-      if (s < 0) { base = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS; s = this.scan(base, idx); }
-      if (s >= 0) {
+      if (this.locate(h, idx)) {
+        const base = this.fBase, s = this.fSlot;
         if (!this.lock(base)) throw storeBusy('put');
         const val = w[base + L.B_VALUES + s];
         if (this.scanSlot(base, s, idx) && !(val & L.SAME_FILLED)) {
@@ -479,7 +476,7 @@ class Store implements TmemStore {
     }
     if (!this.lockPair(h)) throw storeBusy('put');
     if (!this.poolStillLive()) { this.unlockPair(h); return false; }
-    if (this.findLocked(h, idx)) {
+    if (this.locate(h, idx)) {
       const vi = this.fBase + L.B_VALUES + this.fSlot;
       const old = w[vi];
       if (fill >= 0) {
@@ -521,7 +518,7 @@ class Store implements TmemStore {
     if (!this.lockPair(h)) { this.releaseFrame(f); throw storeBusy('put'); }
     if (!this.poolStillLive()) { this.unlockPair(h); this.releaseFrame(f); return false; }
     let ok = true;
-    if (this.findLocked(h, idx)) {
+    if (this.locate(h, idx)) {
       const vi = this.fBase + L.B_VALUES + this.fSlot;
       const old = w[vi];
       this.publishFrame(f, this.fBase, this.fSlot);
@@ -550,21 +547,14 @@ class Store implements TmemStore {
       ((this.pFlags & L.PF_PERSISTENT) === 0 || (this.pFlags & L.PF_EXCLUSIVE_GETS) !== 0);
     if (exclusive) return this.getExclusive(h, idx, into, off);
     const w = this.w;
-    const b1 = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
-    const b2 = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
     let spins = 0;
     let deadline = 0;
     for (;;) {
       // Find the entry with plain reads: an entry that exists before the call never moves, so
       // a scan that does not see it in either bucket is a true miss (a put racing with this
       // get may end either way), and a miss costs no atomic operation at all.
-      let base = b1;
-      let s = this.scan(b1, idx);
-      if (s < 0) {
-        base = b2;
-        s = this.scan(b2, idx);
-        if (s < 0) return false;
-      }
+      if (!this.locate(h, idx)) return false;
+      const base = this.fBase, s = this.fSlot;
       // Seqlock read of the bucket that holds it: version (even), key and value, frame bytes,
       // version again. Only a writer holding this bucket can change the entry or reuse its
       // frame, so an unchanged version vouches for the copy.
@@ -613,11 +603,8 @@ class Store implements TmemStore {
     // plan[3i] = bucket base (or -1 miss), plan[3i+1] = version, plan[3i+2] = value
     for (let i = 0; i < n; i++) {
       const idx = (index + i) | 0;
-      const h = this.hash(idx);
-      let base = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
-      let s = this.scan(base, idx);
-      if (s < 0) { base = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS; s = this.scan(base, idx); }
-      if (s < 0) { plan[3 * i] = -1; continue; }
+      if (!this.locate(this.hash(idx), idx)) { plan[3 * i] = -1; continue; }
+      const base = this.fBase, s = this.fSlot;
       const v = Atomics.load(w, base);
       const val = w[base + L.B_VALUES + s];
       // A locked bucket or a moved slot: leave the page to the single-page path below.
@@ -663,13 +650,9 @@ class Store implements TmemStore {
     // plan[3i] = bucket base, plan[3i+1] = slot, plan[3i+2] = frame
     for (let i = 0; i < n; i++) {
       const idx = (index + i) | 0;
-      const h = this.hash(idx);
-      let base = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
-      let s = this.scan(base, idx);
-      if (s < 0) { base = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS; s = this.scan(base, idx); }
-      if (s < 0 || sameFill(src, i * ps, ps) >= 0) return false;
-      plan[3 * i] = base;
-      plan[3 * i + 1] = s;
+      if (!this.locate(this.hash(idx), idx) || sameFill(src, i * ps, ps) >= 0) return false;
+      plan[3 * i] = this.fBase;
+      plan[3 * i + 1] = this.fSlot;
     }
     const locks = this.lockScratch(n);
     let nl = 0;
@@ -724,14 +707,9 @@ class Store implements TmemStore {
   private getExclusive(h: number, idx: number, into: Uint8Array, off: number): boolean {
     const w = this.w;
     // Most exclusive gets of a victim cache miss: learn that without taking a lock.
-    const b1 = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
-    const b2 = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
-    if (this.scan(b1, idx) < 0 && this.scan(b2, idx) < 0 &&
-        (Atomics.load(w, b1) & 1) === 0 && (Atomics.load(w, b2) & 1) === 0) {
-      return false;
-    }
+    if (!this.locate(h, idx)) return false;
     if (!this.lockPair(h)) throw storeBusy('get');
-    if (!this.findLocked(h, idx)) { this.unlockPair(h); return false; }
+    if (!this.locate(h, idx)) { this.unlockPair(h); return false; }
     const val = w[this.fBase + L.B_VALUES + this.fSlot];
     if (val & L.SAME_FILLED) into.fill(val & 0xff, off, off + this.pageSize);
     else into.set(this.view(val), off);
@@ -745,7 +723,7 @@ class Store implements TmemStore {
   private flushOne(idx: number): boolean {
     const h = this.hash(idx);
     if (!this.lockPair(h)) throw storeBusy('flush');
-    const found = this.findLocked(h, idx);
+    const found = this.locate(h, idx);
     if (found) this.removeEntry(this.fBase, this.fSlot, true);
     this.unlockPair(h);
     return found;
@@ -774,16 +752,19 @@ class Store implements TmemStore {
     return w[k] === this.pTag && w[k + 3] === idx && w[k + 1] === this.oLo && w[k + 2] === this.oHi;
   }
 
-  /** With both buckets locked: finds the entry, leaving its place in fBase/fSlot. */
-  private findLocked(h: number, idx: number): boolean {
-    const b1 = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
-    let s = this.scan(b1, idx);
-    if (s >= 0) { this.fBase = b1; this.fSlot = s; return true; }
-    const b2 = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
-    s = this.scan(b2, idx);
-    if (s >= 0) { this.fBase = b2; this.fSlot = s; return true; }
-    this.fSlot = -1;
-    return false;
+  /** Finds (scratch pool, object, idx), leaving its place in fBase/fSlot. Plain reads: under
+   *  the pair's locks the answer is exact; without them it is a hint that the caller confirms
+   *  (an entry that exists before the call never moves, so a miss is a true miss). */
+  private locate(h: number, idx: number): boolean {
+    let base = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
+    let s = this.scan(base, idx);
+    if (s < 0) {
+      base = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
+      s = this.scan(base, idx);
+    }
+    this.fBase = base;
+    this.fSlot = s;
+    return s >= 0;
   }
 
   /** With both buckets locked: adds an entry in the emptier bucket; false when both are full. */
