@@ -31,6 +31,9 @@ for (const [entry, fileName, format, outDir] of entries) {
     configFile: false,
     logLevel: 'warn',
     publicDir: false,
+    // Workbox (and other libraries) keep dev-only code behind process.env.NODE_ENV, for the
+    // bundler to drop; a browser has no `process`, so it must be replaced here.
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: {
       outDir,
       emptyOutDir: false,
@@ -43,8 +46,10 @@ for (const [entry, fileName, format, outDir] of entries) {
   });
   console.log(`build: dist/${outDir === 'dist' ? '' : outDir.slice(5) + '/'}${fileName}`);
 }
+// The drop-in files side by side in public/ too, so a static host of public/ serves them.
+for (const f of ['tmem.js', 'tmem-worker.js', 'tmem-sw.js']) if (existsSync(`dist/${f}`)) cpSync(`dist/${f}`, `public/${f}`);
 if (existsSync('public/extension')) cpSync('public/extension', 'dist/extension', { recursive: true, filter: (p) => !p.endsWith('panel.js') });
-if (existsSync('dist/tmem.js') && existsSync('public')) cpSync('dist/tmem.js', 'public/tmem.js');
+
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.decl.json'], { stdio: 'inherit' });
 console.log('build: dist/types (declarations)');

@@ -2,7 +2,6 @@
 // once, controls its pages, and answers their fetches with the cleancache. Imported into a
 // Workbox service worker with `self.webtmemOptions = { standalone: false }` set first, it
 // only takes the pages' ports and offers TmemStrategy and tmemPlugin (global `webtmem`).
-import './process-env.js';
 import { readConfig, serviceWorkerUrl, type SwConfigText } from './config.js';
 import { WebtmemService } from './service.js';
 import { useService } from './workbox.js';
