@@ -1,16 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 // Chromium comes from Debian (/usr/bin/chromium); Playwright never downloads a browser here.
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+import { chromiumArgs, chromiumPath } from './test/chromium.mjs';
+export { chromiumArgs, chromiumPath };
 export const ISOLATED = `http://localhost:${process.env.TMEM_ISOLATED_PORT ?? 8700}`;
 export const PLAIN = `http://localhost:${process.env.TMEM_PLAIN_PORT ?? 8701}`;
 

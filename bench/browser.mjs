@@ -1,27 +1,11 @@
 // Browser benchmark: launches Debian's Chromium, serves the repository on a free port with the
 // isolation headers, runs test/fixtures/bench-browser.ts in the page, prints the ratios.
 //   node bench/browser.mjs [--pages N] [--json]
-import net from 'node:net';
 import { chromium } from '@playwright/test';
 import { startServer } from '../test/server/serve.mjs';
+import { chromiumArgs, chromiumPath, freePort } from '../test/chromium.mjs';
 
-// The same browser and flags as playwright.config.ts (Node 20 cannot import a .ts file).
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-];
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, 'localhost', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const args = process.argv.slice(2);
 const pagesArg = args.indexOf('--pages');

@@ -3,29 +3,13 @@
 // isolation headers, runs test/fixtures/bench-frontswap.ts in the page, prints the figures.
 //   node bench/frontswap.mjs [--pages N] [--naive N] [--batch N] [--record BYTES] [--json]
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { startServer } from '../test/server/serve.mjs';
+import { chromiumArgs, chromiumPath, freePort } from '../test/chromium.mjs';
 
-// The same browser and flags as playwright.config.ts (Node 20 cannot import a .ts file).
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-];
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, 'localhost', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const args = process.argv.slice(2);
 const arg = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt; };

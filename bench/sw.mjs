@@ -6,30 +6,15 @@
 //   - page code reading the cleancache synchronously (webtmem.cleancache.get, no hop).
 // Also the time inside the service worker from fetch event to response ready.
 //   node bench/sw.mjs [--count N] [--json]
-import net from 'node:net';
 import { chromium } from '@playwright/test';
 import { startServer } from '../test/server/serve.mjs';
+import { chromiumArgs, chromiumPath, freePort } from '../test/chromium.mjs';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-];
 const args = process.argv.slice(2);
 const countArg = args.indexOf('--count');
 const COUNT = countArg >= 0 ? Number(args[countArg + 1]) : 300;
 const asJson = args.includes('--json');
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, 'localhost', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs in the page: times COUNT fetches per kind, sequential then 64 at a time. */
 async function pageBench(count) {
