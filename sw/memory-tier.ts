@@ -47,7 +47,7 @@ export class MemoryTier {
    * @returns what the service did, or 'unreached' when no tab answered
    */
   async put(clientId: string | null, record: ResourceRecord, vary: string[]): Promise<PutReply['result'] | 'unreached'> {
-    const reply = (await this.#link.request(clientId, { webtmem: 'cc-put', record, vary }, [record.body.buffer], PUT_TIMEOUT_MS)) as PutReply | null;
+    const reply = (await this.#link.request(clientId, { webtmem: 'cc-put', record, vary }, [record.body.buffer], PUT_TIMEOUT_MS, true)) as PutReply | null;
     return reply?.webtmem === 'cc-stored' ? reply.result : 'unreached';
   }
 

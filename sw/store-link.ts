@@ -90,9 +90,10 @@ export class StoreLink {
    */
   async request(
     clientId: string | null, message: WithoutId<ToService>, transfer: Transferable[] = [], timeoutMs = this.#timeoutMs,
+    waitForPort = false,
   ): Promise<FromService | null> {
     const started = Date.now();
-    const port = await this.#portFor(clientId);
+    const port = await this.#portFor(clientId, waitForPort ? timeoutMs : 0);
     if (port === null) return null;
     const left = Math.max(1, timeoutMs - (Date.now() - started));
     this.#stats.requests++;
@@ -140,7 +141,10 @@ export class StoreLink {
     this.#startup = startup.then(() => { if (this.#startup === startup) this.#startup = null; });
   }
 
-  async #portFor(clientId: string | null): Promise<MessagePort | null> {
+  /** The port to the client's store; waits up to `waitMs` (a put, off the response's path)
+   *  for a page that exists but whose port has not arrived yet (its first fetches race the
+   *  port it posts at start). */
+  async #portFor(clientId: string | null, waitMs = 0): Promise<MessagePort | null> {
     if (!clientId) return this.#anyPort();
     if (this.#startup && !this.#ports.has(clientId)) await this.#startup;
     const own = this.#ports.get(clientId);
@@ -152,9 +156,9 @@ export class StoreLink {
     // Only a page that was open when this service worker (re)started is worth waiting for: its
     // store is running and answers in about a millisecond. A page still loading has no store
     // yet, and its fetches must not wait for one: they miss and go on.
-    if (!waitForIt || !(await asked)) return null;
+    if (!(waitForIt || waitMs > 0) || !(await asked)) return null;
     await new Promise<void>((wake) => {
-      const timer = setTimeout(wake, this.#timeoutMs);
+      const timer = setTimeout(wake, Math.max(waitMs, waitForIt ? this.#timeoutMs : 0));
       const list = this.#portWaiters.get(clientId) ?? [];
       list.push(() => { clearTimeout(timer); wake(); });
       this.#portWaiters.set(clientId, list);
