@@ -31,6 +31,9 @@
 //   responseTime    40    8    f64 ms since the epoch: when the response arrived
 //
 // Meta JSON: resource {"s":status,"t":statusText,"h":[[name,value],…]}; vary {"v":[names]}.
+//
+// Reading (decodePages, and rereadPages for a put already verified once) sits in this file
+// with writing because both must know the layout above; hence its length.
 
 import { CHECKSUM_SEED, checksumFinish, checksumWords } from './hash.js';
 
@@ -54,6 +57,8 @@ export const MIN_PAGE_SIZE = 64;
 const KIND_CODE = { resource: 1, vary: 2 } as const;
 // The checksum word's index inside page 0, skipped when checksumming.
 const CHECKSUM_WORD = (GEN_BYTES + CHECKSUM_AT) / 4;
+// Words at the start of page 0 that a re-read compares whole: the generation and the fixed header.
+const HEADER_WORDS = (GEN_BYTES + FIXED_HEADER_BYTES) / 4;
 
 /** A cached response, as stored and as served. */
 export interface ResourceRecord {
@@ -90,8 +95,37 @@ export interface HeaderPeek {
   bodyBytes: number;
 }
 
+/**
+ * What one full {@link decodePages} of a resource proved, kept by a reader so that reading the
+ * same put again can skip the checksum and the meta parse (see {@link rereadPages}).
+ */
+export interface VerifiedPut {
+  /** Page 0's generation and fixed header, word for word as read (checksum included). */
+  readonly header: Uint32Array;
+  /** The key's UTF-8 bytes. */
+  readonly key: Uint8Array;
+  readonly pageCount: number;
+  /** Where the body starts in the stream, and its length. */
+  readonly bodyAt: number;
+  readonly bodyBytes: number;
+  /** The decoded record, body left empty: a re-read copies the rest from here. */
+  readonly record: ResourceRecord;
+}
+
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+// The last key encoded: a reader asks for the same key in peekHeader and decodePages, and
+// page code for the same few keys over and over.
+let lastKey = '';
+let lastKeyBytes = new Uint8Array(0);
+
+function encodeKey(key: string): Uint8Array {
+  if (key !== lastKey) {
+    lastKeyBytes = utf8.encode(key);
+    lastKey = key;
+  }
+  return lastKeyBytes;
+}
 
 /** Pages needed for a record whose key, meta and body have these byte lengths. */
 export function pagesFor(keyBytes: number, metaBytes: number, bodyBytes: number, pageSize: number): number {
@@ -131,7 +165,7 @@ export function encodePages(record: PageRecord, pageSize: number): Uint8Array {
   let offset = writeStream(out, pageSize, FIXED_HEADER_BYTES, key);
   offset = writeStream(out, pageSize, offset, meta);
   writeStream(out, pageSize, offset, body);
-  view.setUint32(at + CHECKSUM_AT, checksumOf(out, pageSize, pageCount), true);
+  view.setUint32(at + CHECKSUM_AT, checksumOf(new Uint32Array(out.buffer, 0, out.length / 4), pageSize, pageCount), true);
   return out;
 }
 
@@ -155,7 +189,7 @@ export function peekHeader(page0: Uint8Array, pageSize: number, expectedKey: str
   const bodyBytes = view.getUint32(at + BODY_BYTES_AT, true);
   if (pageCount !== pagesFor(keyBytes, metaBytes, bodyBytes, pageSize)) return null;
   if (kind === 'vary' && bodyBytes !== 0) return null;
-  const key = utf8.encode(expectedKey);
+  const key = encodeKey(expectedKey);
   if (key.length !== keyBytes) return null;
   // Compare what of the key lies on page 0; decodePages compares the rest.
   const onPage0 = Math.min(keyBytes, pageSize - at - FIXED_HEADER_BYTES);
@@ -177,11 +211,11 @@ export function decodePages(pages: Uint8Array, pageSize: number, expectedKey: st
   const bytes = pages.byteOffset % 4 === 0 ? pages : pages.slice(0, pageCount * pageSize);
   const view = new DataView(bytes.buffer, bytes.byteOffset, pageCount * pageSize);
   for (let p = 1; p < pageCount; p++) if (view.getUint32(p * pageSize, true) !== generation) return null;
-  if (checksumOf(bytes, pageSize, pageCount) !== view.getUint32(GEN_BYTES + CHECKSUM_AT, true)) return null;
+  if (checksumOf(wordsOf(bytes, (pageCount * pageSize) / 4), pageSize, pageCount) !== view.getUint32(GEN_BYTES + CHECKSUM_AT, true)) return null;
   const keyBytes = view.getUint32(GEN_BYTES + KEY_BYTES_AT, true);
   const metaBytes = view.getUint32(GEN_BYTES + META_BYTES_AT, true);
   const key = readStream(bytes, pageSize, FIXED_HEADER_BYTES, keyBytes);
-  if (!sameBytes(key, utf8.encode(expectedKey))) return null;
+  if (!sameBytes(key, encodeKey(expectedKey))) return null;
   const metaBuf = readStream(bytes, pageSize, FIXED_HEADER_BYTES + keyBytes, metaBytes);
   const meta = parseMeta(metaBuf);
   if (meta === null) return null;
@@ -196,6 +230,64 @@ export function decodePages(pages: Uint8Array, pageSize: number, expectedKey: st
   if (!isStatus(meta.s) || typeof meta.t !== 'string' || !isHeaderList(meta.h)) return null;
   const body = readStream(bytes, pageSize, FIXED_HEADER_BYTES + keyBytes + metaBytes, peek.bodyBytes);
   return { kind: 'resource', key: expectedKey, status: meta.s, statusText: meta.t, headers: meta.h, body, ...times, generation };
+}
+
+/**
+ * Remembers what {@link decodePages} proved of these pages, for {@link rereadPages}.
+ * @param pages the pages `record` was just decoded from (4-byte aligned)
+ * @param record what decodePages returned for them
+ */
+export function verifiedPut(pages: Uint8Array, pageSize: number, record: ResourceRecord): VerifiedPut {
+  const view = new DataView(pages.buffer, pages.byteOffset, pageSize);
+  const keyBytes = view.getUint32(GEN_BYTES + KEY_BYTES_AT, true);
+  const metaBytes = view.getUint32(GEN_BYTES + META_BYTES_AT, true);
+  return {
+    header: wordsOf(pages, HEADER_WORDS).slice(),
+    key: utf8.encode(record.key),
+    pageCount: view.getUint32(GEN_BYTES + PAGE_COUNT_AT, true),
+    bodyAt: FIXED_HEADER_BYTES + keyBytes + metaBytes,
+    bodyBytes: record.body.length,
+    record: { ...record, headers: copyHeaders(record.headers), body: new Uint8Array(0) },
+  };
+}
+
+/**
+ * Reads a resource again from pages of a put verified before: when page 0 carries the same
+ * generation and fixed header (lengths, checksum, times) word for word, every page carries
+ * that generation and the key is the one remembered, these are the pages of that very put,
+ * since a generation names one put and the core never tears a page. The checksum and the meta
+ * were checked then; only the body is copied now. Null means "not proven the same put":
+ * decode fully with {@link decodePages}, which decides between a hit and a miss.
+ *
+ * Generations come from per-writer counters started at random (resource-store.ts), so two
+ * writers reusing one number for the same URL is what this trusts not to happen; the fixed
+ * header compared whole (request and response times, checksum) must then also agree.
+ * @param pages at least `put.pageCount` pages, every one of them a hit (a missed page leaves
+ *   stale bytes that may carry the generation), 4-byte aligned
+ * @param put what the earlier decode proved
+ */
+export function rereadPages(pages: Uint8Array, pageSize: number, put: VerifiedPut): ResourceRecord | null {
+  const { header, key, pageCount } = put;
+  if (pages.byteOffset % 4 !== 0 || pages.length < pageCount * pageSize) return null;
+  const words = wordsOf(pages, (pageCount * pageSize) / 4);
+  for (let i = 0; i < HEADER_WORDS; i++) if (words[i] !== header[i]) return null;
+  const perPage = pageSize / 4;
+  const generation = header[0];
+  for (let p = 1; p < pageCount; p++) if (words[p * perPage] !== generation) return null;
+  if (!streamHolds(pages, pageSize, FIXED_HEADER_BYTES, key)) return null;
+  const r = put.record;
+  return {
+    kind: 'resource',
+    key: r.key,
+    status: r.status,
+    statusText: r.statusText,
+    // The caller owns what it gets, as from decodePages.
+    headers: copyHeaders(r.headers),
+    body: readStream(pages, pageSize, put.bodyAt, put.bodyBytes),
+    requestTime: r.requestTime,
+    responseTime: r.responseTime,
+    generation: r.generation,
+  };
 }
 
 function checkPageSize(pageSize: number): void {
@@ -234,17 +326,51 @@ function readStream(pages: Uint8Array, pageSize: number, offset: number, length:
   return out;
 }
 
+// True when the stream holds `bytes` at `offset`.
+function streamHolds(pages: Uint8Array, pageSize: number, offset: number, bytes: Uint8Array): boolean {
+  const payload = pageSize - GEN_BYTES;
+  let done = 0;
+  while (done < bytes.length) {
+    const page = Math.floor((offset + done) / payload);
+    const inPage = (offset + done) % payload;
+    const n = Math.min(payload - inPage, bytes.length - done);
+    const from = page * pageSize + GEN_BYTES + inPage - done;
+    for (let i = done; i < done + n; i++) if (pages[from + i] !== bytes[i]) return false;
+    done += n;
+  }
+  return true;
+}
+
+// A Uint32Array over at least the first `count` words of `pages` (4-byte aligned), reused
+// while a reader reads into the same scratch buffer.
+let wordsBuffer: ArrayBufferLike | null = null;
+let wordsView: Uint32Array = new Uint32Array(0);
+
+function wordsOf(pages: Uint8Array, count: number): Uint32Array {
+  if (pages.byteOffset !== 0 || pages.buffer !== wordsBuffer || wordsView.length < count) {
+    if (pages.byteOffset !== 0) return new Uint32Array(pages.buffer, pages.byteOffset, count);
+    wordsBuffer = pages.buffer;
+    wordsView = new Uint32Array(pages.buffer, 0, pages.buffer.byteLength >>> 2);
+  }
+  return wordsView;
+}
+
 // Checksums page 0's generation and every payload word of every page, padding included,
 // skipping the checksum word.
-// `pages` must start on a 4-byte boundary.
-function checksumOf(pages: Uint8Array, pageSize: number, pageCount: number): number {
-  const words = new Uint32Array(pages.buffer, pages.byteOffset, (pageCount * pageSize) / 4);
+// `words` views the pages from page 0.
+function checksumOf(words: Uint32Array, pageSize: number, pageCount: number): number {
   const perPage = pageSize / 4;
   // Page 0's generation is the record's, so it is covered; later pages' must equal it.
   let h = checksumWords(CHECKSUM_SEED, words, 0, CHECKSUM_WORD);
   h = checksumWords(h, words, CHECKSUM_WORD + 1, perPage);
   for (let p = 1; p < pageCount; p++) h = checksumWords(h, words, p * perPage + 1, (p + 1) * perPage);
   return checksumFinish(h, pageCount * (perPage - 1));
+}
+
+function copyHeaders(headers: [string, string][]): [string, string][] {
+  const out = new Array<[string, string]>(headers.length);
+  for (let i = 0; i < headers.length; i++) out[i] = [headers[i][0], headers[i][1]];
+  return out;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -2,10 +2,14 @@
 // worker's answers): the same checks as sw/http's readResource (full key, generation,
 // checksum, all pages or nothing), with what does not change per URL remembered:
 //   - the URL key and its object id (URL parsing and hashing cost more than a page copy),
-//   - the record's page count, so page 0 and the rest come in ONE getMany.
+//   - the record's page count, so page 0 and the rest come in ONE getMany,
+//   - what the last full decode proved (generation, header, key bytes, meta): a hit on the
+//     same put (same generation on every page, every page a hit) skips the checksum and the
+//     meta parse and only copies the body (rereadPages). Anything else decodes fully.
 // A remembered page count that is wrong (the resource changed size) costs one more read.
 // Vary records take the general path (readResource), which handles their two steps.
 import { decodePages, objectIdOf, peekHeader, readResource, urlKey, type PageIO, type ResourceRecord } from '../../sw/http/index.js';
+import { rereadPages, verifiedPut, type VerifiedPut } from '../../sw/http/resource-pages.js';
 
 /** PageIO whose getMany reports which pages hit (the core's does). */
 export interface ReaderIO extends PageIO {
@@ -17,6 +21,8 @@ interface Known {
   object: bigint;
   /** Pages of the record last read or written under this URL (1 until known). */
   pages: number;
+  /** The put last decoded in full under this URL, if any. */
+  verified: VerifiedPut | null;
 }
 
 // Bound on remembered URLs; the memo is cleared when full (cheap, and rarely hit).
@@ -66,10 +72,15 @@ export class ResourceReader {
         this.#scratch = new Uint8Array(count * pageSize);
         this.#hits = new Uint8Array(count);
       }
-      const pages = this.#scratch.subarray(0, count * pageSize);
-      const got = this.#io.getMany(this.#poolId, known.object, 0, pages, count, this.#hits);
-      // A missing page leaves the scratch bytes as they were: never read a page 0 not hit.
+      const got = this.#io.getMany(this.#poolId, known.object, 0, this.#scratch, count, this.#hits);
+      // A missing page leaves the scratch bytes as they were: never read a page 0 not hit,
+      // and never take the fast path unless every page was.
       if (this.#hits[0] !== 1) return null;
+      if (got === count && known.verified !== null && known.verified.pageCount === count) {
+        const again = rereadPages(this.#scratch, pageSize, known.verified);
+        if (again !== null) return again;
+      }
+      const pages = this.#scratch.subarray(0, count * pageSize);
       const peek = peekHeader(pages, pageSize, known.key);
       if (peek === null) return null; // not ours: another key sharing the hash, or damaged
       if (peek.kind === 'vary') return readResource(this.#io, this.#poolId, url, headers);
@@ -84,10 +95,13 @@ export class ResourceReader {
       }
       const record = decodePages(pages, pageSize, known.key);
       if (record === null) {
+        known.verified = null;
         this.#io.flushObject(this.#poolId, known.object);
         return null;
       }
-      return record.kind === 'resource' ? record : null;
+      if (record.kind !== 'resource') return null;
+      known.verified = verifiedPut(pages, pageSize, record);
+      return record;
     }
     return null;
   }
@@ -97,7 +111,7 @@ export class ResourceReader {
     if (known === undefined) {
       if (this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
       const key = urlKey(url);
-      known = { key, object: objectIdOf(key), pages: 1 };
+      known = { key, object: objectIdOf(key), pages: 1, verified: null };
       this.#memo.set(url, known);
     }
     return known;
