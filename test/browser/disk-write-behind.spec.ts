@@ -209,3 +209,87 @@ test('bad keys, values and options are refused with a code and disturb nothing',
   expect(r.closed).toBe('closed');
   expect(r.onDisk).toBe(true);
 });
+
+test('page slots are never reused while a batch holding them is written', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { disk, bytes, same, gatedSink, until } = (window as any).t;
+    const log = await disk.openDiskLog('wb-slots');
+    const sink = gatedSink(log);
+    // 16 slots: the churn below hands each free one out many times over.
+    const wb = new disk.WriteBehind(sink, { maxPages: 16, batchPages: 4, flushDelayMs: 0 });
+    wb.enqueue(1, bytes(4096, 0xa));
+    await until(() => sink.waiting() === 1); // A in flight: the gated sink holds its slot's view
+    wb.enqueue(1, bytes(4096, 0xb)); // superseded in flight: A's slot stays busy
+    for (let round = 0; round < 50; round++) {
+      for (let k = 2; k < 16; k++) wb.enqueue(k, bytes(4096, round * 100 + k));
+      if (round % 7 === 3) for (let k = 2; k < 16; k += 3) wb.invalidate(k); // gives slots back
+    }
+    let inFlightBad = same(wb.read(1), bytes(4096, 0xb)) ? 0 : 1;
+    for (let k = 2; k < 16; k++) if (!same(wb.read(k), bytes(4096, 4900 + k))) inFlightBad++;
+    const full = wb.enqueue(99, bytes(4096, 99)); // 16 pages held: A, B and 14 others
+    const done = wb.flush();
+    sink.release(); // only now does the log pack A, from its slot
+    await until(() => sink.waiting() === 1);
+    const diskA = same(await log.read(1), bytes(4096, 0xa));
+    sink.release();
+    await done;
+    // Every slot is free again: reuse them all for other keys, then check what committed.
+    for (let k = 100; k < 116; k++) wb.enqueue(k, bytes(4096, k));
+    let diskBad = same(await log.read(1), bytes(4096, 0xb)) ? 0 : 1;
+    for (let k = 2; k < 16; k++) if (!same(await log.read(k), bytes(4096, 4900 + k))) diskBad++;
+    let bufferBad = 0;
+    for (let k = 100; k < 116; k++) if (!same(wb.read(k), bytes(4096, k))) bufferBad++;
+    const flushed = wb.flush();
+    while (wb.stats().inFlightPages > 0) { sink.release(); await new Promise((res) => setTimeout(res, 2)); }
+    await flushed;
+    for (let k = 100; k < 116; k++) if (!same(await log.read(k), bytes(4096, k))) diskBad++;
+    return { inFlightBad, full, diskA, diskBad, bufferBad, s: wb.stats() };
+  });
+  expect(r.inFlightBad).toBe(0);
+  expect(r.full).toBe(false);
+  expect(r.diskA).toBe(true);
+  expect(r.diskBad).toBe(0);
+  expect(r.bufferBad).toBe(0);
+  expect(r.s.inFlightPages).toBe(0);
+  expect(r.s.slabBytes).toBe(16 * 4096); // one chunk, never more than the limit
+});
+
+test('slots: a failed batch superseded meanwhile, odd sizes; the slab is kept while busy, shrinks when idle', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { disk, bytes, same, gatedSink, until } = (window as any).t;
+    const log = await disk.openDiskLog('wb-slots-fail');
+    const sink = gatedSink(log);
+    const wb = new disk.WriteBehind(sink, { maxPages: 400, batchPages: 1000, flushDelayMs: 0, retryMinMs: 10, slabIdleMs: 300 });
+    for (let k = 0; k < 200; k++) wb.enqueue(k, bytes(4096, k));
+    wb.enqueue(500, bytes(100, 5)); // not page-sized: sliced, not slotted
+    wb.enqueue(501, bytes(5000, 6));
+    const grown = wb.stats().slabBytes;
+    const done = wb.flush().catch((e: Error) => e.name);
+    await until(() => sink.waiting() === 1);
+    for (let k = 0; k < 200; k += 2) wb.enqueue(k, bytes(4096, 1000 + k)); // newer, while in flight
+    log.injectFault({ count: 1, name: 'AbortError' });
+    sink.release(); // fails: the older copies of the even keys are dropped, their slots given back
+    const rejected = await done;
+    let readBad = 0;
+    for (let k = 0; k < 200; k++) if (!same(wb.read(k), bytes(4096, k % 2 ? k : 1000 + k))) readBad++;
+    const flushed = wb.flush();
+    while (wb.stats().inFlightPages > 0) { sink.release(); await new Promise((res) => setTimeout(res, 2)); }
+    await flushed;
+    const kept = wb.stats().slabBytes; // mapped memory is kept for the next burst...
+    await until(() => wb.stats().slabBytes < kept); // ...until it has been idle for slabIdleMs
+    let diskBad = 0;
+    for (let k = 0; k < 200; k++) if (!same(await log.read(k), bytes(4096, k % 2 ? k : 1000 + k))) diskBad++;
+    const odd = [same(await log.read(500), bytes(100, 5)), same(await log.read(501), bytes(5000, 6))];
+    return { grown, kept, rejected, readBad, diskBad, odd, s: wb.stats() };
+  });
+  expect(r.grown).toBe(4 * 64 * 4096); // grown as needed, a chunk of 64 slots at a time
+  expect(r.kept).toBeGreaterThanOrEqual(5 * 64 * 4096); // 300 pages at the peak
+  expect(r.kept).toBeLessThanOrEqual(400 * 4096);
+  expect(r.rejected).toBe('AbortError');
+  expect(r.readBad).toBe(0);
+  expect(r.diskBad).toBe(0);
+  expect(r.odd).toEqual([true, true]);
+  expect(r.s.inFlightPages).toBe(0);
+  expect(r.s.bufferedBytes).toBe(0);
+  expect(r.s.slabBytes).toBe(64 * 4096); // idle: the first chunk only
+});

@@ -1,6 +1,8 @@
 // WriteBehind: the seed's "buffering layer" in front of a slow device. A synchronous, bounded
 // buffer of page copies that drains to a sink (a DiskLog, or a proxy to one) in batches, one
-// batch in flight at a time. Platform-neutral apart from setTimeout.
+// batch in flight at a time. Platform-neutral apart from setTimeout. About 330 lines: a slot's
+// lifetime is its op's, kept by the same four places (enqueue, invalidate, drain, fail), so
+// they stay together; the slab itself is ./slab.ts.
 //
 // Coherency rules, kept here once:
 //  - enqueue copies; read serves the newest buffered state of a key, written or not yet.
@@ -11,12 +13,24 @@
 //    pages are never dropped, stay readable, and are retried with exponential backoff.
 //  - flush() resolves when every op made before it has committed; it rejects with the sink's
 //    error when a batch fails while it waits (the pages stay buffered and retried).
+//  - Page copies live in slots of a slab (./slab.ts): the first value of MIN_SLOT_BYTES..
+//    MAX_SLOT_BYTES fixes the slot size (a frontswap area's page size); values of another
+//    length are copied with slice(). A slot is given back only when no sink can read it: when
+//    its op is replaced while pending, or leaves `writing` after the sink's promise settled
+//    (committed, or superseded after a failure). Never while a batch holding it is written.
 import type { TmemEvent } from '../protocol.js';
 import { TmemError } from '../core/errors.js';
 import { checkBytes, checkKey, type DiskItem, type DiskKey } from './key.js';
+import { Slab } from './slab.js';
+
+/** Smallest and largest values copied into slab slots (others are sliced). */
+const MIN_SLOT_BYTES = 512;
+const MAX_SLOT_BYTES = 64 * 1024;
 
 /** Where batches go. A DiskLog is one. */
 export interface DiskSink {
+  /** The items' bytes may be views of the buffer's slab: read them before the returned promise
+   *  settles (DiskLog and DiskLink copy them at once), never after; copy what must be kept. */
   writeBatch(items: DiskItem[]): Promise<void>;
   deleteBatch(keys: DiskKey[]): Promise<void>;
 }
@@ -36,6 +50,9 @@ export interface WriteBehindOptions {
   /** Backoff after a failed batch: retryMinMs × 2^(failures-1), at most retryMaxMs. */
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** Page copies live in a slab of mapped memory, kept while in use; once every copy has been
+   *  committed for this long, it shrinks to one chunk. Default 5000 ms. */
+  slabIdleMs?: number;
   /** Called on 'disk-error' and 'disk-recovered'. */
   onEvent?: (event: TmemEvent) => void;
 }
@@ -48,6 +65,8 @@ export interface WriteBehindStats {
   /** Invalidates not yet committed. */
   pendingDeletes: number;
   bufferedBytes: number;
+  /** Bytes the page slab holds, slots free or not (one chunk when idle, at most the limits). */
+  slabBytes: number;
   batches: number;
   pagesWritten: number;
   deletesWritten: number;
@@ -64,6 +83,8 @@ export interface WriteBehindStats {
 interface Op {
   bytes: Uint8Array | null;
   seq: number;
+  /** bytes is a slab slot, given back when the op goes. */
+  slot: boolean;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -80,6 +101,8 @@ export class WriteBehind {
   private delayTimer: Timer | null = null;
   private retryTimer: Timer | null = null;
   private failures = 0;
+  /** Made at the first value of slot size; null until then. */
+  private slab: Slab | null = null;
   private waiters: { target: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private readonly st = { batches: 0, pagesWritten: 0, deletesWritten: 0, refused: 0, errors: 0, retries: 0, lastError: null as string | null };
 
@@ -91,9 +114,10 @@ export class WriteBehind {
       batchPages: options.batchPages ?? 64, maxBatchPages: options.maxBatchPages ?? 4 * (options.batchPages ?? 64),
       flushDelayMs: options.flushDelayMs ?? 20,
       retryMinMs: options.retryMinMs ?? 50, retryMaxMs: options.retryMaxMs ?? 5000,
+      slabIdleMs: options.slabIdleMs ?? 5000,
     };
     for (const [k, v] of Object.entries(o)) {
-      const min = k === 'flushDelayMs' || k === 'retryMinMs' ? 0 : 1;
+      const min = k === 'flushDelayMs' || k === 'retryMinMs' || k === 'slabIdleMs' ? 0 : 1;
       if (typeof v !== 'number' || Number.isNaN(v) || v < min) throw new TmemError('bad-options', `WriteBehind ${k} must be a number >= ${min}, got ${String(v)}`);
     }
     this.o = o;
@@ -107,15 +131,19 @@ export class WriteBehind {
     checkKey(key, 'enqueue');
     checkBytes(bytes, 'enqueue');
     if (this.closed) throw new TmemError('closed', 'the write-behind buffer is closed');
-    const prev = this.pending.get(key)?.bytes;
+    const old = this.pending.get(key);
+    const prev = old?.bytes;
     const addPages = prev ? 0 : 1;
     const addBytes = bytes.byteLength - (prev?.byteLength ?? 0);
     if (this.pages + addPages > this.o.maxPages || this.bytes + addBytes > this.o.maxBytes) {
       this.st.refused++;
       return false;
     }
-    this.pending.delete(key);
-    this.pending.set(key, { bytes: bytes.slice(), seq: ++this.seq });
+    if (old) {
+      this.pending.delete(key);
+      this.release(old); // pending: no batch holds it
+    }
+    this.pending.set(key, this.copy(bytes));
     this.pages += addPages;
     this.bytes += addBytes;
     this.schedule();
@@ -128,10 +156,13 @@ export class WriteBehind {
   invalidate(key: DiskKey): void {
     checkKey(key, 'invalidate');
     if (this.closed) throw new TmemError('closed', 'the write-behind buffer is closed');
-    const prev = this.pending.get(key)?.bytes;
-    if (prev) { this.pages--; this.bytes -= prev.byteLength; }
-    this.pending.delete(key);
-    this.pending.set(key, { bytes: null, seq: ++this.seq });
+    const old = this.pending.get(key);
+    if (old) {
+      if (old.bytes) { this.pages--; this.bytes -= old.bytes.byteLength; }
+      this.pending.delete(key);
+      this.release(old);
+    }
+    this.pending.set(key, { bytes: null, seq: ++this.seq, slot: false });
     this.schedule();
   }
 
@@ -178,6 +209,7 @@ export class WriteBehind {
     for (const op of this.pending.values()) if (!op.bytes) deletes++;
     return {
       inFlightPages: this.pages, writingPages, pendingDeletes: deletes, bufferedBytes: this.bytes,
+      slabBytes: this.slab?.heldBytes ?? 0,
       ...this.st, failing: this.failures > 0,
     };
   }
@@ -204,11 +236,19 @@ export class WriteBehind {
     for (const key of this.writing.keys()) this.pending.delete(key);
     try {
       const writes: DiskItem[] = [];
+      const ops: Op[] = [];
       const dels: DiskKey[] = [];
-      for (const [key, op] of this.writing) op.bytes ? writes.push({ key, bytes: op.bytes }) : dels.push(key);
+      for (const [key, op] of this.writing) {
+        if (op.bytes) { writes.push({ key, bytes: op.bytes }); ops.push(op); } else dels.push(key);
+      }
       if (writes.length > 0) {
         await this.sink.writeBatch(writes);
-        for (const { key, bytes } of writes) { this.writing.delete(key); this.pages--; this.bytes -= bytes.byteLength; }
+        for (let i = 0; i < writes.length; i++) {
+          this.writing.delete(writes[i].key);
+          this.pages--;
+          this.bytes -= writes[i].bytes.byteLength;
+          this.release(ops[i]); // committed: the sink is done with it
+        }
         this.st.pagesWritten += writes.length;
       }
       if (dels.length > 0) {
@@ -236,7 +276,7 @@ export class WriteBehind {
     const merged = new Map<DiskKey, Op>();
     for (const [key, op] of this.writing) {
       if (!this.pending.has(key)) merged.set(key, op);
-      else if (op.bytes) { this.pages--; this.bytes -= op.bytes.byteLength; }
+      else if (op.bytes) { this.pages--; this.bytes -= op.bytes.byteLength; this.release(op); } // the batch settled
     }
     for (const [key, op] of this.pending) merged.set(key, op);
     this.pending = merged;
@@ -253,6 +293,24 @@ export class WriteBehind {
       this.st.retries++;
       void this.drain();
     }, delay);
+  }
+
+  /** A new op holding a copy of `bytes`: in a slab slot when the size fits, else sliced. */
+  private copy(bytes: Uint8Array): Op {
+    const n = bytes.byteLength;
+    if (!this.slab && n >= MIN_SLOT_BYTES && n <= MAX_SLOT_BYTES) {
+      // Slots in use never exceed the pages held, nor their bytes maxBytes.
+      this.slab = new Slab(n, Math.min(this.o.maxPages, Math.floor(this.o.maxBytes / n)), this.o.slabIdleMs);
+    }
+    const slot = this.slab && n === this.slab.slotBytes ? this.slab.take() : null;
+    if (!slot) return { bytes: bytes.slice(), seq: ++this.seq, slot: false };
+    slot.set(bytes);
+    return { bytes: slot, seq: ++this.seq, slot: true };
+  }
+
+  /** Gives `op`'s slot back; call once, when the op leaves the buffer and no sink reads it. */
+  private release(op: Op): void {
+    if (op.slot) this.slab!.give(op.bytes!);
   }
 
   /** Resolves the flushes whose ops have all committed. */
