@@ -1,22 +1,15 @@
 // The disk tier on a real disk: a persistent Chromium profile, closed and relaunched, keeps
 // exactly the committed state (deletes included); and the benchmark's numbers on that disk.
 import { test, expect, chromium, type BrowserContext, type Page } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ISOLATED, chromiumArgs, chromiumPath } from '../../playwright.config.js';
+import { chromiumArgs, chromiumPath } from '../../playwright.config.js';
+import { openFixture } from './fixtures.js';
 
-/** Opens a fixture of ours (body from disk: the test server does not serve .html). */
-async function openFixture(context: BrowserContext, name: string, ready: string): Promise<Page> {
-  const page = await context.newPage();
-  const url = `${ISOLATED}/test/fixtures/${name}`;
-  await page.route(url, async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, status: 200, contentType: 'text/html', body: readFileSync(`test/fixtures/${name}`, 'utf8') });
-  });
-  await page.goto(url);
-  await page.waitForFunction((flag) => (window as any)[flag] === true, ready);
-  return page;
+/** A new page of the context on a fixture, once the page says it is ready. */
+async function openFixtureIn(context: BrowserContext, name: string, ready: string): Promise<Page> {
+  return openFixture(await context.newPage(), name, { ready });
 }
 
 const launch = (dir: string) => chromium.launchPersistentContext(dir, { executablePath: chromiumPath, args: chromiumArgs, headless: true });
@@ -25,7 +18,7 @@ test('after a browser restart a log reopens with all committed pages and no dele
   const dir = mkdtempSync(join(tmpdir(), 'webtmem-disk-'));
   try {
     let context = await launch(dir);
-    let page = await openFixture(context, 'disk.html', 'ready');
+    let page = await openFixtureIn(context, 'disk.html', 'ready');
     const written = await page.evaluate(async () => {
       const { disk, bytes } = (window as any).t;
       const log = await disk.openDiskLog('durable', { recordBytes: 16384 });
@@ -44,7 +37,7 @@ test('after a browser restart a log reopens with all committed pages and no dele
     await context.close();
 
     context = await launch(dir);
-    page = await openFixture(context, 'disk.html', 'ready');
+    page = await openFixtureIn(context, 'disk.html', 'ready');
     const r = await page.evaluate(async () => {
       const { disk, bytes, same } = (window as any).t;
       const log = await disk.openDiskLog('durable');
@@ -73,7 +66,7 @@ test('benchmark on a real disk: packed batches beat one transaction per page', a
   const dir = mkdtempSync(join(tmpdir(), 'webtmem-bench-'));
   try {
     const context = await launch(dir);
-    const page = await openFixture(context, 'disk-bench.html', 'benchReady');
+    const page = await openFixtureIn(context, 'disk-bench.html', 'benchReady');
     const r = await page.evaluate(() => (window as any).runDiskBench({ slowPages: 200, pages: 2048, reads: 200 }));
     await context.close();
     console.log(`disk bench: ${JSON.stringify(r)}`);

@@ -1,23 +1,11 @@
 // DiskLog in real Chromium: round trips, packing, durability of deletes, compaction, schema
 // checks, bad input and injected faults. Each test gets a fresh context (IndexedDB in memory);
 // reload survival on a real disk is in disk-durable.spec.ts.
-import { test, expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { ISOLATED } from '../../playwright.config.js';
+import { test, expect } from '@playwright/test';
+import { openFixture } from './fixtures.js';
 
-/** Opens test/fixtures/disk.html. The test server's Vite middleware does not serve .html
- *  files, so the page body comes from disk while the server's headers (COOP/COEP) are kept. */
-async function open(page: Page): Promise<void> {
-  const url = `${ISOLATED}/test/fixtures/disk.html`;
-  await page.route(url, async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, status: 200, contentType: 'text/html', body: readFileSync('test/fixtures/disk.html', 'utf8') });
-  });
-  await page.goto(url);
-  await page.waitForFunction(() => (window as any).ready === true);
-}
 
-test.beforeEach(async ({ page }) => open(page));
+test.beforeEach(async ({ page }) => { await openFixture(page, 'disk.html', { ready: 'ready' }); });
 
 test('values of any length round-trip byte-exact, read in random order', async ({ page }) => {
   const r = await page.evaluate(async () => {

@@ -1,21 +1,10 @@
 // WriteBehind over a real DiskLog in Chromium: coherency of buffered and in-flight pages,
 // no resurrection, the full-buffer refusal, faults with retry and recovery, bad input.
-import { test, expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { ISOLATED } from '../../playwright.config.js';
+import { test, expect } from '@playwright/test';
+import { openFixture } from './fixtures.js';
 
-/** Opens test/fixtures/disk.html (body from disk: the test server does not serve .html). */
-async function open(page: Page): Promise<void> {
-  const url = `${ISOLATED}/test/fixtures/disk.html`;
-  await page.route(url, async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, status: 200, contentType: 'text/html', body: readFileSync('test/fixtures/disk.html', 'utf8') });
-  });
-  await page.goto(url);
-  await page.waitForFunction(() => (window as any).ready === true);
-}
 
-test.beforeEach(async ({ page }) => open(page));
+test.beforeEach(async ({ page }) => { await openFixture(page, 'disk.html', { ready: 'ready' }); });
 
 test('an enqueued page reads back at once, as a copy, and reaches the disk in batches', async ({ page }) => {
   const r = await page.evaluate(async () => {

@@ -2,20 +2,14 @@
 // publishes real, changing snapshots. Assertions read values, not only presence.
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { openFixture } from './fixtures.js';
 import { ISOLATED, PLAIN } from '../../playwright.config.js';
 
 const PANEL = '/app/panel/index.ts';
 
-/** Opens a fixture page. The test server's Vite middleware does not serve .html files (its
- *  static handler skips them), so the page is fulfilled from disk, keeping the server's own
- *  response headers (COOP/COEP on the isolated port). */
+/** Opens a fixture page on `origin`. */
 export async function gotoFixture(page: Page, origin: string, name: string) {
-  await page.route(`${origin}/test/fixtures/${name}`, async (route) => {
-    const response = await route.fetch();
-    const body = readFileSync(`test/fixtures/${name}`, 'utf8');
-    await route.fulfill({ response, status: 200, contentType: 'text/html', body });
-  });
-  await page.goto(`${origin}/test/fixtures/${name}`);
+  await openFixture(page, name, { origin });
 }
 
 /** Loads the fixture and installs the panel the way the drop-in does. */
