@@ -10,9 +10,13 @@ import sirv from 'sirv';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 8080);
-const site = sirv(`${root}public/demo`, { dev: true, extensions: ['html'] });
-const publicFiles = sirv(`${root}public`, { dev: true });
-const built = sirv(`${root}dist`, { dev: true });
+// Production-style caching headers (sirv's dev mode would send no-store, which the cleancache
+// rightly refuses to keep): ETags, and a short max-age, so the app shell can be kept offline
+// and revalidated.
+const statics = (dir, extra = {}) => sirv(dir, { etag: true, maxAge: 60, ...extra });
+const site = statics(`${root}public/demo`, { extensions: ['html'] });
+const publicFiles = statics(`${root}public`);
+const built = statics(`${root}dist`);
 
 export const TILES = 20; // a TILES × TILES world: 400 tiles
 

@@ -1,7 +1,7 @@
 // The main job: the demo site that `npm start` serves (scripts/serve.mjs), driven as a newcomer
 // would: tiles fill the cleancache and come back from it, the stats panel shows the pools and
 // its numbers move, squeezing the budget spills decoded rasters to disk and every one loads
-// back exactly.
+// back exactly, and the app shell reloads offline.
 import { test, expect } from '@playwright/test';
 import type { AddressInfo } from 'node:net';
 import { server } from '../../scripts/serve.mjs';
@@ -53,5 +53,14 @@ test('the demo runs the drop-in: cleancache hits, the panel, frontswap spill and
   await expect(page.locator("#swapinfo")).toContainText(/[1-9]\d* from the write-behind buffer or disk/);
   await page.click('#restore');
   await page.screenshot({ path: info.outputPath('demo.png') });
+
+  // The app shell is an offline route: with the network cut, a reload still shows the page,
+  // styled, and the drop-in starts again.
+  await page.context().setOffline(true);
+  await page.reload();
+  await page.waitForFunction(() => (window as any).webtmem?.client);
+  expect(await page.title()).toMatch(/webtmem demo/);
+  expect(await page.evaluate(() => getComputedStyle(document.querySelector('header')!).backgroundColor)).toBe('rgb(29, 35, 48)');
+  await page.context().setOffline(false);
   expect(errors).toEqual([]);
 });
