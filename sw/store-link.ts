@@ -21,6 +21,9 @@ interface Pending {
 }
 
 // Timeouts in a row, with no reply between, after which a port counts as dead.
+/** How long a replaced port stays open for replies to requests already sent on it (longer
+ *  than any request's timeout). */
+const RETIRE_MS = 10_000;
 const SILENT_LIMIT = 2;
 
 /** Counters of the links, for tests and the service worker's own stats. */
@@ -67,7 +70,14 @@ export class StoreLink {
   /** Keeps the port a client sent (replacing its older one). */
   addPort(clientId: string, port: MessagePort): void {
     const old = this.#ports.get(clientId);
-    if (old && old !== port) this.#drop(clientId, old);
+    if (old && old !== port) {
+      // A page may hand over a second port while requests are still out on the first (this
+      // service worker asked for one at start, and the page sent one on controllerchange).
+      // Closing the first at once would lose their replies (a put would be dropped): retire
+      // it, and close it once any request sent on it has had its time.
+      this.#ports.delete(clientId);
+      setTimeout(() => port !== old && old.close(), RETIRE_MS);
+    }
     this.#ports.set(clientId, port);
     port.addEventListener('message', (event: MessageEvent) => this.#receive(event.data as FromService));
     // Chromium 122+ fires 'close' when the other end's worker or document is gone: drop the
