@@ -29,7 +29,7 @@ test('Cache-Control: no-store is not kept', async ({ page, request }) => {
   expect((await swStats(page)).keeper.refused['no-store']).toBeGreaterThanOrEqual(1);
 });
 
-test('POST passes through, and invalidates the stored GET of its URL', async ({ page, request }) => {
+test('POST passes through, and invalidates the stored GET of its URL', async ({ page }) => {
   const url = `/__t/any/${ns}`;
   const [p1, p2] = await twice(page, url, { method: 'POST', body: 'x' });
   expect([p1.text, p2.text]).toEqual(['POST n=1', 'POST n=2']);
