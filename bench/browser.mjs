@@ -1,9 +1,7 @@
 // Browser benchmark: launches Debian's Chromium, serves the repository on a free port with the
 // isolation headers, runs test/fixtures/bench-browser.ts in the page, prints the ratios.
 //   node bench/browser.mjs [--pages N] [--json]
-import { chromium } from '@playwright/test';
-import { startServer } from '../test/server/serve.mjs';
-import { chromiumArgs, chromiumPath, freePort } from '../test/chromium.mjs';
+import { launchBench } from '../test/chromium.mjs';
 
 
 
@@ -12,9 +10,7 @@ const pagesArg = args.indexOf('--pages');
 const pages = pagesArg >= 0 ? Number(args[pagesArg + 1]) : 1024;
 const asJson = args.includes('--json');
 
-const port = await freePort();
-const server = await startServer({ port, isolated: true });
-const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+const { port, server, browser } = await launchBench();
 let exitCode = 0;
 try {
   const page = await browser.newPage();

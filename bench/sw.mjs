@@ -6,9 +6,7 @@
 //   - page code reading the cleancache synchronously (webtmem.cleancache.get, no hop).
 // Also the time inside the service worker from fetch event to response ready.
 //   node bench/sw.mjs [--count N] [--json]
-import { chromium } from '@playwright/test';
-import { startServer } from '../test/server/serve.mjs';
-import { chromiumArgs, chromiumPath, freePort } from '../test/chromium.mjs';
+import { launchBench } from '../test/chromium.mjs';
 
 const args = process.argv.slice(2);
 const countArg = args.indexOf('--count');
@@ -80,9 +78,7 @@ async function pageBench(count) {
   return result;
 }
 
-const port = await freePort();
-const server = await startServer({ port, isolated: true });
-const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+const { port, server, browser } = await launchBench();
 let exitCode = 0;
 try {
   const page = await browser.newPage();

@@ -296,49 +296,39 @@ function checkPageSize(pageSize: number): void {
   }
 }
 
-// Copies `bytes` into the stream at `offset`, page by page; returns the offset after them.
-function writeStream(out: Uint8Array, pageSize: number, offset: number, bytes: Uint8Array): number {
+// Walks the stream range [offset, offset + length) piece by piece (each page's payload follows
+// its generation word): fn(at, done, n) gets the piece's byte offset in the pages, its offset
+// in the range and its length. Stops, returning false, as soon as fn returns false.
+function eachPiece(pageSize: number, offset: number, length: number, fn: (at: number, done: number, n: number) => boolean | void): boolean {
   const payload = pageSize - GEN_BYTES;
-  let done = 0;
-  while (done < bytes.length) {
-    const page = Math.floor((offset + done) / payload);
+  for (let done = 0; done < length;) {
     const inPage = (offset + done) % payload;
-    const n = Math.min(payload - inPage, bytes.length - done);
-    out.set(bytes.subarray(done, done + n), page * pageSize + GEN_BYTES + inPage);
+    const n = Math.min(payload - inPage, length - done);
+    if (fn(Math.floor((offset + done) / payload) * pageSize + GEN_BYTES + inPage, done, n) === false) return false;
     done += n;
   }
+  return true;
+}
+
+// Copies `bytes` into the stream at `offset`; returns the offset after them.
+function writeStream(out: Uint8Array, pageSize: number, offset: number, bytes: Uint8Array): number {
+  eachPiece(pageSize, offset, bytes.length, (at, done, n) => { out.set(bytes.subarray(done, done + n), at); });
   return offset + bytes.length;
 }
 
 // Copies `length` stream bytes from `offset` out of the pages into one new buffer.
 function readStream(pages: Uint8Array, pageSize: number, offset: number, length: number): Uint8Array<ArrayBuffer> {
-  const payload = pageSize - GEN_BYTES;
   const out = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const page = Math.floor((offset + done) / payload);
-    const inPage = (offset + done) % payload;
-    const n = Math.min(payload - inPage, length - done);
-    const from = page * pageSize + GEN_BYTES + inPage;
-    out.set(pages.subarray(from, from + n), done);
-    done += n;
-  }
+  eachPiece(pageSize, offset, length, (at, done, n) => { out.set(pages.subarray(at, at + n), done); });
   return out;
 }
 
 // True when the stream holds `bytes` at `offset`.
 function streamHolds(pages: Uint8Array, pageSize: number, offset: number, bytes: Uint8Array): boolean {
-  const payload = pageSize - GEN_BYTES;
-  let done = 0;
-  while (done < bytes.length) {
-    const page = Math.floor((offset + done) / payload);
-    const inPage = (offset + done) % payload;
-    const n = Math.min(payload - inPage, bytes.length - done);
-    const from = page * pageSize + GEN_BYTES + inPage - done;
-    for (let i = done; i < done + n; i++) if (pages[from + i] !== bytes[i]) return false;
-    done += n;
-  }
-  return true;
+  return eachPiece(pageSize, offset, bytes.length, (at, done, n) => {
+    for (let i = 0; i < n; i++) if (pages[at + i] !== bytes[done + i]) return false;
+    return true;
+  });
 }
 
 // A Uint32Array over at least the first `count` words of `pages` (4-byte aligned), reused
