@@ -2,7 +2,7 @@
 // isolated iframe (client.share); the receiver attaches the same SharedArrayBuffer and calls
 // the core directly, with no round trip. Only threads of the page's agent cluster can receive
 // a SharedArrayBuffer (spec/platform.md): not other tabs, SharedWorkers or service workers.
-import { wrap, releaseProxy, type Remote } from 'comlink';
+import { wrap, releaseProxy, transfer, type Remote } from 'comlink';
 import { attach } from '../worker/core/index.js';
 import { TmemError } from '../worker/core/errors.js';
 import type { StatsSnapshot } from '../worker/protocol.js';
@@ -11,6 +11,18 @@ import type { BudgetInfo } from '../worker/hypervisor/budget.js';
 import { installErrorTransfer } from '../worker/hypervisor/error-transfer.js';
 import type { ControlApi } from '../worker/hypervisor/hypervisor.js';
 import { kindOf, type ShareMessage } from '../worker/hypervisor/messages.js';
+import { openFrontswap, type Frontswap, type FrontswapOptions } from './frontswap/index.js';
+
+/** How often a SharedTmem with 'budget' listeners reads the budget word of the store. */
+const BUDGET_POLL_MS = 100;
+
+/** Events of a {@link SharedTmem}. */
+export interface SharedTmemEventMap {
+  /** The budget in force (the core's budget word, read from the shared memory) changed. */
+  budget: CustomEvent<{ budgetFrames: number }>;
+  /** This thread saw the store worker stop (through its Web Lock); the memory keeps working. */
+  'worker-gone': CustomEvent<{ reason: string }>;
+}
 
 /** Where client.share() may send the store. */
 export type ShareTarget = Worker | MessagePort | Window;
@@ -41,11 +53,19 @@ export function isShareMessage(data: unknown): data is ShareMessage {
 }
 
 /** The store as attached by an app worker or iframe: the core's synchronous methods, plus a
- *  few control calls through the store worker. */
+ *  few control calls through the store worker, and frontswap areas.
+ *
+ *  The hypervisor posts its budget messages to the page only, so a SharedTmem learns of budget
+ *  changes by reading the core's budget word (one atomic load) every BUDGET_POLL_MS while
+ *  anything listens for 'budget' (an open frontswap area does); nothing runs otherwise. */
 export class SharedTmem extends AttachedStore {
   readonly #control: Remote<ControlApi>;
   readonly #watch = new AbortController();
+  readonly #events = new EventTarget();
   #gone = false;
+  readonly #budgetListeners = new Set<unknown>();
+  #budgetTimer: ReturnType<typeof setInterval> | undefined;
+  #lastBudgetFrames = 0;
 
   /** Made by attachFrom(); not meant to be called directly. */
   constructor(message: ShareMessage) {
@@ -54,7 +74,11 @@ export class SharedTmem extends AttachedStore {
     this.#control = wrap<ControlApi>(message.control);
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     if (message.lockName && locks) {
-      locks.request(message.lockName, { signal: this.#watch.signal }, () => { this.#gone = true; }).catch(() => {});
+      locks.request(message.lockName, { signal: this.#watch.signal }, () => {
+        this.#gone = true;
+        this.#stopBudgetWatch();
+        this.#events.dispatchEvent(new CustomEvent('worker-gone', { detail: { reason: 'the store worker stopped (terminated, crashed or closed)' } }));
+      }).catch(() => {});
     }
   }
 
@@ -68,11 +92,63 @@ export class SharedTmem extends AttachedStore {
     return this.#call('budget', () => this.#control.budget());
   }
 
+  /** True once the store worker stopped, as seen by the page or by this thread. */
+  override get workerGone(): boolean {
+    return this.#gone || super.workerGone;
+  }
+
+  /**
+   * Opens a frontswap area from this thread, as client.frontswap does on the page: the memory
+   * tier is a pool in the shared store, the write-behind buffer lives on this thread, batches
+   * go to the store worker's disk service over a port of their own. The area's Web Lock is per
+   * name, so the page and this worker cannot hold the same area at once.
+   * @param name 1..128 characters; also names the area's IndexedDB log.
+   * @param options durable, wait, buffer and batching (see FrontswapOptions).
+   * @throws TmemError (rejection) 'bad-name', 'bad-options', 'area-locked', 'bad-database',
+   *   'disk-error', 'closed', 'worker-gone'.
+   */
+  frontswap(name: string, options?: FrontswapOptions): Promise<Frontswap> {
+    return openFrontswap(this, (port) => this.#call('frontswap', () => this.#control.frontswapPort(transfer(port, [port]))), name, options);
+  }
+
   /** Stops using the store on this thread (the store stays open for the others). */
   detach(): void {
     this.detachView();
     this.#watch.abort();
+    this.#stopBudgetWatch();
     this.#control[releaseProxy]();
+  }
+
+  addEventListener<K extends keyof SharedTmemEventMap>(
+    type: K, listener: (event: SharedTmemEventMap[K]) => void, options?: boolean | AddEventListenerOptions,
+  ): void {
+    this.#events.addEventListener(type, listener as EventListener, options);
+    if (type !== 'budget' || this.#budgetListeners.has(listener)) return;
+    this.#budgetListeners.add(listener);
+    if (this.#budgetListeners.size === 1 && !this.closed && !this.#gone) {
+      this.#lastBudgetFrames = this.budgetFrames;
+      this.#budgetTimer = setInterval(() => this.#pollBudget(), BUDGET_POLL_MS);
+    }
+  }
+
+  removeEventListener<K extends keyof SharedTmemEventMap>(
+    type: K, listener: (event: SharedTmemEventMap[K]) => void, options?: boolean | EventListenerOptions,
+  ): void {
+    this.#events.removeEventListener(type, listener as EventListener, options);
+    if (type === 'budget' && this.#budgetListeners.delete(listener) && this.#budgetListeners.size === 0) this.#stopBudgetWatch();
+  }
+
+  #pollBudget(): void {
+    if (this.closed) { this.#stopBudgetWatch(); return; }
+    const frames = this.budgetFrames;
+    if (frames === this.#lastBudgetFrames) return;
+    this.#lastBudgetFrames = frames;
+    this.#events.dispatchEvent(new CustomEvent('budget', { detail: { budgetFrames: frames } }));
+  }
+
+  #stopBudgetWatch(): void {
+    clearInterval(this.#budgetTimer);
+    this.#budgetTimer = undefined;
   }
 
   async #call<T>(name: string, fn: () => Promise<T>): Promise<T> {

@@ -23,11 +23,10 @@ import { TmemError } from '../../worker/core/errors.js';
 import { WriteBehind, type CompactionReport, type DiskFaultName } from '../../worker/disk/index.js';
 import type { FrontswapStats, TmemEvent } from '../../worker/protocol.js';
 import type { AreaDiskInfo } from '../../worker/frontswap/protocol.js';
-import type { TmemClient } from '../client.js';
 import { checkOffset, checkPage } from './checks.js';
 import { diskError, type DiskLink } from './disk-link.js';
 import { LocationMap, type Tier } from './location-map.js';
-import type { AreaInit, AreaStorageInfo, FrontswapEventMap } from './types.js';
+import type { AreaInit, AreaStorageInfo, FrontswapClient, FrontswapEventMap } from './types.js';
 import { OBJECT, Writeback } from './writeback.js';
 /** How often the area's counters are sent to the hypervisor's snapshot. */
 const REPORT_MS = 250;
@@ -41,7 +40,7 @@ export class Frontswap {
   readonly poolId: number;
   /** navigator.storage at open. */
   readonly storage: AreaStorageInfo;
-  readonly #client: TmemClient;
+  readonly #client: FrontswapClient;
   readonly #link: DiskLink;
   readonly #wb: WriteBehind;
   readonly #map = new LocationMap();

@@ -1,7 +1,7 @@
 // The frontswap tier, page side (the hypervisor's side is worker/frontswap/).
 export { Frontswap } from './frontswap.js';
 export { openFrontswap, type ConnectAreaPort } from './open.js';
-export type { FrontswapOptions, FrontswapEventMap, AreaStorageInfo } from './types.js';
+export type { FrontswapOptions, FrontswapEventMap, AreaStorageInfo, FrontswapClient } from './types.js';
 export type { Tier } from './location-map.js';
 export { MAX_AREA_NAME } from './checks.js';
 export { areaLockName } from './area-lock.js';

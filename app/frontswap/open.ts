@@ -3,12 +3,11 @@
 // log, make its memory pool. Anything that fails undoes what came before, lock last.
 import { TmemError } from '../../worker/core/errors.js';
 import { WriteBehind, type DiskSink } from '../../worker/disk/index.js';
-import type { TmemClient } from '../client.js';
 import { takeAreaLock } from './area-lock.js';
 import { checkName } from './checks.js';
 import { DiskLink } from './disk-link.js';
 import { Frontswap } from './frontswap.js';
-import type { AreaStorageInfo, FrontswapOptions } from './types.js';
+import type { AreaStorageInfo, FrontswapClient, FrontswapOptions } from './types.js';
 
 /** Hands the host's end of a MessageChannel to the hypervisor (control call frontswapPort). */
 export type ConnectAreaPort = (port: MessagePort) => Promise<unknown>;
@@ -18,14 +17,14 @@ const OPTION_KEYS = new Set(['durable', 'wait', 'bufferPages', 'batchPages', 'fl
 
 /**
  * Opens the area `name` on `client`'s store (see client.frontswap).
- * @param client the page's client
+ * @param client the page's TmemClient or a worker's SharedTmem
  * @param connectPort gives the disk service its port
  * @param name 1..128 characters
  * @param options durability, lock waiting, buffer and batching
  * @throws TmemError (rejection) 'bad-name', 'bad-options', 'area-locked', 'bad-database',
  *   'disk-error', 'not-supported', 'closed', 'worker-gone'
  */
-export async function openFrontswap(client: TmemClient, connectPort: ConnectAreaPort, name: string, options: FrontswapOptions = {}): Promise<Frontswap> {
+export async function openFrontswap(client: FrontswapClient, connectPort: ConnectAreaPort, name: string, options: FrontswapOptions = {}): Promise<Frontswap> {
   checkName(name);
   if (options === null || typeof options !== 'object') throw new TmemError('bad-options', 'frontswap: options must be an object');
   for (const k of Object.keys(options)) if (!OPTION_KEYS.has(k)) throw new TmemError('bad-options', `frontswap: unknown option "${k}"`);
@@ -68,7 +67,7 @@ export async function openFrontswap(client: TmemClient, connectPort: ConnectArea
 }
 
 /** Rejects with 'worker-gone' when the client sees its store worker stop. */
-function workerGone(client: TmemClient): Promise<never> {
+function workerGone(client: FrontswapClient): Promise<never> {
   return new Promise<never>((_, reject) => {
     const gone = () => reject(new TmemError('worker-gone', 'frontswap: the store worker is gone, so the disk tier is unreachable; buffered pages stay loadable'));
     if (client.workerGone) gone();

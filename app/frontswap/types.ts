@@ -2,7 +2,7 @@
 import type { WriteBehindOptions } from '../../worker/disk/index.js';
 import type { TmemEvent } from '../../worker/protocol.js';
 import type { AreaDiskInfo } from '../../worker/frontswap/protocol.js';
-import type { TmemClient } from '../client.js';
+import type { AttachedStore } from '../../worker/hypervisor/attached-store.js';
 import type { DiskLink } from './disk-link.js';
 
 /** Options of client.frontswap(name, options). */
@@ -45,9 +45,18 @@ export interface FrontswapEventMap {
   writeback: CustomEvent<{ pages: number }>;
 }
 
+/** What an area needs from its store: the page's TmemClient and a worker's SharedTmem both
+ *  fit. 'budget' tells it the budget in force may have dropped (writeback then checks the
+ *  store's own counters); 'worker-gone' that the disk service is unreachable. */
+export interface FrontswapClient extends Pick<AttachedStore,
+  'pageSize' | 'closed' | 'workerGone' | 'newPool' | 'destroyPool' | 'put' | 'get' | 'flushPage' | 'flushObject' | 'storeStats'> {
+  addEventListener(type: 'budget' | 'worker-gone', listener: () => void, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener(type: 'budget' | 'worker-gone', listener: () => void, options?: boolean | EventListenerOptions): void;
+}
+
 /** What openFrontswap() hands the area. */
 export interface AreaInit {
-  client: TmemClient;
+  client: FrontswapClient;
   link: DiskLink;
   name: string;
   durable: boolean;

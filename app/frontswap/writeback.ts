@@ -3,15 +3,15 @@
 // A page is copied into the buffer before its frame is freed, so it stays loadable throughout;
 // durable areas skip the copy (every page is on its way to disk already).
 import type { WriteBehind } from '../../worker/disk/index.js';
-import type { TmemClient } from '../client.js';
 import type { LocationMap } from './location-map.js';
+import type { FrontswapClient } from './types.js';
 
 /** Object id of every page of an area in its pool; the offset is the index. */
 export const OBJECT = 0;
 
 /** The parts of an area writeback works on. */
 export interface WritebackArea {
-  readonly client: TmemClient;
+  readonly client: FrontswapClient;
   readonly poolId: number;
   readonly durable: boolean;
   readonly map: LocationMap;

@@ -125,3 +125,72 @@ test('connectShared gives up with worker-failed when nothing is shared; attachFr
   expect(r.ms).toBeLessThan(3000);
   expect(r.bad).toMatchObject({ code: 'bad-options' });
 });
+
+test('an app worker opens a frontswap area: spills past the budget, loads every page back, holds the area lock', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { connect } = (await import('/app/index.ts' as string)) as App;
+    const { startAppWorker } = (await import('/test/fixtures/app-worker-rpc.ts' as string)) as Rpc;
+    const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 64 * 4096 });
+    const { worker, api } = startAppWorker();
+    await client.share(worker);
+    const opened = await api.fsOpen('worker-spill', { bufferPages: 512 });
+    const tiers = await api.fsStore('worker-spill', 0, 256);
+    // The page cannot take the area while the worker holds its Web Lock.
+    const fromPage = await client.frontswap('worker-spill').then(() => 'opened', (e) => (e as { code: string }).code);
+    const check = await api.fsCheck('worker-spill', 0, 256);
+    const snap = await client.stats();
+    const closed = await api.fsClose('worker-spill');
+    // Closed: the lock is free, and a non-durable area comes back empty.
+    const again = await client.frontswap('worker-spill');
+    const afterClose = again.where(3);
+    await again.close();
+    worker.terminate();
+    await client.close();
+    return { opened, tiers, fromPage, check, inSnapshot: snap.frontswap.map((f) => f.name), closed, afterClose };
+  });
+  expect(r.opened).toBe(4096);
+  const tiers = r.tiers as Record<string, number>;
+  expect(tiers.false).toBe(0);
+  expect(tiers.memory).toBeGreaterThan(0);
+  expect(tiers.disk).toBeGreaterThanOrEqual(256 - 64);
+  expect(r.fromPage).toBe('area-locked');
+  const check = r.check as { where: Record<string, number>; syncOk: number; ok: number; stats: object };
+  expect(check.where.memory).toBe(tiers.memory);
+  expect(check.syncOk).toBe(256);
+  expect(check.ok).toBe(256);
+  expect(check.stats).toMatchObject({ name: 'worker-spill', stores: 256, failedStores: 0, inFlightPages: 0, diskLoads: tiers.disk, diskPages: tiers.disk });
+  expect(r.inSnapshot).toContain('worker-spill');
+  expect(r.closed).toBe(true);
+  expect(r.afterClose).toBe('absent');
+});
+
+test('an app worker\'s frontswap area writes back when the page lowers the budget', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { connect } = (await import('/app/index.ts' as string)) as App;
+    const { startAppWorker } = (await import('/test/fixtures/app-worker-rpc.ts' as string)) as Rpc;
+    const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 64 * 4096 });
+    const { worker, api } = startAppWorker();
+    await client.share(worker);
+    await api.fsOpen('worker-shrink', {});
+    const tiers = await api.fsStore('worker-shrink', 0, 32);
+    await client.setBudget(8 * 4096);
+    // The worker learns of the lower budget from the store's budget word (polled) and writes
+    // back without any further store.
+    let stats = (await api.fsStats('worker-shrink')) as { writtenBackPages: number; memoryPages: number };
+    for (let i = 0; i < 100 && stats.writtenBackPages === 0; i++) {
+      await new Promise((res) => setTimeout(res, 20));
+      stats = (await api.fsStats('worker-shrink')) as typeof stats;
+    }
+    const check = await api.fsCheck('worker-shrink', 0, 32);
+    const used = client.storeStats().usedFrames;
+    await api.fsClose('worker-shrink');
+    worker.terminate();
+    await client.close();
+    return { tiers, stats, check, used };
+  });
+  expect(r.tiers).toMatchObject({ memory: 32, disk: 0, false: 0 });
+  expect(r.stats.writtenBackPages).toBeGreaterThanOrEqual(24);
+  expect(r.stats.memoryPages).toBeLessThanOrEqual(8);
+  expect(r.check).toMatchObject({ syncOk: 32, ok: 32 });
+  expect(r.used).toBeLessThanOrEqual(8);
+});
