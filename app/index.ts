@@ -2,7 +2,7 @@
 // their exports here.
 export { connect, type ConnectOptions } from './connect.js';
 export { TmemClient, type TmemClientEventMap } from './client.js';
-export { attachFrom, connectShared, isShareMessage, SharedTmem, type ShareTarget } from './share.js';
+export { attachFrom, connectShared, isShareMessage, SharedTmem, type ShareTarget, type SharedTmemEventMap } from './share.js';
 export { TmemError } from '../worker/core/errors.js';
 export type { PoolFlags, PoolStats, Tmem, TmemErrorCode, TmemStats, TmemStore } from '../worker/core/types.js';
 export type { BudgetInfo, BudgetReason } from '../worker/hypervisor/budget.js';
@@ -10,7 +10,7 @@ export type { PressureOptions, StoreWorkerOptions } from '../worker/hypervisor/o
 export type { PressureSignal, PressureState } from '../worker/hypervisor/pressure.js';
 export type { StatsSnapshot, TmemEvent, PressureStats } from '../worker/protocol.js';
 export { defaultCapacityBytes } from '../worker/hypervisor/options.js';
-export { Frontswap, MAX_AREA_NAME, type FrontswapOptions, type FrontswapEventMap, type AreaStorageInfo, type Tier } from './frontswap/index.js';
+export { Frontswap, MAX_AREA_NAME, type FrontswapOptions, type FrontswapEventMap, type AreaStorageInfo, type Tier, type FrontswapClient } from './frontswap/index.js';
 export type { FrontswapStats } from '../worker/protocol.js';
 export { PageCleancache, type CachedResource } from './cleancache.js';
 export { linkServiceWorker, registerServiceWorker, type ServiceWorkerLink, type ServiceWorkerLinkOptions } from './sw-link.js';
