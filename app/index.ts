@@ -1,5 +1,5 @@
-// The package entry '.': the page-side API. Later tiers (frontswap, cleancache, panel) add
-// their exports here.
+// The package entry '.': the page-side API — connect() and the client, sharing with workers,
+// frontswap areas, page-side cleancache lookups, the service-worker link, the panel.
 export { connect, type ConnectOptions } from './connect.js';
 export { TmemClient, type TmemClientEventMap } from './client.js';
 export { attachFrom, connectShared, isShareMessage, SharedTmem, type ShareTarget, type SharedTmemEventMap } from './share.js';
