@@ -109,7 +109,7 @@ export class FetchHandler {
     const fromDisk = await this.#offline.lookup(request);
     if (fromDisk) {
       this.stats.diskHits++;
-      this.#keeper.putRecord(request, fromDisk, { ...keep, offline: false });
+      this.#keeper.putRecord(fromDisk, { ...keep, offline: false });
     }
     return fromDisk;
   }
@@ -145,7 +145,7 @@ export class FetchHandler {
       const pairs: [string, string][] = [];
       merged.forEach((value, name) => pairs.push([name, value]));
       const refreshed: ResourceRecord = { ...stored, headers: pairs, ...timing };
-      this.#keeper.putRecord(request, refreshed, keep);
+      this.#keeper.putRecord(refreshed, keep);
       return toResponse(refreshed);
     }
     return this.#keeper.keep(request, response, timing, keep);

@@ -76,7 +76,7 @@ export class Keeper {
    * Puts a record that is already complete (a 304 refreshed it, or it came from disk).
    * @param record the record; its body is copied for the memory tier, not transferred
    */
-  putRecord(request: Request, record: ResourceRecord, ctx: KeepContext): void {
+  putRecord(record: ResourceRecord, ctx: KeepContext): void {
     const vary = parseVary(new Headers(record.headers).get('vary'));
     const names = vary.kind === 'names' ? vary.names : [];
     const copy = { ...record, body: record.body.slice() };
