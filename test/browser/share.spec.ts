@@ -154,9 +154,13 @@ test('an app worker opens a frontswap area: spills past the budget, loads every 
   expect(tiers.memory).toBeGreaterThan(0);
   expect(tiers.disk).toBeGreaterThanOrEqual(256 - 64);
   expect(r.fromPage).toBe('area-locked');
-  const check = r.check as { where: Record<string, number>; syncOk: number; ok: number; stats: object };
+  const check = r.check as { where: Record<string, number>; syncOk: number; syncBad: number; syncDiskOnly: number; ok: number; stats: object };
   expect(check.where.memory).toBe(tiers.memory);
-  expect(check.syncOk).toBe(256);
+  // Synchronously: every memory page, and every spilled page the buffer still holds; the rest
+  // (already committed) only from disk. Never wrong bytes.
+  expect(check.syncBad).toBe(0);
+  expect(check.syncOk).toBeGreaterThanOrEqual(tiers.memory);
+  expect(check.syncOk + check.syncDiskOnly).toBe(256);
   expect(check.ok).toBe(256);
   expect(check.stats).toMatchObject({ name: 'worker-spill', stores: 256, failedStores: 0, inFlightPages: 0, diskLoads: tiers.disk, diskPages: tiers.disk });
   expect(r.inSnapshot).toContain('worker-spill');
@@ -191,6 +195,9 @@ test('an app worker\'s frontswap area writes back when the page lowers the budge
   expect(r.tiers).toMatchObject({ memory: 32, disk: 0, false: 0 });
   expect(r.stats.writtenBackPages).toBeGreaterThanOrEqual(24);
   expect(r.stats.memoryPages).toBeLessThanOrEqual(8);
-  expect(r.check).toMatchObject({ syncOk: 32, ok: 32 });
+  // Written-back pages load synchronously while buffered, from disk once committed; never wrong.
+  expect(r.check).toMatchObject({ syncBad: 0, ok: 32 });
+  const check = r.check as { syncOk: number; syncDiskOnly: number };
+  expect(check.syncOk + check.syncDiskOnly).toBe(32);
   expect(r.used).toBeLessThanOrEqual(8);
 });
