@@ -117,7 +117,9 @@ test('a full buffer refuses at once and keeps what it holds', async ({ page }) =
   });
   expect(r.first).toEqual(Array(8).fill(true));
   expect(r.ninth).toBe(false);
-  expect(r.ms).toBeLessThan(5);
+  // enqueue is synchronous, so it cannot wait for the disk; the bound only catches a busy-wait
+  // (generous: a loaded 2-core machine can pause a thread for milliseconds).
+  expect(r.ms).toBeLessThan(100);
   expect(r.replace).toBe(true);
   expect(r.bigger).toBe(false);
   expect(r.kept).toBe(8);

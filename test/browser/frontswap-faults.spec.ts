@@ -89,7 +89,9 @@ test('a full buffer refuses at once while the disk fails; nothing accepted is lo
     return { res: res.map((x) => x[0]), maxMs: Math.max(...res.map((x) => x[1] as number)), kept, refusedAbsent, failing, fromDisk, s };
   });
   expect(r.res).toEqual([...Array(8).fill('disk'), false, false, false, false]);
-  expect(r.maxMs).toBeLessThan(20);
+  // store is synchronous and refuses at once; the bound only catches a busy-wait on the disk
+  // (generous: a loaded 2-core machine can pause a thread for milliseconds).
+  expect(r.maxMs).toBeLessThan(100);
   expect(r.kept).toBe(8);
   expect(r.refusedAbsent).toBe(true);
   expect(r.failing.diskErrors).toBeGreaterThanOrEqual(2);
