@@ -156,7 +156,7 @@ export class FetchHandler {
     const response = await fetch(request);
     // RFC 9111 §4.4: a successful unsafe request invalidates the stored copies of its URL.
     if (reason === 'method' && !['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(request.method) && response.ok) {
-      ctx.waitUntil(Promise.all([this.#memory.flush(ctx.clientId, request), offline ? this.#offline.flush(request) : null]));
+      ctx.waitUntil(this.#keeper.track(Promise.all([this.#memory.flush(ctx.clientId, request), offline ? this.#offline.flush(request) : null])));
     }
     return response;
   }

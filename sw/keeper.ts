@@ -22,6 +22,13 @@ export interface KeeperStats {
   kept: number;
   keptOffline: number;
   refused: Record<string, number>;
+  /** Writes (puts and flushes) started and not yet answered: reading a body, or waiting on
+   *  the tab's store. 0 means every write so far has landed or been given up. */
+  inFlight: number;
+  /** How each memory put ended: 'stored', 'rejected' (the store refused a page), 'too-large',
+   *  'failed' (the store threw), 'unreached' (no tab answered in time), 'aborted' (the body
+   *  broke off). A lost put is legal for a cleancache; these say why. */
+  outcomes: Record<string, number>;
 }
 
 /** Decides and performs the puts of fetched responses. */
@@ -31,7 +38,7 @@ export class Keeper {
   readonly #origin: string;
   readonly #maxBytes: number;
   readonly #cacheErrors: boolean;
-  readonly stats: KeeperStats = { kept: 0, keptOffline: 0, refused: {} };
+  readonly stats: KeeperStats = { kept: 0, keptOffline: 0, refused: {}, inFlight: 0, outcomes: {} };
 
   /**
    * @param memory the memory tier
@@ -60,7 +67,7 @@ export class Keeper {
       return response;
     }
     const clone = response.clone();
-    ctx.waitUntil(this.#readAndPut(request, clone, timing, ctx));
+    ctx.waitUntil(this.#track(this.#readAndPut(request, clone, timing, ctx)));
     return response;
   }
 
@@ -80,10 +87,28 @@ export class Keeper {
     const vary = parseVary(new Headers(record.headers).get('vary'));
     const names = vary.kind === 'names' ? vary.names : [];
     const copy = { ...record, body: record.body.slice() };
-    ctx.waitUntil(Promise.all([
-      this.#memory.put(ctx.clientId, copy, names),
+    ctx.waitUntil(this.#track(Promise.all([
+      this.#memory.put(ctx.clientId, copy, names).then((outcome) => this.#count(outcome)),
       ctx.offline ? this.#offline.put(record, names) : Promise.resolve(true),
-    ]));
+    ])));
+  }
+
+  /** Counts a write in flight until `work` settles (the fetch handler's flushes use it too). */
+  track(work: Promise<unknown>): Promise<void> {
+    return this.#track(work);
+  }
+
+  async #track(work: Promise<unknown>): Promise<void> {
+    this.stats.inFlight++;
+    try {
+      await work;
+    } finally {
+      this.stats.inFlight--;
+    }
+  }
+
+  #count(outcome: string): void {
+    this.stats.outcomes[outcome] = (this.stats.outcomes[outcome] ?? 0) + 1;
   }
 
   async #readAndPut(request: Request, clone: Response, timing: { requestTime: number; responseTime: number }, ctx: KeepContext): Promise<void> {
@@ -91,11 +116,13 @@ export class Keeper {
     try {
       body = await readAtMost(clone, this.#maxBytes);
     } catch {
+      this.#count('aborted');
       return; // the network broke off mid-body: nothing whole to keep
     }
     const size: StoreDecision = body === null ? { store: false, reason: 'too-large' } : decideSize(body.length, { maxBytes: this.#maxBytes });
     if (!size.store) {
       this.stats.refused[size.reason] = (this.stats.refused[size.reason] ?? 0) + 1;
+      this.#count(size.reason);
       return;
     }
     if (body === null) return;
@@ -105,6 +132,7 @@ export class Keeper {
     // The disk copy is encoded (copied) before the memory put moves the body's buffer away.
     const durable = ctx.offline ? this.#offline.put(record, names) : Promise.resolve(false);
     const [stored, onDisk] = await Promise.all([this.#memory.put(ctx.clientId, record, names), durable]);
+    this.#count(stored);
     if (stored === 'stored') this.stats.kept++;
     if (onDisk) this.stats.keptOffline++;
   }

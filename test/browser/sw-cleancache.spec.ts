@@ -3,7 +3,7 @@
 // multi-megabyte body, the page's synchronous lookups, two tabs. Needs `npm run build`.
 import { test, expect } from '@playwright/test';
 import { ISOLATED } from '../../playwright.config.js';
-import { dropInReady, pageFetch, served, siteNs, swStats, waitCached } from './sw-helpers.js';
+import { dropInReady, keeperIdle, pageFetch, served, siteNs, swStats, waitCached } from './sw-helpers.js';
 
 test('first visit, controlled reload, repeat views answered from the cleancache', async ({ page, request }) => {
   const ns = siteNs();
@@ -31,6 +31,11 @@ test('first visit, controlled reload, repeat views answered from the cleancache'
   expect(sync).toEqual({ status: 200, type: 'image/svg+xml', text: first.text });
   const stats = await swStats(page);
   expect(stats.handler.memoryHits).toBeGreaterThanOrEqual(3);
+  // Every put the keeper started has ended, and each ending is counted by its outcome.
+  await keeperIdle(page);
+  const after = (await swStats(page)).keeper;
+  expect(after.outcomes.stored).toBe(after.kept);
+  expect(after.kept).toBeGreaterThanOrEqual(1);
 
   // Controlled reload: the document is network-first; the page's images (offline routes) come
   // from the disk copy while the new tab's store starts, then from memory.

@@ -42,15 +42,31 @@ export async function pageFetch(page: Page, url: string, init: RequestInit = {})
   }, [url, init] as const);
 }
 
-/** Waits until the page's synchronous cleancache lookup finds `url` (a put is asynchronous). */
+/** Waits until the page's synchronous cleancache lookup finds `url` (a put is asynchronous).
+ *  On timeout the error carries the service worker's counters: how its puts ended says
+ *  whether the put was refused, lost on the way, or never made. */
 export async function waitCached(page: Page, url: string, headers?: Record<string, string>): Promise<void> {
-  await expect.poll(() => page.evaluate(([u, h]) =>
+  const has = () => page.evaluate(([u, h]) =>
     (window as unknown as { webtmem: { cleancache: { has(u: string, i?: object): boolean } } }).webtmem.cleancache.has(u, h ? { headers: h } : {}),
-  [url, headers] as const), { timeout: 10_000 }).toBe(true);
+  [url, headers] as const);
+  const deadline = Date.now() + 10_000;
+  while (!(await has())) {
+    if (Date.now() > deadline) {
+      const stats = await swStats(page).catch((e) => `(no stats: ${(e as Error).message})`);
+      throw new Error(`waitCached: ${url} was not in the cleancache after 10 s; service worker: ${JSON.stringify(stats)}`);
+    }
+    await page.waitForTimeout(50);
+  }
+}
+
+/** Waits until the service worker has no cleancache write in flight: every put or flush
+ *  started so far has landed or been given up (its outcome is counted). */
+export async function keeperIdle(page: Page): Promise<void> {
+  await expect.poll(async () => (await swStats(page)).keeper.inFlight, { timeout: 15_000 }).toBe(0);
 }
 
 /** The service worker's counters (answered on a MessageChannel). */
-export async function swStats(page: Page): Promise<{ handler: Record<string, number>; keeper: { kept: number; keptOffline: number; refused: Record<string, number> }; link: Record<string, number>; offline: Record<string, number> }> {
+export async function swStats(page: Page): Promise<{ handler: Record<string, number>; keeper: { kept: number; keptOffline: number; refused: Record<string, number>; inFlight: number; outcomes: Record<string, number> }; link: Record<string, number>; offline: Record<string, number> }> {
   return page.evaluate(() => new Promise((resolve) => {
     const { port1, port2 } = new MessageChannel();
     port1.onmessage = (e) => resolve(e.data.stats);

@@ -2,7 +2,7 @@
 // would be served again without reaching the server and the count would show it.
 import { test, expect, type Page } from '@playwright/test';
 import { ISOLATED, PLAIN } from '../../playwright.config.js';
-import { dropInReady, pageFetch, served, siteNs, swStats, waitCached } from './sw-helpers.js';
+import { dropInReady, keeperIdle, pageFetch, served, siteNs, swStats, waitCached } from './sw-helpers.js';
 
 let ns: string;
 
@@ -12,13 +12,11 @@ test.beforeEach(async ({ page }) => {
   await dropInReady(page);
 });
 
-/** Fetches `url` twice with `init`, letting a put (if any) land in between: a control URL
- *  fetched after the first is waited for, so the keeper has had its turn. */
+/** Fetches `url` twice with `init`, letting a put (if any) land in between: the service
+ *  worker counts its cleancache writes in flight, and the second fetch waits for none. */
 async function twice(page: Page, url: string, init: RequestInit = {}) {
   const a = await pageFetch(page, url, init);
-  const control = `/__t/echo/control-${ns}-${Math.random().toString(36).slice(2)}`;
-  await pageFetch(page, control);
-  await waitCached(page, control);
+  await keeperIdle(page);
   const b = await pageFetch(page, url, init);
   return [a, b];
 }
