@@ -6,7 +6,7 @@
 //   const res = await webtmem.cleancache.fetch('/data.json'); // a hit, else a real fetch
 import type { CleancacheStats } from '../worker/protocol.js';
 import { TmemError } from '../worker/core/errors.js';
-import { Cleancache, type CleancacheStore } from '../worker/cleancache/index.js';
+import { BodyPool, Cleancache, type CleancacheStore } from '../worker/cleancache/index.js';
 import { toResponse, type ResourceRecord } from '../sw/http/index.js';
 
 /** A resource found in the cleancache. */
@@ -16,7 +16,11 @@ export interface CachedResource {
   readonly status: number;
   readonly statusText: string;
   readonly headers: Headers;
-  /** The body as stored (decoded), a fresh copy owned by the caller. */
+  /**
+   * The body as stored (decoded), a copy owned by the caller. A small body (≤ 8 KiB) may be a
+   * view into a larger ArrayBuffer shared with other bodies, as Node's pooled Buffers are:
+   * mind `byteOffset`, and copy it (`body.slice()`) before transferring its `buffer`.
+   */
   readonly body: Uint8Array;
   /** When the stored response was requested and received (ms since the epoch). */
   readonly requestTime: number;
@@ -41,7 +45,7 @@ export class PageCleancache {
    * @param baseUrl what relative URLs resolve against (default: the document's URL)
    */
   constructor(store: CleancacheStore, baseUrl: string = globalThis.location?.href ?? 'http://localhost/') {
-    this.cleancache = new Cleancache(store);
+    this.cleancache = new Cleancache(store, { bodies: new BodyPool().take });
     this.#base = baseUrl;
   }
 
@@ -105,19 +109,52 @@ export class PageCleancache {
 }
 
 function resourceOf(record: ResourceRecord): CachedResource {
-  let headers: Headers | undefined;
-  return {
-    url: record.key.split('\n', 1)[0],
-    status: record.status,
-    statusText: record.statusText,
-    // Built on first use: most page code wants only the body.
-    get headers() {
-      headers ??= new Headers(record.headers);
-      return headers;
-    },
-    body: record.body,
-    requestTime: record.requestTime,
-    responseTime: record.responseTime,
-    response: () => toResponse(record),
-  };
+  return new Hit(record);
+}
+
+/** A hit: a class, not an object literal with closures, since page code may make thousands a
+ *  second (each closure would be one more allocation per hit). */
+class Hit implements CachedResource {
+  readonly #record: ResourceRecord;
+  #headers: Headers | null = null;
+
+  constructor(record: ResourceRecord) {
+    this.#record = record;
+  }
+
+  get url(): string {
+    const key = this.#record.key;
+    const newline = key.indexOf('\n');
+    return newline < 0 ? key : key.slice(0, newline);
+  }
+
+  get status(): number {
+    return this.#record.status;
+  }
+
+  get statusText(): string {
+    return this.#record.statusText;
+  }
+
+  /** Built on first use: most page code wants only the body. */
+  get headers(): Headers {
+    this.#headers ??= new Headers(this.#record.headers);
+    return this.#headers;
+  }
+
+  get body(): Uint8Array {
+    return this.#record.body;
+  }
+
+  get requestTime(): number {
+    return this.#record.requestTime;
+  }
+
+  get responseTime(): number {
+    return this.#record.responseTime;
+  }
+
+  response(): Response {
+    return toResponse(this.#record);
+  }
 }

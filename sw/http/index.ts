@@ -22,7 +22,7 @@ export {
 } from './drop-in-options.js';
 export {
   encodePages, decodePages, peekHeader, pagesFor, FORMAT_VERSION, FIXED_HEADER_BYTES, MIN_PAGE_SIZE,
-  type PageRecord, type ResourceRecord, type VaryRecord, type HeaderPeek,
+  type PageRecord, type ResourceRecord, type VaryRecord, type HeaderPeek, type BodyAllocator,
 } from './resource-pages.js';
 export { headersToStore, toRecord, toResponse } from './stored-response.js';
 export { readResource, writeResource, flushResource, newGeneration, type PageIO, type WriteResult } from './resource-store.js';

@@ -96,6 +96,14 @@ export interface HeaderPeek {
 }
 
 /**
+ * Gives the buffer a body is copied into: `length` bytes, all of which the caller will
+ * overwrite. The default gives each body an ArrayBuffer of its own; page code's hits use a
+ * pool (worker/cleancache/body-pool.ts), since in Chromium a fresh small ArrayBuffer each
+ * costs more than the rest of a hit.
+ */
+export type BodyAllocator = (length: number) => Uint8Array<ArrayBuffer>;
+
+/**
  * What one full {@link decodePages} of a resource proved, kept by a reader so that reading the
  * same put again can skip the checksum and the meta parse (see {@link rereadPages}).
  */
@@ -265,8 +273,9 @@ export function verifiedPut(pages: Uint8Array, pageSize: number, record: Resourc
  * @param pages at least `put.pageCount` pages, every one of them a hit (a missed page leaves
  *   stale bytes that may carry the generation), 4-byte aligned
  * @param put what the earlier decode proved
+ * @param alloc where the body's bytes go (default: a fresh buffer of their own)
  */
-export function rereadPages(pages: Uint8Array, pageSize: number, put: VerifiedPut): ResourceRecord | null {
+export function rereadPages(pages: Uint8Array, pageSize: number, put: VerifiedPut, alloc?: BodyAllocator): ResourceRecord | null {
   const { header, key, pageCount } = put;
   if (pages.byteOffset % 4 !== 0 || pages.length < pageCount * pageSize) return null;
   const words = wordsOf(pages, (pageCount * pageSize) / 4);
@@ -283,7 +292,7 @@ export function rereadPages(pages: Uint8Array, pageSize: number, put: VerifiedPu
     statusText: r.statusText,
     // The caller owns what it gets, as from decodePages.
     headers: copyHeaders(r.headers),
-    body: readStream(pages, pageSize, put.bodyAt, put.bodyBytes),
+    body: readStream(pages, pageSize, put.bodyAt, put.bodyBytes, alloc),
     requestTime: r.requestTime,
     responseTime: r.responseTime,
     generation: r.generation,
@@ -317,18 +326,45 @@ function writeStream(out: Uint8Array, pageSize: number, offset: number, bytes: U
 }
 
 // Copies `length` stream bytes from `offset` out of the pages into one new buffer.
-function readStream(pages: Uint8Array, pageSize: number, offset: number, length: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(length);
-  eachPiece(pageSize, offset, length, (at, done, n) => { out.set(pages.subarray(at, at + n), done); });
+function readStream(pages: Uint8Array, pageSize: number, offset: number, length: number, alloc?: BodyAllocator): Uint8Array<ArrayBuffer> {
+  // The hot path of every hit: plain loops, no closure, and one native copy when the range
+  // lies in one page and has no allocator (slice allocates and copies in one step).
+  const payload = pageSize - GEN_BYTES;
+  const inPage = offset % payload;
+  const first = Math.floor(offset / payload) * pageSize + GEN_BYTES + inPage;
+  const onePage = inPage + length <= payload;
+  if (onePage && alloc === undefined) return pages.slice(first, first + length) as Uint8Array<ArrayBuffer>;
+  const out = alloc === undefined ? new Uint8Array(length) : alloc(length);
+  if (onePage) {
+    out.set(pages.subarray(first, first + length));
+    return out;
+  }
+  let done = payload - inPage;
+  out.set(pages.subarray(first, first + done), 0);
+  // first + done is the next page's start; its payload follows its generation word.
+  for (let at = first + done + GEN_BYTES; done < length; at += pageSize) {
+    const n = Math.min(payload, length - done);
+    out.set(pages.subarray(at, at + n), done);
+    done += n;
+  }
   return out;
 }
 
 // True when the stream holds `bytes` at `offset`.
 function streamHolds(pages: Uint8Array, pageSize: number, offset: number, bytes: Uint8Array): boolean {
-  return eachPiece(pageSize, offset, bytes.length, (at, done, n) => {
-    for (let i = 0; i < n; i++) if (pages[at + i] !== bytes[done + i]) return false;
-    return true;
-  });
+  const payload = pageSize - GEN_BYTES;
+  let inPage = offset % payload;
+  let at = Math.floor(offset / payload) * pageSize + GEN_BYTES + inPage;
+  for (let i = 0; i < bytes.length; i++) {
+    if (inPage === payload) {
+      at += GEN_BYTES; // the next page's generation word
+      inPage = 0;
+    }
+    if (pages[at] !== bytes[i]) return false;
+    at++;
+    inPage++;
+  }
+  return true;
 }
 
 // A Uint32Array over at least the first `count` words of `pages` (4-byte aligned), reused

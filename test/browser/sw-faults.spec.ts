@@ -85,6 +85,20 @@ test("'local' mode (page not isolated): the page answers the service worker itse
   expect((await pageFetch(page, url)).sha).toBe(first.sha);
   expect(await served(request, `/__t/echo/local-${ns}`, PLAIN)).toBe(1);
   await expect.poll(() => page.evaluate(() => (window as any).webtmem.lastStats?.cleancache?.hits ?? 0)).toBeGreaterThanOrEqual(1);
+
+  // Page code's hits and the service worker's come from one tier here: a body page code holds
+  // (a view into the page's body pool) survives the service worker's lookups, whose answers
+  // are copied out, not moved with the pool's buffer.
+  const kept = await page.evaluate(async (u) => {
+    const w = (window as any).webtmem;
+    const hit = w.cleancache.get(u);
+    const before = Array.from(hit.body.subarray(0, 64)).join();
+    for (let i = 0; i < 5; i++) await (await fetch(u)).arrayBuffer();
+    return { before, after: Array.from(hit.body.subarray(0, 64)).join(), length: hit.body.length };
+  }, url);
+  expect(kept.length).toBe(4096);
+  expect(kept.after).toBe(kept.before);
+  expect(await served(request, `/__t/echo/local-${ns}`, PLAIN)).toBe(1);
 });
 
 test('data-panel installs the stats panel', async ({ page }) => {

@@ -7,7 +7,7 @@ import type { PoolFlags, TmemStats } from '../core/types.js';
 import { TmemError } from '../core/errors.js';
 import type { CleancacheStats } from '../protocol.js';
 import {
-  fnv1a64, newGeneration, writeResource, flushResource, type ResourceRecord, type WriteResult,
+  fnv1a64, newGeneration, writeResource, flushResource, type BodyAllocator, type ResourceRecord, type WriteResult,
 } from '../../sw/http/index.js';
 import { ResourceReader, type ReaderIO } from './reader.js';
 
@@ -48,10 +48,11 @@ export class Cleancache {
 
   /**
    * @param store the attached store (core, AttachedStore or TmemClient)
-   * @param options maxShare: largest share of the budget one resource may take (0 < x <= 1)
+   * @param options maxShare: largest share of the budget one resource may take (0 < x <= 1);
+   *   bodies: where hits' bodies go (default: a buffer each, which a reply may transfer)
    * @throws TmemError 'bad-options' for a maxShare outside (0, 1]
    */
-  constructor(store: CleancacheStore, options: { maxShare?: number } = {}) {
+  constructor(store: CleancacheStore, options: { maxShare?: number; bodies?: BodyAllocator } = {}) {
     const maxShare = options.maxShare ?? DEFAULT_MAX_SHARE;
     if (typeof maxShare !== 'number' || !(maxShare > 0 && maxShare <= 1)) {
       throw new TmemError('bad-options', `cleancache: maxShare must be a number in (0, 1], got ${String(maxShare)}`);
@@ -60,7 +61,7 @@ export class Cleancache {
     this.#maxShare = maxShare;
     // Shared, hence non-exclusive gets: a resource survives its first hit (tmem rule 5).
     this.poolId = store.newPool({ persistent: false, shared: true, uuid: CLEANCACHE_UUID });
-    this.#reader = new ResourceReader(store, this.poolId);
+    this.#reader = new ResourceReader(store, this.poolId, options.bodies);
   }
 
   /** The most pages one resource may take now. */

@@ -26,7 +26,12 @@ export function serveCleancachePort(port: MessagePort, cleancache: Cleancache, o
       } catch (e) {
         onError?.(e);
       }
-      // The body's buffer holds only this record's pages (a fresh copy per read): move it.
+      // A body with a buffer of its own (a fresh copy per read) is moved, not copied. One that
+      // views a pooled buffer (the page's cleancache in 'local' mode) is copied out first:
+      // moving the pool's buffer would empty other hits, and cloning it would send all of it.
+      if (record && (record.body.byteOffset !== 0 || record.body.byteLength !== record.body.buffer.byteLength)) {
+        record = { ...record, body: record.body.slice() };
+      }
       reply({ webtmem: 'cc-found', id: m.id, record }, record ? [record.body.buffer] : []);
     } else if (kind === 'cc-put') {
       const m = event.data as PutRequest;

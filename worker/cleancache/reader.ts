@@ -8,7 +8,7 @@
 //     meta parse and only copies the body (rereadPages). Anything else decodes fully.
 // A remembered page count that is wrong (the resource changed size) costs one more read.
 // Vary records take the general path (readResource), which handles their two steps.
-import { decodePages, objectIdOf, peekHeader, readResource, urlKey, type PageIO, type ResourceRecord } from '../../sw/http/index.js';
+import { decodePages, objectIdOf, peekHeader, readResource, urlKey, type BodyAllocator, type PageIO, type ResourceRecord } from '../../sw/http/index.js';
 import { rereadPages, verifiedPut, type VerifiedPut } from '../../sw/http/resource-pages.js';
 
 /** PageIO whose getMany reports which pages hit (the core's does). */
@@ -34,16 +34,20 @@ export class ResourceReader {
   readonly #io: ReaderIO;
   readonly #poolId: number;
   readonly #memo = new Map<string, Known>();
+  readonly #alloc: BodyAllocator | undefined;
   #scratch: Uint8Array;
   #hits = new Uint8Array(4);
 
   /**
    * @param io the attached store
    * @param poolId the cleancache pool
+   * @param alloc where a repeat hit's body goes (default: a buffer of its own, as a reply
+   *   that transfers it needs)
    */
-  constructor(io: ReaderIO, poolId: number) {
+  constructor(io: ReaderIO, poolId: number, alloc?: BodyAllocator) {
     this.#io = io;
     this.#poolId = poolId;
+    this.#alloc = alloc;
     this.#scratch = new Uint8Array(io.pageSize * 4);
   }
 
@@ -77,7 +81,7 @@ export class ResourceReader {
       // and never take the fast path unless every page was.
       if (this.#hits[0] !== 1) return null;
       if (got === count && known.verified !== null && known.verified.pageCount === count) {
-        const again = rereadPages(this.#scratch, pageSize, known.verified);
+        const again = rereadPages(this.#scratch, pageSize, known.verified, this.#alloc);
         if (again !== null) return again;
       }
       const pages = this.#scratch.subarray(0, count * pageSize);
