@@ -4,6 +4,7 @@
 // a SharedArrayBuffer (spec/platform.md): not other tabs, SharedWorkers or service workers.
 import { wrap, releaseProxy, transfer, type Remote } from 'comlink';
 import { attach } from '../worker/core/index.js';
+import * as L from '../worker/layout.js';
 import { TmemError } from '../worker/core/errors.js';
 import type { StatsSnapshot } from '../worker/protocol.js';
 import { AttachedStore, isLifecycle } from '../worker/hypervisor/attached-store.js';
@@ -13,8 +14,14 @@ import type { ControlApi } from '../worker/hypervisor/hypervisor.js';
 import { kindOf, type ShareMessage } from '../worker/hypervisor/messages.js';
 import { openFrontswap, type Frontswap, type FrontswapOptions } from './frontswap/index.js';
 
-/** How often a SharedTmem with 'budget' listeners reads the budget word of the store. */
+/** Where Atomics.waitAsync is missing, how often a SharedTmem with 'budget' listeners reads
+ *  the budget word of the store instead. */
 const BUDGET_POLL_MS = 100;
+/** Bound on one wait for the budget word, so a wait left behind by a stopped watch ends. */
+const BUDGET_WAIT_MS = 30_000;
+
+type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) =>
+  { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 
 /** Events of a {@link SharedTmem}. */
 export interface SharedTmemEventMap {
@@ -56,8 +63,10 @@ export function isShareMessage(data: unknown): data is ShareMessage {
  *  few control calls through the store worker, and frontswap areas.
  *
  *  The hypervisor posts its budget messages to the page only, so a SharedTmem learns of budget
- *  changes by reading the core's budget word (one atomic load) every BUDGET_POLL_MS while
- *  anything listens for 'budget' (an open frontswap area does); nothing runs otherwise. */
+ *  changes from the core's budget word, which every setBudget notifies: while anything listens
+ *  for 'budget' (an open frontswap area does), it awaits the word with Atomics.waitAsync (no
+ *  thread blocks; where waitAsync is missing, it reads the word every BUDGET_POLL_MS).
+ *  Nothing runs otherwise. */
 export class SharedTmem extends AttachedStore {
   readonly #control: Remote<ControlApi>;
   readonly #watch = new AbortController();
@@ -65,11 +74,16 @@ export class SharedTmem extends AttachedStore {
   #gone = false;
   readonly #budgetListeners = new Set<unknown>();
   #budgetTimer: ReturnType<typeof setInterval> | undefined;
+  // Incremented by each start and stop of the watch: a wait that wakes under an older number
+  // belongs to a stopped watch and ends there.
+  #budgetWatch = 0;
   #lastBudgetFrames = 0;
+  readonly #header: Int32Array;
 
   /** Made by attachFrom(); not meant to be called directly. */
   constructor(message: ShareMessage) {
     super(attach(message.buffer), message.lifecycle);
+    this.#header = new Int32Array(message.buffer, 0, L.HEADER_WORDS);
     installErrorTransfer();
     this.#control = wrap<ControlApi>(message.control);
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
@@ -125,10 +139,7 @@ export class SharedTmem extends AttachedStore {
     this.#events.addEventListener(type, listener as EventListener, options);
     if (type !== 'budget' || this.#budgetListeners.has(listener)) return;
     this.#budgetListeners.add(listener);
-    if (this.#budgetListeners.size === 1 && !this.closed && !this.#gone) {
-      this.#lastBudgetFrames = this.budgetFrames;
-      this.#budgetTimer = setInterval(() => this.#pollBudget(), BUDGET_POLL_MS);
-    }
+    if (this.#budgetListeners.size === 1 && !this.closed && !this.#gone) this.#startBudgetWatch();
   }
 
   removeEventListener<K extends keyof SharedTmemEventMap>(
@@ -138,7 +149,27 @@ export class SharedTmem extends AttachedStore {
     if (type === 'budget' && this.#budgetListeners.delete(listener) && this.#budgetListeners.size === 0) this.#stopBudgetWatch();
   }
 
-  #pollBudget(): void {
+  #startBudgetWatch(): void {
+    this.#lastBudgetFrames = this.budgetFrames;
+    const watch = ++this.#budgetWatch;
+    const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+    if (typeof waitAsync !== 'function' || !(this.#header.buffer instanceof SharedArrayBuffer)) {
+      this.#budgetTimer = setInterval(() => this.#checkBudget(), BUDGET_POLL_MS);
+      return;
+    }
+    const next = (): void => {
+      if (watch !== this.#budgetWatch || this.closed) return;
+      this.#checkBudget();
+      // Waits on the value just seen: a change between the read and the wait is 'not-equal',
+      // read again at once, so no change is missed.
+      const result = waitAsync(this.#header, L.H_BUDGET, this.#lastBudgetFrames, BUDGET_WAIT_MS);
+      if (result.async) result.value.then(next, () => {});
+      else queueMicrotask(next);
+    };
+    next();
+  }
+
+  #checkBudget(): void {
     if (this.closed) { this.#stopBudgetWatch(); return; }
     const frames = this.budgetFrames;
     if (frames === this.#lastBudgetFrames) return;
@@ -147,6 +178,7 @@ export class SharedTmem extends AttachedStore {
   }
 
   #stopBudgetWatch(): void {
+    this.#budgetWatch++;
     clearInterval(this.#budgetTimer);
     this.#budgetTimer = undefined;
   }

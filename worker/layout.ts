@@ -45,7 +45,8 @@ export const H_PAGE_SIZE = 2;
 export const H_TOTAL_FRAMES = 3;
 export const H_MAX_POOLS = 4;
 export const H_BUCKETS = 5;
-/** Frames the store may use now (setBudget). */
+/** Frames the store may use now (setBudget). Every change is followed by Atomics.notify on
+ *  this word, so other threads can await it (Atomics.waitAsync) instead of polling. */
 export const H_BUDGET = 6;
 /** Frames reserved or holding a page (Atomics). */
 export const H_USED = 7;

@@ -178,7 +178,7 @@ test('an app worker\'s frontswap area writes back when the page lowers the budge
     await api.fsOpen('worker-shrink', {});
     const tiers = await api.fsStore('worker-shrink', 0, 32);
     await client.setBudget(8 * 4096);
-    // The worker learns of the lower budget from the store's budget word (polled) and writes
+    // The worker learns of the lower budget from the store's budget word (notified) and writes
     // back without any further store.
     let stats = (await api.fsStats('worker-shrink')) as { writtenBackPages: number; memoryPages: number };
     for (let i = 0; i < 100 && stats.writtenBackPages === 0; i++) {

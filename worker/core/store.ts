@@ -340,6 +340,9 @@ class Store implements TmemStore {
     }
     const budget = Math.min(Math.floor(frames), this.totalFrames);
     Atomics.store(this.w, L.H_BUDGET, budget);
+    // Threads awaiting the budget word (Atomics.waitAsync) learn of the change at once; on an
+    // ArrayBuffer (no other thread) this wakes nobody.
+    Atomics.notify(this.w, L.H_BUDGET);
     // Shrink at once: evict ephemeral pages until usage fits. Persistent pages stay; their
     // owner (frontswap) writes them back, and persistent puts fail until usage is under budget.
     while (Atomics.load(this.w, L.H_USED) > Atomics.load(this.w, L.H_BUDGET)) {
