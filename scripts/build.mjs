@@ -33,7 +33,13 @@ for (const [entry, fileName, format, outDir] of entries) {
     publicDir: false,
     // Workbox (and other libraries) keep dev-only code behind process.env.NODE_ENV, for the
     // bundler to drop; a browser has no `process`, so it must be replaced here.
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    define: {
+      'process.env.NODE_ENV': JSON.stringify('production'),
+      // A classic script has no import.meta. The drop-in passes connect() a worker URL built
+      // from its own script's src, so connect()'s default (./tmem-worker.js next to the module)
+      // is unused there; in these builds it resolves against the page instead.
+      ...(format === 'iife' ? { 'import.meta.url': 'self.location.href' } : {}),
+    },
     build: {
       outDir,
       emptyOutDir: false,
