@@ -7,6 +7,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { PerformanceObserver } from 'node:perf_hooks';
 import { attach, createStore } from '../dist/core.js';
 import { computeLayout, metadataBytesPerFrame } from '../dist/core.js';
+import { ReferenceStore } from './reference-store.mjs';
 
 const PS = 4096;
 
@@ -17,12 +18,22 @@ function rngArray(n, mod, seed) {
   return a;
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-function time(fn, reps = 7) {
-  fn(); // warm up (JIT)
-  const ts = [];
-  for (let r = 0; r < reps; r++) { const t0 = performance.now(); fn(); ts.push(performance.now() - t0); }
-  return median(ts);
+/**
+ * Times named loops in interleaved rounds (each round runs every loop once, after a warm-up
+ * round for the JIT) and returns, per loop, the median time and the rounds' times. A ratio is
+ * then the median of per-round ratios: on a shared VM the load drifts within seconds, and
+ * loops timed back to back see the same load, where loops timed in separate blocks do not.
+ */
+function rounds(loops, n = 11) {
+  for (const fn of Object.values(loops)) fn();
+  const ts = Object.fromEntries(Object.keys(loops).map((k) => [k, []]));
+  for (let r = 0; r < n; r++) {
+    for (const [k, fn] of Object.entries(loops)) { const t0 = performance.now(); fn(); ts[k].push(performance.now() - t0); }
+  }
+  return ts;
 }
+/** Median over rounds of a[r] / b[r]. */
+const ratio = (a, b) => median(a.map((x, r) => x / b[r]));
 
 /** Resident-page bench: get and put vs copy, for `pages` resident 4 KiB pages. */
 function residentBench(pages, ops) {
@@ -46,19 +57,22 @@ function residentBench(pages, ops) {
   const idxOf = pick.map((i) => (i / OBJS) | 0);
   const out = new Uint8Array(PS);
 
-  const copy = time(() => { for (let k = 0; k < ops; k++) out.set(views[pick[k]]); });
   // The floor of any SharedArrayBuffer store: the same copy out of a shared buffer (V8 copies
   // shared memory with relaxed word-by-word loads, not memcpy).
   const sab = new Uint8Array(new SharedArrayBuffer(pages * PS));
   for (let i = 0; i < sab.length; i += 64) sab[i] = i & 0xff;
   const sabViews = Array.from({ length: pages }, (_, i) => sab.subarray(i * PS, (i + 1) * PS));
-  const sabCopy = time(() => { for (let k = 0; k < ops; k++) out.set(sabViews[pick[k]]); });
-  const get = time(() => {
-    for (let k = 0; k < ops; k++) if (!t.get(pool, objIds[objOf[k]], idxOf[k], out)) throw new Error('miss');
-  });
-  const copyIn = time(() => { for (let k = 0; k < ops; k++) views[pick[k]].set(page); });
-  const put = time(() => {
-    for (let k = 0; k < ops; k++) t.put(pool, objIds[objOf[k]], idxOf[k], page);
+  // The straightforward reference (one global spinlock, linear probing), same pages.
+  const ref = new ReferenceStore(pages, PS);
+  for (let i = 0; i < pages; i++) ref.put(objIds[i % OBJS], (i / OBJS) | 0, page);
+  const single = rounds({
+    copy: () => { for (let k = 0; k < ops; k++) out.set(views[pick[k]]); },
+    refGet: () => { for (let k = 0; k < ops; k++) if (!ref.get(objIds[objOf[k]], idxOf[k], out)) throw new Error('miss'); },
+    refPut: () => { for (let k = 0; k < ops; k++) ref.put(objIds[objOf[k]], idxOf[k], page); },
+    sabCopy: () => { for (let k = 0; k < ops; k++) out.set(sabViews[pick[k]]); },
+    get: () => { for (let k = 0; k < ops; k++) if (!t.get(pool, objIds[objOf[k]], idxOf[k], out)) throw new Error('miss'); },
+    copyIn: () => { for (let k = 0; k < ops; k++) views[pick[k]].set(page); },
+    put: () => { for (let k = 0; k < ops; k++) t.put(pool, objIds[objOf[k]], idxOf[k], page); },
   });
   // Batches: 16 consecutive pages of one object, vs the same 16 pages by single calls.
   const B = 16;
@@ -71,20 +85,21 @@ function residentBench(pages, ops) {
   const intoMany = new Uint8Array(B * PS);
   const manyViews = Array.from({ length: B }, (_, i) => intoMany.subarray(i * PS, (i + 1) * PS));
   const srcViews = Array.from({ length: B }, (_, i) => many.subarray(i * PS, (i + 1) * PS));
-  const singles = time(() => {
-    for (const s of starts) for (let i = 0; i < B; i++) t.get(bpool, batchObj, s + i, manyViews[i]);
+  const batch = rounds({
+    singles: () => { for (const s of starts) for (let i = 0; i < B; i++) t.get(bpool, batchObj, s + i, manyViews[i]); },
+    batched: () => { for (const s of starts) t.getMany(bpool, batchObj, s, intoMany, B); },
+    putSingles: () => { for (const s of starts) for (let i = 0; i < B; i++) t.put(bpool, batchObj, s + i, srcViews[i]); },
+    putBatched: () => { for (const s of starts) t.putMany(bpool, batchObj, s, many, B); },
   });
-  const batched = time(() => { for (const s of starts) t.getMany(bpool, batchObj, s, intoMany, B); });
-  const putSingles = time(() => {
-    for (const s of starts) for (let i = 0; i < B; i++) t.put(bpool, batchObj, s + i, srcViews[i]);
-  });
-  const putBatched = time(() => { for (const s of starts) t.putMany(bpool, batchObj, s, many, B); });
+  const ns = (xs) => (median(xs) / ops) * 1e6;
   return {
     pages, ops,
-    copyNsPerPage: (copy / ops) * 1e6, getNsPerPage: (get / ops) * 1e6,
-    putNsPerPage: (put / ops) * 1e6, copyInNsPerPage: (copyIn / ops) * 1e6,
-    getVsCopy: get / copy, putVsCopy: put / copyIn, sabCopyVsCopy: sabCopy / copy,
-    getManyVsSingles: batched / singles, putManyVsSingles: putBatched / putSingles,
+    copyNsPerPage: ns(single.copy), getNsPerPage: ns(single.get),
+    putNsPerPage: ns(single.put), copyInNsPerPage: ns(single.copyIn),
+    getVsCopy: ratio(single.get, single.copy), putVsCopy: ratio(single.put, single.copyIn),
+    sabCopyVsCopy: ratio(single.sabCopy, single.copy),
+    refGetVsCopy: ratio(single.refGet, single.copy), refPutVsCopy: ratio(single.refPut, single.copyIn),
+    getManyVsSingles: ratio(batch.batched, batch.singles), putManyVsSingles: ratio(batch.putBatched, batch.putSingles),
     t, pool, objIds, objOf, idxOf, out,
   };
 }
@@ -107,15 +122,24 @@ async function allocationCheck(r) {
   return { ops: n, gcEvents: gcs };
 }
 
-/** Read-mostly throughput of `threads` threads on one store (90% shared gets, 10% puts). */
-async function contention(threads, ms) {
-  const buffer = createStore({ capacityBytes: 8192 * PS });
-  const t = attach(buffer);
-  const pool = t.newPool({ persistent: false, shared: true, uuid: 'b'.repeat(32) });
+/** Read-mostly throughput of `threads` threads on one store (15 of 16 operations are gets,
+ *  1 a put rewriting a page): the core's shared pool, or the reference store (`kind`). */
+async function contention(threads, ms, kind = 'core') {
   const page = new Uint8Array(PS).fill(3); page[9] = 4;
-  for (let i = 0; i < 4096; i++) t.put(pool, BigInt(i & 63), i >> 6, page);
+  let data;
+  if (kind === 'core') {
+    const buffer = createStore({ capacityBytes: 8192 * PS });
+    const t = attach(buffer);
+    const pool = t.newPool({ persistent: false, shared: true, uuid: 'b'.repeat(32) });
+    for (let i = 0; i < 4096; i++) t.put(pool, BigInt(i & 63), i >> 6, page);
+    data = { kind, buffer, pool };
+  } else {
+    const ref = new ReferenceStore(4096, PS);
+    for (let i = 0; i < 4096; i++) ref.put(BigInt(i & 63), i >> 6, page);
+    data = { kind, buffer: ref.buffer };
+  }
   const go = new Int32Array(new SharedArrayBuffer(4));
-  const ws = Array.from({ length: threads }, () => new Worker(new URL(import.meta.url), { workerData: { buffer, pool, go: go.buffer, ms } }));
+  const ws = Array.from({ length: threads }, () => new Worker(new URL(import.meta.url), { workerData: { ...data, go: go.buffer, ms } }));
   const ready = ws.map((w) => new Promise((res) => w.once('message', res)));
   await Promise.all(ready);
   Atomics.store(go, 0, 1);
@@ -126,36 +150,38 @@ async function contention(threads, ms) {
 }
 
 if (!isMainThread) {
-  const { buffer, pool, go, ms } = workerData;
-  const t = attach(buffer);
+  const { kind, buffer, pool, go, ms } = workerData;
+  const t = kind === 'core' ? attach(buffer) : null;
+  const ref = kind === 'core' ? null : new ReferenceStore(4096, PS, buffer);
   const out = new Uint8Array(PS);
   const page = new Uint8Array(PS).fill(5); page[7] = 1;
   const objs = Array.from({ length: 64 }, (_, i) => BigInt(i));
   const pick = rngArray(1 << 16, 4096, Math.random() * 1e9);
+  const op = t
+    ? (k) => { const i = pick[k & 0xffff]; if ((k & 15) === 0) t.put(pool, objs[i & 63], i >> 6, page); else t.get(pool, objs[i & 63], i >> 6, out); }
+    : (k) => { const i = pick[k & 0xffff]; if ((k & 15) === 0) ref.put(objs[i & 63], i >> 6, page); else ref.get(objs[i & 63], i >> 6, out); };
   // Warm the JIT before the clock starts, so one thread and four compare steady states.
-  for (let k = 0; k < 200_000; k++) {
-    const i = pick[k & 0xffff];
-    if ((k & 15) === 0) t.put(pool, objs[i & 63], i >> 6, page);
-    else t.get(pool, objs[i & 63], i >> 6, out);
-  }
+  for (let k = 0; k < 200_000; k++) op(k);
   parentPort.postMessage('ready');
   Atomics.wait(new Int32Array(go), 0, 0);
   const end = performance.now() + ms;
   let n = 0;
-  while (performance.now() < end) {
-    for (let k = 0; k < 256; k++, n++) {
-      const i = pick[n & 0xffff];
-      if ((n & 15) === 0) t.put(pool, objs[i & 63], i >> 6, page);
-      else t.get(pool, objs[i & 63], i >> 6, out);
-    }
-  }
+  while (performance.now() < end) for (let k = 0; k < 256; k++, n++) op(n);
   parentPort.postMessage(n);
 } else {
   const small = residentBench(1024, 200_000);
   const alloc = await allocationCheck(small);
   const large = residentBench(65536, 200_000);
-  const one = await contention(1, 1500);
-  const four = await contention(4, 1500);
+  // Pairs of runs, 1 thread then 4: the median of the pairs' ratios (the VM's load drifts).
+  const pairs = [];
+  const refPairs = [];
+  for (let i = 0; i < 3; i++) {
+    pairs.push([await contention(1, 1000), await contention(4, 1000)]);
+    refPairs.push([await contention(1, 1000, 'ref'), await contention(4, 1000, 'ref')]);
+  }
+  const medianPair = (ps) => ps.sort((a, b) => a[1] / a[0] - b[1] / b[0])[1];
+  const [one, four] = medianPair(pairs);
+  const [refOne, refFour] = medianPair(refPairs);
   const layout = computeLayout(PS, 65536, 64);
   const fmt = (x) => x.toFixed(2);
   const result = {
@@ -163,17 +189,23 @@ if (!isMainThread) {
     getVsCopy1K: small.getVsCopy, getVsCopy64K: large.getVsCopy,
     putVsCopy1K: small.putVsCopy, putVsCopy64K: large.putVsCopy,
     flatness: large.getVsCopy / small.getVsCopy,
+    reference: { getVsCopy1K: small.refGetVsCopy, putVsCopy1K: small.refPutVsCopy, getVsCopy64K: large.refGetVsCopy, putVsCopy64K: large.refPutVsCopy },
     getManyVsSingles: small.getManyVsSingles, putManyVsSingles: small.putManyVsSingles,
     metadataBytesPerFrame: metadataBytesPerFrame(layout),
     gcEventsIn4MOps: alloc.gcEvents,
     contention4vs1: four / one,
+    referenceContention4vs1: refFour / refOne,
+    coreVsReference4Threads: four / refFour,
     ns: { copy1K: small.copyNsPerPage, get1K: small.getNsPerPage, put1K: small.putNsPerPage,
       copy64K: large.copyNsPerPage, get64K: large.getNsPerPage, put64K: large.putNsPerPage },
-    opsPerSec: { oneThread: one, fourThreads: four },
+    opsPerSec: { oneThread: one, fourThreads: four, referenceOneThread: refOne, referenceFourThreads: refFour },
   };
   const line = (name, v, target) => console.log(`  ${name.padEnd(44)} ${fmt(v).padStart(8)}   target ${target}`);
   console.log(`core (Node, ${result.machine})`);
   line('floor: copy out of a SharedArrayBuffer / copy', small.sabCopyVsCopy, '(physical floor)');
+  line('reference store (global lock) get / copy, 1K', small.refGetVsCopy, '(for scale)');
+  line('reference store (global lock) put / copy, 1K', small.refPutVsCopy, '(for scale)');
+  line('reference store get / copy, 64K', large.refGetVsCopy, '(for scale)');
   line('get hit / copy, 1K resident pages', result.getVsCopy1K, '≤ 2 (stretch 1.5)');
   line('get hit / copy, 64K resident pages (256 MiB)', result.getVsCopy64K, '≤ 2');
   line('put / copy, 1K resident pages', result.putVsCopy1K, '≤ 2');
@@ -184,6 +216,8 @@ if (!isMainThread) {
   line('metadata bytes per frame', result.metadataBytesPerFrame, '≤ 64');
   line('GC events during 4M get/put (0 = no alloc)', result.gcEventsIn4MOps, '0 (≥ 4 if 16 B/op)');
   line('4 threads / 1 thread, read-mostly ops/s', result.contention4vs1, '≥ 1.5');
+  line('reference store: 4 threads / 1 thread', result.referenceContention4vs1, '(for scale)');
+  line('ops/s with 4 threads: core / reference store', result.coreVsReference4Threads, '(for scale)');
   console.log(`  ns per page: copy ${fmt(result.ns.copy1K)} / get ${fmt(result.ns.get1K)} / put ${fmt(result.ns.put1K)} (1K); copy ${fmt(result.ns.copy64K)} / get ${fmt(result.ns.get64K)} / put ${fmt(result.ns.put64K)} (64K)`);
   if (process.env.BENCH_JSON) console.log(JSON.stringify(result));
 }
