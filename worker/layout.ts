@@ -16,7 +16,7 @@
 // | counter blocks  | COUNTER_SLOTS × maxPools × 128    | per (thread slot, pool): event counters, one writer  |
 // | free stack      | totalFrames × 4                   | frame numbers not in use (top in header)             |
 // | frame meta      | totalFrames × 8                   | per frame: owner tag, index location of its entry    |
-// | refs            | totalFrames × 1 (padded to words) | per frame: CLOCK reference bit                       |
+// | refs            | totalFrames × 1 (padded to words) | per frame: CLOCK reference bit (ephemeral only)      |
 // | index buckets   | buckets × 168                     | hash buckets of 8 entries: seqlock, count, keys, values |
 // | frames          | totalFrames × pageSize            | page data, aligned to 4096 bytes                     |
 //

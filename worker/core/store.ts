@@ -472,7 +472,7 @@ class Store implements TmemStore {
         const val = w[base + L.B_VALUES + s];
         if (this.scanSlot(base, s, idx) && !(val & L.SAME_FILLED)) {
           this.copyIn(val, src, off);
-          this.refs[val] = 1;
+          if (!(this.pFlags & L.PF_PERSISTENT)) this.refs[val] = 1;
           this.unlock(base);
           this.count(L.C_DUP_REPLACED, 1);
           return true;
@@ -496,7 +496,7 @@ class Store implements TmemStore {
       if (!(old & L.SAME_FILLED)) {
         // Rewrite in place: readers of this bucket see an odd version and retry.
         this.copyIn(old, src, off);
-        this.refs[old] = 1;
+        if (!(this.pFlags & L.PF_PERSISTENT)) this.refs[old] = 1;
         this.unlockPair(h);
         this.count(L.C_DUP_REPLACED, 1);
         return true;
@@ -575,7 +575,9 @@ class Store implements TmemStore {
           v = -1; // torn value: retry
         }
         if (Atomics.load(w, base) === v) {
-          if (!(val & L.SAME_FILLED) && this.refs[val] === 0) this.refs[val] = 1;
+          // The CLOCK's reference bit: only ephemeral frames are ever victims (rule 10), so a
+          // persistent get leaves the refs line alone.
+          if (!(val & L.SAME_FILLED) && !(this.pFlags & L.PF_PERSISTENT) && this.refs[val] === 0) this.refs[val] = 1;
           return true;
         }
       }
@@ -638,7 +640,7 @@ class Store implements TmemStore {
       else if (base >= 0 && Atomics.load(w, base) === plan[3 * i + 1]) {
         hit = true;
         const val = plan[3 * i + 2];
-        if (!(val & L.SAME_FILLED) && this.refs[val] === 0) this.refs[val] = 1;
+        if (!(val & L.SAME_FILLED) && !(this.pFlags & L.PF_PERSISTENT) && this.refs[val] === 0) this.refs[val] = 1;
       } else hit = this.getOne((index + i) | 0, into, i * ps);
       if (hit) got++;
       if (hits !== undefined) hits[i] = hit ? 1 : 0;
@@ -687,7 +689,7 @@ class Store implements TmemStore {
         while (j < n && plan[3 * j + 2] === f + (j - i)) j++;
         if (j - i === 1) this.copyIn(f, src, i * ps);
         else new Uint8Array(this.buffer, this.framesOffset + f * ps, (j - i) * ps).set(src.subarray(i * ps, j * ps));
-        for (let k = i; k < j; k++) this.refs[f + (k - i)] = 1;
+        if (!(this.pFlags & L.PF_PERSISTENT)) for (let k = i; k < j; k++) this.refs[f + (k - i)] = 1;
         i = j;
       }
     }
