@@ -15,7 +15,8 @@
 //   shared cache line. Gauges (pages, frames) change only on writes, under a bucket lock.
 // - Frames come from a free stack (short spinlock) or, at the budget, from CLOCK eviction of an
 //   ephemeral page. Every spin is bounded by LOCK_TIMEOUT_MS; past it an operation throws
-//   'store-busy' (a thread died or stalled inside the store) rather than break a rule.
+//   'store-busy' (a thread died or stalled inside the store) rather than break a rule, and
+//   the thread remembers the stuck word so that the next call fails at once (markStuck).
 import * as L from '../layout.js';
 import { TmemError } from './errors.js';
 import type { PoolFlags, PoolStats, StoreOptions, TmemStats, TmemStore } from './types.js';
@@ -32,6 +33,8 @@ declare const performance: { now(): number };
  *  enough that a thread preempted inside a critical section (2 cores, 4 threads) never trips
  *  it; short enough that a dead lock holder costs a bounded stall, not a hang. */
 const LOCK_TIMEOUT_MS = 500;
+/** Stuck lock words one thread remembers (markStuck); more clears the list. */
+const STUCK_LIMIT = 1024;
 const SPINS_PER_CLOCK_CHECK = 256;
 /** Entries the first-choice bucket takes before inserts balance between the two (insert). */
 const FIRST_CHOICE_FILL = 6;
@@ -139,6 +142,9 @@ class Store implements TmemStore {
   /** Atomics.wait is allowed here and the buffer is shared (see CAN_PARK). */
   private readonly canPark: boolean;
   //#endregion
+
+  /** Lock words this thread waited on in vain, with the odd value they kept (markStuck). */
+  private readonly stuck = new Map<number, number>();
 
   //#region per-call scratch (set by resolvePool / setObject, read by the paths below)
   private pTag = 0;
@@ -565,6 +571,7 @@ class Store implements TmemStore {
       // version again. Only a writer holding this bucket can change the entry or reuse its
       // frame, so an unchanged version vouches for the copy.
       let v = Atomics.load(w, base);
+      if ((v & 1) !== 0 && this.stuck.size !== 0 && this.stuck.get(base) === v) throw storeBusy('get');
       if ((v & 1) === 0 && this.scanSlot(base, s, idx)) {
         const val = w[base + L.B_VALUES + s];
         if (val & L.SAME_FILLED) {
@@ -584,7 +591,10 @@ class Store implements TmemStore {
       if (++spins % SPINS_PER_CLOCK_CHECK === 0) {
         const now = performance.now();
         if (deadline === 0) deadline = now + LOCK_TIMEOUT_MS;
-        else if (now > deadline) throw storeBusy('get');
+        else if (now > deadline) {
+          this.markStuck(base, Atomics.load(w, base));
+          throw storeBusy('get');
+        }
       }
       if (spins > SPINS_BEFORE_PARK && this.canPark) Atomics.wait(w, base, Atomics.load(w, base) | 1, PARK_MS);
     }
@@ -972,18 +982,26 @@ class Store implements TmemStore {
   //#endregion
 
   //#region locks
-  /** Spinlock on word i (even = free, odd = held); bounded by LOCK_TIMEOUT_MS. */
+  /** Spinlock on word i (even = free, odd = held); bounded by LOCK_TIMEOUT_MS. A word this
+   *  thread already waited on in vain, still holding the same odd value, fails at once. */
   private lock(i: number): boolean {
     const w = this.w;
     let spins = 0;
     let deadline = 0;
     for (;;) {
       const v = Atomics.load(w, i);
-      if ((v & 1) === 0 && Atomics.compareExchange(w, i, v, v + 1) === v) return true;
+      if ((v & 1) === 0) {
+        if (Atomics.compareExchange(w, i, v, v + 1) === v) return true;
+      } else if (this.stuck.size !== 0 && this.stuck.get(i) === v) {
+        return false;
+      }
       if (++spins % SPINS_PER_CLOCK_CHECK === 0) {
         const now = performance.now();
         if (deadline === 0) deadline = now + LOCK_TIMEOUT_MS;
-        else if (now > deadline) return false;
+        else if (now > deadline) {
+          this.markStuck(i, Atomics.load(w, i));
+          return false;
+        }
       }
       if (spins > SPINS_BEFORE_PARK && this.canPark) Atomics.wait(w, i, v | 1, PARK_MS);
     }
@@ -991,6 +1009,17 @@ class Store implements TmemStore {
 
   private unlock(i: number): void {
     Atomics.add(this.w, i, 1);
+  }
+
+  /** Remembers that lock word i stayed held, at odd value v, for a whole LOCK_TIMEOUT_MS: its
+   *  holder most likely died inside the store (a terminated worker). Later waits on it that
+   *  find the same value fail at once, so each thread pays the timeout once per stuck lock,
+   *  not on every call (the main thread must not stall again and again). Any change of the
+   *  word (a live holder that was only slow, releasing it) ends this. */
+  private markStuck(i: number, v: number): void {
+    if ((v & 1) === 0) return;
+    if (this.stuck.size >= STUCK_LIMIT) this.stuck.clear();
+    this.stuck.set(i, v);
   }
 
   /** Locks both candidate buckets of a hash, lower address first (no deadlock). */
