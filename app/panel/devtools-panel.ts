@@ -23,5 +23,9 @@ export function startDevtoolsPanel(devtools: DevtoolsLike | undefined, root: HTM
     // DevTools keeps the panel page alive while the window is open: record history even
     // while another DevTools tab is shown, so the charts are full when coming back.
     collectWhileClosed: true,
+    // DevTools may report its extension pages hidden while they are open (seen headless in
+    // Chromium 156: the devtools page was 'hidden' in a quarter of runs), and a hidden page
+    // runs no animation frames; draw once a second there instead.
+    drawWhileHidden: true,
   });
 }

@@ -23,6 +23,10 @@ export const STATS_EXPRESSION =
   "(function(){var w=window.webtmem;if(!w)return 'none';" +
   "return w.lastStats?JSON.stringify(w.lastStats):'empty';})()";
 
+/** How long one inspectedWindow.eval may go unanswered before the poll counts it a miss and
+ *  moves on (an eval sent while DevTools is still attaching may never be answered). */
+export const EVAL_TIMEOUT_MS = 2000;
+
 /**
  * A stats source over `chrome.devtools.inspectedWindow`.
  * @param inspected `chrome.devtools.inspectedWindow` (or a test double).
@@ -31,11 +35,21 @@ export function devtoolsStatsSource(inspected: InspectedWindowLike): StatsSource
   const source = {
     missingReason: null as string | null,
     snapshot(): Promise<StatsSnapshot | null> {
-      return new Promise((resolve) => {
+      return new Promise((resolveOnce) => {
+        // One answer per poll: the eval's callback or the timeout, whichever comes first.
+        let settled = false;
+        const resolve = (snap: StatsSnapshot | null) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolveOnce(snap);
+        };
         const miss = (reason: string) => {
+          if (settled) return;
           source.missingReason = reason;
           resolve(null);
         };
+        const timer = setTimeout(() => miss(`The inspected page did not answer within ${EVAL_TIMEOUT_MS / 1000} s.`), EVAL_TIMEOUT_MS);
         try {
           inspected.eval(STATS_EXPRESSION, (result, exception) => {
             if (exception && (exception.isException || exception.isError)) {
@@ -47,6 +61,7 @@ export function devtoolsStatsSource(inspected: InspectedWindowLike): StatsSource
             if (result === 'empty') return miss('webtmem is loading: no stats published yet.');
             try {
               const snap = JSON.parse(String(result)) as StatsSnapshot;
+              if (settled) return;
               source.missingReason = null;
               resolve(snap);
             } catch {

@@ -28,6 +28,11 @@ export interface PanelOptions {
   /** Keep polling (and recording history) while closed, so charts are full when opened.
    *  Default true; false polls only while open. */
   collectWhileClosed?: boolean;
+  /** Draw at most once a second while the document is hidden (no animation frames run
+   *  then), so the panel is current the moment it is shown. Default false: a hidden page's
+   *  panel waits for its next frame. The DevTools panel sets it: its page is often reported
+   *  hidden while DevTools is open. */
+  drawWhileHidden?: boolean;
 }
 
 /** A stats panel. Every method may be called whether or not it is open. */
@@ -196,7 +201,7 @@ export function mountPanel(host: HTMLElement, source: StatsSource, options: Pane
     // Chromium runs no frames in a document that is visible but not painted (a headless
     // DevTools window, seen in Chromium 156): draw there at most once a second instead.
     fallback = setTimeout(() => {
-      if (frame && document.visibilityState === 'visible') {
+      if (frame && (document.visibilityState === 'visible' || options.drawWhileHidden)) {
         cancelAnimationFrame(frame);
         draw();
       }

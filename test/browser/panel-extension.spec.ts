@@ -9,9 +9,10 @@ import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { ISOLATED, chromiumArgs, chromiumPath } from '../../playwright.config.js';
 
-/** Serves fixture pages through page.route, from disk. The test server serves them too, but
- *  without the route this test failed in the full suite (the DevTools panel never showed the
- *  pool rows while other tests ran beside it) and passed alone; the cause was not found. */
+/** Serves fixture pages through page.route, from disk. The test server serves them too; the
+ *  route was added while this test failed now and then (the panel never showed its rows),
+ *  before the cause was found: the devtools page was hidden and the panel drew only on
+ *  animation frames (see PanelOptions.drawWhileHidden). */
 async function routeFixtures(target: Page | BrowserContext) {
   await target.route(/\/test\/fixtures\/[\w-]+\.html$/, async (route) => {
     const response = await route.fetch();
@@ -110,9 +111,12 @@ test('the unpacked extension runs in DevTools and reads the inspected page', asy
     expect(await inDevtools('typeof chrome.devtools.inspectedWindow.eval')).toBe('function');
     // The panel script of the build, in the DevTools context, with the real chrome.devtools.
     await inDevtools('import("./panel.js").then(() => true)');
+    // When the row is missing, what the devtools page looks like (for a failure message).
+    const state = `JSON.stringify({ visibility: document.visibilityState, hasFocus: document.hasFocus(),
+      shadow: !!document.body.shadowRoot, rows: document.body.shadowRoot?.querySelectorAll('tr[data-key]').length ?? -1,
+      status: document.body.shadowRoot?.querySelector('[data-role="status"]')?.textContent ?? null })`;
     const puts = async () =>
-      (await inDevtools(shadowValue('tr[data-key="0"] td[data-field="puts"]'))) ??
-      `no pool row; status: ${await inDevtools(shadowValue('[data-role="status"]', 'none'))}`;
+      (await inDevtools(shadowValue('tr[data-key="0"] td[data-field="puts"]'))) ?? `no pool row: ${await inDevtools(state)}`;
     await expect.poll(puts, { timeout: 15_000 }).toBe(String(want.puts));
     expect(await inDevtools(shadowValue('tr[data-key="0"] td[data-field="succGets"]'))).toBe(String(want.succGets));
     // It follows the page.
