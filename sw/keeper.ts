@@ -67,7 +67,7 @@ export class Keeper {
       return response;
     }
     const clone = response.clone();
-    ctx.waitUntil(this.#track(this.#readAndPut(request, clone, timing, ctx)));
+    ctx.waitUntil(this.track(this.#readAndPut(request, clone, timing, ctx)));
     return response;
   }
 
@@ -87,18 +87,14 @@ export class Keeper {
     const vary = parseVary(new Headers(record.headers).get('vary'));
     const names = vary.kind === 'names' ? vary.names : [];
     const copy = { ...record, body: record.body.slice() };
-    ctx.waitUntil(this.#track(Promise.all([
+    ctx.waitUntil(this.track(Promise.all([
       this.#memory.put(ctx.clientId, copy, names).then((outcome) => this.#count(outcome)),
       ctx.offline ? this.#offline.put(record, names) : Promise.resolve(true),
     ])));
   }
 
   /** Counts a write in flight until `work` settles (the fetch handler's flushes use it too). */
-  track(work: Promise<unknown>): Promise<void> {
-    return this.#track(work);
-  }
-
-  async #track(work: Promise<unknown>): Promise<void> {
+  async track(work: Promise<unknown>): Promise<void> {
     this.stats.inFlight++;
     try {
       await work;

@@ -478,7 +478,7 @@ class Store implements TmemStore {
         const val = w[base + L.B_VALUES + s];
         if (this.scanSlot(base, s, idx) && !(val & L.SAME_FILLED)) {
           this.copyIn(val, src, off);
-          if (!(this.pFlags & L.PF_PERSISTENT)) this.refs[val] = 1;
+          this.reference(val);
           this.unlock(base);
           this.count(L.C_DUP_REPLACED, 1);
           return true;
@@ -502,7 +502,7 @@ class Store implements TmemStore {
       if (!(old & L.SAME_FILLED)) {
         // Rewrite in place: readers of this bucket see an odd version and retry.
         this.copyIn(old, src, off);
-        if (!(this.pFlags & L.PF_PERSISTENT)) this.refs[old] = 1;
+        this.reference(old);
         this.unlockPair(h);
         this.count(L.C_DUP_REPLACED, 1);
         return true;
@@ -571,7 +571,7 @@ class Store implements TmemStore {
       // version again. Only a writer holding this bucket can change the entry or reuse its
       // frame, so an unchanged version vouches for the copy.
       let v = Atomics.load(w, base);
-      if ((v & 1) !== 0 && this.stuck.size !== 0 && this.stuck.get(base) === v) throw storeBusy('get');
+      if ((v & 1) !== 0 && this.knownStuck(base, v)) throw storeBusy('get');
       if ((v & 1) === 0 && this.scanSlot(base, s, idx)) {
         const val = w[base + L.B_VALUES + s];
         if (val & L.SAME_FILLED) {
@@ -582,9 +582,7 @@ class Store implements TmemStore {
           v = -1; // torn value: retry
         }
         if (Atomics.load(w, base) === v) {
-          // The CLOCK's reference bit: only ephemeral frames are ever victims (rule 10), so a
-          // persistent get leaves the refs line alone.
-          if (!(val & L.SAME_FILLED) && !(this.pFlags & L.PF_PERSISTENT) && this.refs[val] === 0) this.refs[val] = 1;
+          if (!(val & L.SAME_FILLED)) this.reference(val);
           return true;
         }
       }
@@ -650,7 +648,7 @@ class Store implements TmemStore {
       else if (base >= 0 && Atomics.load(w, base) === plan[3 * i + 1]) {
         hit = true;
         const val = plan[3 * i + 2];
-        if (!(val & L.SAME_FILLED) && !(this.pFlags & L.PF_PERSISTENT) && this.refs[val] === 0) this.refs[val] = 1;
+        if (!(val & L.SAME_FILLED)) this.reference(val);
       } else hit = this.getOne((index + i) | 0, into, i * ps);
       if (hit) got++;
       if (hits !== undefined) hits[i] = hit ? 1 : 0;
@@ -699,7 +697,7 @@ class Store implements TmemStore {
         while (j < n && plan[3 * j + 2] === f + (j - i)) j++;
         if (j - i === 1) this.copyIn(f, src, i * ps);
         else new Uint8Array(this.buffer, this.framesOffset + f * ps, (j - i) * ps).set(src.subarray(i * ps, j * ps));
-        if (!(this.pFlags & L.PF_PERSISTENT)) for (let k = i; k < j; k++) this.refs[f + (k - i)] = 1;
+        for (let k = i; k < j; k++) this.reference(f + (k - i));
         i = j;
       }
     }
@@ -856,6 +854,13 @@ class Store implements TmemStore {
     else this.view(f).set(src.subarray(off, off + this.pageSize));
   }
 
+  /** Sets frame f's CLOCK reference bit for a page of the scratch pool that was read or
+   *  rewritten. Only ephemeral frames are ever victims (rule 10), so a persistent page leaves
+   *  the refs line alone; a bit already set is not written again. */
+  private reference(f: number): void {
+    if (!(this.pFlags & L.PF_PERSISTENT) && this.refs[f] === 0) this.refs[f] = 1;
+  }
+
   /** Records the owner and entry location of frame f (under the entry's bucket lock). */
   private publishFrame(f: number, bb: number, s: number): void {
     const m = this.metaW + f * L.FRAME_META_WORDS;
@@ -992,7 +997,7 @@ class Store implements TmemStore {
       const v = Atomics.load(w, i);
       if ((v & 1) === 0) {
         if (Atomics.compareExchange(w, i, v, v + 1) === v) return true;
-      } else if (this.stuck.size !== 0 && this.stuck.get(i) === v) {
+      } else if (this.knownStuck(i, v)) {
         return false;
       }
       if (++spins % SPINS_PER_CLOCK_CHECK === 0) {
@@ -1009,6 +1014,11 @@ class Store implements TmemStore {
 
   private unlock(i: number): void {
     Atomics.add(this.w, i, 1);
+  }
+
+  /** Whether lock word i, found odd at value v, is one this thread already waited on in vain. */
+  private knownStuck(i: number, v: number): boolean {
+    return this.stuck.size !== 0 && this.stuck.get(i) === v;
   }
 
   /** Remembers that lock word i stayed held, at odd value v, for a whole LOCK_TIMEOUT_MS: its
