@@ -7,7 +7,7 @@
 import type { CleancacheStats } from '../worker/protocol.js';
 import { TmemError } from '../worker/core/errors.js';
 import { BodyPool, Cleancache, type CleancacheStore } from '../worker/cleancache/index.js';
-import { toResponse, type ResourceRecord } from '../sw/http/index.js';
+import { toResponse, type ResourceRecord } from '../worker/cleancache/record/index.js';
 
 /** A resource found in the cleancache. */
 export interface CachedResource {

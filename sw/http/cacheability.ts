@@ -17,7 +17,7 @@
 // constructed Response cannot be given status 0 to serve one back.
 
 import { parseCacheControl } from './cache-control.js';
-import { parseVary } from './cache-key.js';
+import { parseVary } from '../../worker/cleancache/record/cache-key.js';
 import type { RequestLike, ResponseLike } from './fetch-like.js';
 
 /** Why a response is not stored. */

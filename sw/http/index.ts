@@ -1,5 +1,6 @@
-// The service worker's HTTP rules and the cleancache page format: pure logic over Fetch
-// standard types, usable in a service worker, a store worker or Node.
+// The service worker's HTTP rules (RFC 9111 cacheability, freshness, routes, the drop-in's
+// option formats): pure logic over Fetch standard types. The cleancache record format they
+// work with lives in worker/cleancache/record (shared by every thread) and is re-exported.
 
 export type { RequestLike, ResponseLike } from './fetch-like.js';
 export { parseCacheControl, deltaSeconds, type Directives } from './cache-control.js';
@@ -7,7 +8,6 @@ export {
   decideLookup, decideStore, decideSize, carriesCredentials,
   type CacheabilityOptions, type LookupDecision, type StoreDecision, type NoStoreReason, type NoLookupReason,
 } from './cacheability.js';
-export { parseVary, urlKey, resourceKey, objectIdOf, type VaryDecision } from './cache-key.js';
 export {
   freshness, freshnessLifetime, currentAge, isFresh, usableWhileRevalidating, revalidationHeaders,
   mergeNotModified, parseHttpDate, HEURISTIC_FRACTION, HEURISTIC_CAP_SECONDS, type Freshness, type Timing,
@@ -20,10 +20,4 @@ export {
   parseCapacity, parseOffline, parseRoutes, parseSize, DEFAULT_CAPACITY, MIN_CAPACITY, MAX_CAPACITY,
   type Parsed,
 } from './drop-in-options.js';
-export {
-  encodePages, decodePages, peekHeader, pagesFor, FORMAT_VERSION, FIXED_HEADER_BYTES, MIN_PAGE_SIZE,
-  type PageRecord, type ResourceRecord, type VaryRecord, type HeaderPeek, type BodyAllocator,
-} from './resource-pages.js';
-export { headersToStore, toRecord, toResponse } from './stored-response.js';
-export { readResource, writeResource, flushResource, newGeneration, type PageIO, type WriteResult } from './resource-store.js';
-export { fnv1a64 } from './hash.js';
+export * from '../../worker/cleancache/record/index.js';

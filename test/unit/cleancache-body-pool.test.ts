@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
 import { BodyPool, Cleancache, POOLED_MAX_BYTES, SLAB_BYTES, serveCleancachePort } from '../../worker/cleancache/index.js';
-import { resourceKey, toRecord } from '../../sw/http/index.js';
+import { resourceKey, toRecord } from '../../worker/cleancache/record/index.js';
 
 function record(url: string, bytes: number, fill: number) {
   const body = new Uint8Array(bytes).fill(fill);

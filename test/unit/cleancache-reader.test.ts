@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
 import { Cleancache, ResourceReader } from '../../worker/cleancache/index.js';
-import { objectIdOf, urlKey } from '../../sw/http/index.js';
+import { objectIdOf, urlKey } from '../../worker/cleancache/record/index.js';
 import {
   decodePages, encodePages, rereadPages, verifiedPut, type ResourceRecord,
-} from '../../sw/http/resource-pages.js';
+} from '../../worker/cleancache/record/resource-pages.js';
 
 const URL_A = 'https://site.test/app.js';
 const PAGE = 4096;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
 import { Cleancache, CLEANCACHE_UUID, mergeCleancacheStats, ResourceReader, serveCleancachePort } from '../../worker/cleancache/index.js';
-import { objectIdOf, resourceKey, toRecord, urlKey } from '../../sw/http/index.js';
+import { objectIdOf, resourceKey, toRecord, urlKey } from '../../worker/cleancache/record/index.js';
 import { TmemError } from '../../worker/core/errors.js';
 
 const URL_A = 'https://site.test/a.css';

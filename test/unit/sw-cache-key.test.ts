@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { objectIdOf, parseVary, resourceKey, urlKey } from '../../sw/http/cache-key.js';
-import { checksumFinish, checksumWords, CHECKSUM_SEED, fnv1a64 } from '../../sw/http/hash.js';
+import { objectIdOf, parseVary, resourceKey, urlKey } from '../../worker/cleancache/record/cache-key.js';
+import { checksumFinish, checksumWords, CHECKSUM_SEED, fnv1a64 } from '../../worker/cleancache/record/hash.js';
 
 describe('fnv1a64', () => {
   it('matches the published FNV-1a 64 test vectors', () => {

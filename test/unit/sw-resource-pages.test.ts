@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodePages, encodePages, FIXED_HEADER_BYTES, pagesFor, peekHeader, rereadPages, verifiedPut, type PageRecord, type ResourceRecord,
-} from '../../sw/http/resource-pages.js';
+} from '../../worker/cleancache/record/resource-pages.js';
 
 const KEY = 'https://app.example/data.bin\naccept-language: fr';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { objectIdOf, resourceKey, urlKey } from '../../sw/http/cache-key.js';
-import { flushResource, newGeneration, readResource, writeResource, type PageIO } from '../../sw/http/resource-store.js';
-import { headersToStore, toRecord, toResponse } from '../../sw/http/stored-response.js';
+import { objectIdOf, resourceKey, urlKey } from '../../worker/cleancache/record/cache-key.js';
+import { flushResource, newGeneration, readResource, writeResource, type PageIO } from '../../worker/cleancache/record/resource-store.js';
+import { headersToStore, toRecord, toResponse } from '../../worker/cleancache/record/stored-response.js';
 import { attach, createStore } from '../../worker/core/index.js';
 import type { TmemStore } from '../../worker/core/types.js';
 

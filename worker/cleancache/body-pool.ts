@@ -7,7 +7,7 @@
 //
 // A slab is never written again once its space is handed out: bump allocation only, and a
 // new slab when the current one is full. Each slab lives as long as any body in it (GC).
-import type { BodyAllocator } from '../../sw/http/index.js';
+import type { BodyAllocator } from './record/index.js';
 
 /** Bodies up to this size come from a slab; larger ones get their own buffer (their copy
  *  costs more than the allocation, and they would waste a slab's tail). */

@@ -1,5 +1,5 @@
 // The cleancache tier: fetched resources in a shared ephemeral pool of the store, read and
-// written whole (sw/http/resource-store.ts), with the counters the panel shows. One instance
+// written whole (worker/cleancache/record/resource-store.ts), with the counters the panel shows. One instance
 // runs where the service worker's lookups are answered (the store worker, or the page in
 // 'local' mode) and one on the page for page code's synchronous lookups; both open the same
 // pool by its uuid, so they see the same resources.
@@ -8,7 +8,7 @@ import { TmemError } from '../core/errors.js';
 import type { CleancacheStats } from '../protocol.js';
 import {
   fnv1a64, newGeneration, writeResource, flushResource, type BodyAllocator, type ResourceRecord, type WriteResult,
-} from '../../sw/http/index.js';
+} from './record/index.js';
 import { ResourceReader, type ReaderIO } from './reader.js';
 
 /** What the cleancache needs of a store: page I/O, a pool, the budget, and the store's

@@ -2,7 +2,7 @@
 // attached: the store worker (registered through hypervisor.servicePorts), or the page itself
 // in 'local' mode. Every request gets exactly one reply, so the service worker's bounded wait
 // ends early on an answer and only a dead port costs it the full timeout.
-import type { ResourceRecord } from '../../sw/http/index.js';
+import type { ResourceRecord } from './record/index.js';
 import { kindOf } from '../hypervisor/messages.js';
 import type { Cleancache } from './cleancache.js';
 import type { FlushRequest, FromService, LookupRequest, PutRequest } from './protocol.js';

@@ -2,7 +2,7 @@
 // on the page in 'local' mode), over the MessagePort the page hands to both (types only, as
 // comlink keeps its protocol). Every message carries `webtmem: <kind>`; bodies travel as
 // transferred ArrayBuffers, never copied.
-import type { ResourceRecord } from '../../sw/http/index.js';
+import type { ResourceRecord } from './record/index.js';
 
 /** Service worker → service: look a request up. */
 export interface LookupRequest {

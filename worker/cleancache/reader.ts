@@ -1,5 +1,5 @@
 // A faster read of whole resources for the hot path (page code's synchronous get, the store
-// worker's answers): the same checks as sw/http's readResource (full key, generation,
+// worker's answers): the same checks as readResource (record/resource-store.ts) (full key, generation,
 // checksum, all pages or nothing), with what does not change per URL remembered:
 //   - the URL key and its object id (URL parsing and hashing cost more than a page copy),
 //   - the record's page count, so page 0 and the rest come in ONE getMany,
@@ -8,8 +8,8 @@
 //     meta parse and only copies the body (rereadPages). Anything else decodes fully.
 // A remembered page count that is wrong (the resource changed size) costs one more read.
 // Vary records take the general path (readResource), which handles their two steps.
-import { decodePages, objectIdOf, peekHeader, readResource, urlKey, type BodyAllocator, type PageIO, type ResourceRecord } from '../../sw/http/index.js';
-import { rereadPages, verifiedPut, type VerifiedPut } from '../../sw/http/resource-pages.js';
+import { decodePages, objectIdOf, peekHeader, readResource, urlKey, type BodyAllocator, type PageIO, type ResourceRecord } from './record/index.js';
+import { rereadPages, verifiedPut, type VerifiedPut } from './record/resource-pages.js';
 
 /** PageIO whose getMany reports which pages hit (the core's does). */
 export interface ReaderIO extends PageIO {
