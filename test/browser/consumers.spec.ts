@@ -7,7 +7,9 @@
 // Vite dev server (dependency pre-bundling on) runs the same page. A strict TypeScript app
 // type-checks against the shipped declarations. Packing, installing and building happen once.
 import { test, expect, type Page } from '@playwright/test';
+import { copyFileSync } from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import sirv from 'sirv';
 import { createServer as createViteServer, type ViteDevServer } from 'vite';
@@ -83,6 +85,23 @@ test('a Vite build of an app importing webtmem: store worker emitted, shared mod
   await checkApp(page, await serveStatic(join(apps.vite, 'dist')));
 });
 
+test('the escape hatch: the shipped tmem-worker.js, copied by hand and passed as workerUrl, runs on its own', async ({ page }) => {
+  const dist = join(apps.vite, 'dist');
+  copyFileSync(createRequire(join(apps.vite, 'package.json')).resolve('webtmem/tmem-worker.js'), join(dist, 'own-worker.js'));
+  await page.goto(`${await serveStatic(dist)}/`);
+  await page.evaluate(() => (window as any).consumer);
+  const r = await page.evaluate(async () => {
+    const tmem = await (window as any).connect({ mode: 'shared', workerUrl: '/own-worker.js', capacityBytes: 16 * 4096 });
+    const pool = tmem.newPool({ persistent: true });
+    const page = new Uint8Array(4096).fill(9);
+    const into = new Uint8Array(4096);
+    const result = { mode: tmem.mode, put: tmem.put(pool, 5n, 1, page), get: tmem.get(pool, 5n, 1, into), same: into.every((v) => v === 9) };
+    await tmem.close();
+    return result;
+  });
+  expect(r).toEqual({ mode: 'shared', put: true, get: true, same: true });
+});
+
 test('a webpack 5 build of an app importing webtmem: store worker emitted, shared mode, frontswap, service worker', async ({ page }) => {
   await checkApp(page, await serveStatic(join(apps.webpack, 'public')));
 });
@@ -102,7 +121,7 @@ test('the Vite dev server, with webtmem pre-bundled as a dependency', async ({ p
 
 test('a strict TypeScript app type-checks against the shipped declarations (moduleResolution bundler and node16)', async () => {
   test.setTimeout(120_000);
-  for (const tsconfig of ['tsconfig.bundler.json', 'tsconfig.node16.json']) await typecheck(apps.ts, tsconfig);
+  await Promise.all(['tsconfig.bundler.json', 'tsconfig.node16.json'].map((tsconfig) => typecheck(apps.ts, tsconfig)));
 });
 
 test('the package ships the bundles, declarations and the service worker, and no source maps', async () => {

@@ -43,8 +43,11 @@ async function linkSw(tmem) {
   return link;
 }
 
+// For the escape-hatch test: connect() with a workerUrl the site serves itself.
+window.connect = connect;
+
 window.consumer = run().then(async ({ tmem, ...result }) => {
   window.tmem = tmem;
-  if (!window.location.search.includes('sw=0')) await linkSw(tmem);
+  await linkSw(tmem);
   return result;
 });
