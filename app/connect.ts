@@ -13,8 +13,10 @@ import { TmemClient } from './client.js';
 
 /** Options of {@link connect}. */
 export interface ConnectOptions extends StoreWorkerOptions {
-  /** The store worker script (a module worker). Default: `tmem-worker.js` next to this bundle.
-   *  Tests and apps that serve the source may pass e.g. '/worker/store-worker.ts'. */
+  /** The store worker script (a module worker). Default: `tmem-worker.js` next to this bundle,
+   *  which Vite and webpack find and emit on their own (see defaultWorker). An escape hatch for
+   *  setups that serve the file themselves (`webtmem/tmem-worker.js` in the package), and for
+   *  tests that serve the source, e.g. '/worker/store-worker.ts'. */
   workerUrl?: string | URL;
   /** 'auto' (default): shared when the page is crossOriginIsolated, else local with one
    *  console warning. 'shared': refuse ('not-supported') rather than fall back. 'local':
@@ -73,7 +75,22 @@ export async function connect(options: ConnectOptions = {}): Promise<TmemClient>
     }
     return connectLocal(resolved);
   }
-  return startStoreWorker(resolved, workerUrl ?? new URL('./tmem-worker.js', import.meta.url), timeoutMs);
+  return workerUrl === undefined
+    ? startStoreWorker(resolved, defaultWorker, 'tmem-worker.js (next to webtmem)', timeoutMs)
+    : startStoreWorker(resolved, () => new Worker(workerUrl, { type: 'module', name: 'webtmem-store' }), String(workerUrl), timeoutMs);
+}
+
+/**
+ * The store worker next to this bundle. Vite, Rollup and webpack emit a worker file only when
+ * they see exactly `new Worker(new URL('<literal>', import.meta.url), { type: 'module' })`, so
+ * dist/index.js must hold this expression in that form and in one piece: then an app that
+ * imports 'webtmem' gets tmem-worker.js in its build with no configuration. The name is split
+ * here only so that webtmem's own build (and the test server, which serves this source) does
+ * not try to bundle a './tmem-worker.js' that exists only next to the built bundle; the
+ * minifier joins the two strings, and scripts/build.mjs fails if the joined form is missing.
+ */
+function defaultWorker(): Worker {
+  return new Worker(new URL('./tmem-worker' + '.js', import.meta.url), { type: 'module', name: 'webtmem-store' });
 }
 
 /** Local mode: the same core over a plain ArrayBuffer, the hypervisor on this thread. */
@@ -106,10 +123,10 @@ function connectLocal(options: ResolvedOptions): TmemClient {
 }
 
 /** Shared mode: start the store worker and wait (bounded) for its ready message. */
-function startStoreWorker(options: ResolvedOptions, url: string | URL, timeoutMs: number): Promise<TmemClient> {
+function startStoreWorker(options: ResolvedOptions, start: () => Worker, url: string, timeoutMs: number): Promise<TmemClient> {
   let worker: Worker;
   try {
-    worker = new Worker(url, { type: 'module', name: 'webtmem-store' });
+    worker = start();
   } catch (e) {
     return Promise.reject(new TmemError('worker-failed', `connect: could not start the store worker ${String(url)}: ${(e as Error).message}`));
   }

@@ -3,7 +3,7 @@
 // drop-in classic script, the service worker, and the DevTools extension. Declarations come
 // from tsc. Entries whose source does not exist yet are skipped with a note.
 import { build } from 'vite';
-import { existsSync, mkdirSync, cpSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, cpSync, rmSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,11 @@ const entries = [
   ['sw/index.ts', 'tmem-sw.js', 'iife', 'dist'],
   ['app/panel/extension-entry.ts', 'panel.js', 'es', 'dist/extension'],
 ];
+
+// The npm entries ship minified (the drop-in's entries decide for themselves below). Their maps
+// are written for debugging a local build but neither referenced from the bundles ('hidden')
+// nor packed (package.json "files"), so a user's dev server looks for no missing map.
+const npmEntries = new Set(['core.js', 'index.js', 'tmem-worker.js']);
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
@@ -44,8 +49,8 @@ for (const [entry, fileName, format, outDir] of entries) {
       outDir,
       emptyOutDir: false,
       target: 'es2022',
-      minify: false,
-      sourcemap: true,
+      minify: npmEntries.has(fileName),
+      sourcemap: npmEntries.has(fileName) ? 'hidden' : true,
       lib: { entry, formats: [format], fileName: () => fileName, name: 'webtmem' },
       rollupOptions: { output: { codeSplitting: false } },
     },
@@ -55,7 +60,24 @@ for (const [entry, fileName, format, outDir] of entries) {
 // The drop-in files side by side in public/ too, so a static host of public/ serves them.
 for (const f of ['tmem.js', 'tmem-worker.js', 'tmem-sw.js']) if (existsSync(`dist/${f}`)) cpSync(`dist/${f}`, `public/${f}`);
 if (existsSync('public/extension')) cpSync('public/extension', 'dist/extension', { recursive: true, filter: (p) => !p.endsWith('panel.js') });
-
+checkBundlerForms();
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.decl.json'], { stdio: 'inherit' });
 console.log('build: dist/types (declarations)');
+
+/**
+ * Fails the build when dist/ would not work in a user's bundler: Vite, Rollup and webpack emit
+ * the store worker only for the literal `new Worker(new URL('./tmem-worker.js',
+ * import.meta.url), { type: 'module' })`, and they re-bundle tmem-worker.js, which must need no
+ * other file of the package (nor its own URL).
+ */
+function checkBundlerForms() {
+  const index = readFileSync('dist/index.js', 'utf8');
+  if (!/new Worker\(new URL\((["'])\.\/tmem-worker\.js\1,\s*import\.meta\.url\),\s*\{\s*type:\s*(["'])module\2/.test(index)) {
+    throw new Error('build: dist/index.js lost the literal new Worker(new URL("./tmem-worker.js", import.meta.url), { type: "module" }) form bundlers detect');
+  }
+  const worker = readFileSync('dist/tmem-worker.js', 'utf8');
+  if (/\bimport\s*[("'{*]|\bimport\.meta\b/.test(worker)) {
+    throw new Error('build: dist/tmem-worker.js imports something or uses import.meta; it must be self-contained');
+  }
+}
