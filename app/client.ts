@@ -8,7 +8,7 @@
 import { createEndpoint, transfer, type Remote } from 'comlink';
 import { TmemError } from '../worker/core/errors.js';
 import type { TmemStore } from '../worker/core/types.js';
-import type { StatsSnapshot } from '../worker/protocol.js';
+import type { StatsSnapshot } from '../worker/stats.js';
 import { AttachedStore } from '../worker/hypervisor/attached-store.js';
 import type { BudgetInfo } from '../worker/hypervisor/budget.js';
 import type { ControlApi } from '../worker/hypervisor/hypervisor.js';

@@ -6,7 +6,7 @@ import { wrap, releaseProxy, transfer, type Remote } from 'comlink';
 import { attach } from '../worker/core/index.js';
 import * as L from '../worker/layout.js';
 import { TmemError } from '../worker/core/errors.js';
-import type { StatsSnapshot } from '../worker/protocol.js';
+import type { StatsSnapshot } from '../worker/stats.js';
 import { AttachedStore, isLifecycle } from '../worker/hypervisor/attached-store.js';
 import type { BudgetInfo } from '../worker/hypervisor/budget.js';
 import { installErrorTransfer } from '../worker/hypervisor/error-transfer.js';

@@ -1,6 +1,6 @@
 // The frontswap tier's public types: options, events, what openFrontswap() hands an area.
 import type { WriteBehindOptions } from '../../worker/disk/index.js';
-import type { TmemEvent } from '../../worker/protocol.js';
+import type { TmemEvent } from '../../worker/stats.js';
 import type { AreaDiskInfo } from '../../worker/frontswap/protocol.js';
 import type { AttachedStore } from '../../worker/hypervisor/attached-store.js';
 import type { DiskLink } from './disk-link.js';

@@ -2,7 +2,7 @@
 // control plane is not here: it is comlink on a MessagePort of its own (./control.ts). Every
 // message carries `webtmem: <kind>` so that an app's own messages on the same port are left
 // alone.
-import type { StatsSnapshot } from '../protocol.js';
+import type { StatsSnapshot } from '../stats.js';
 import type { BudgetInfo } from './budget.js';
 import type { StoreWorkerOptions } from './options.js';
 

@@ -8,7 +8,7 @@
 // - 'freeze' and 'pagehide' shrink at once: a frozen page's dedicated workers are paused as
 //   well, so a pending timer would only fire after the page is already back.
 // - The budget grows back only when no reason remains (visible, resumed, shown).
-import type { PressureStats } from '../protocol.js';
+import type { PressureStats } from '../stats.js';
 import type { BudgetPolicy } from './budget.js';
 import type { EventLog } from './events.js';
 
