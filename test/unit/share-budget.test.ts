@@ -3,7 +3,7 @@
 // the polling fallback, so this fails if the watch polls), and a stopped watch fires nothing.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
-import { createLifecycle } from '../../worker/hypervisor/attached-store.js';
+import { createLifecycle } from '../../worker/handle/lifecycle.js';
 import { attachFrom } from '../../app/share.js';
 
 function shared() {
