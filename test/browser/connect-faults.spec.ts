@@ -4,6 +4,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { ISOLATED } from '../../playwright.config.js';
 
 type App = typeof import('../../app/index.js');
+type Spy = typeof import('../fixtures/worker-spy.js');
 
 test.beforeEach(async ({ page }) => {
   await page.goto(`${ISOLATED}/test/fixtures/connect.html`);
@@ -73,11 +74,8 @@ for (const how of ['terminate', 'crash'] as const) {
   test(`the store worker dying (${how}): an event fires, data calls keep working, control calls reject`, async ({ page }) => {
     const r = await page.evaluate(async (how) => {
       // Keep a handle on the store worker: connect() does not expose it.
-      const workers: Worker[] = [];
-      const Original = Worker;
-      (window as { Worker: unknown }).Worker = class extends Original {
-        constructor(url: string | URL, options?: WorkerOptions) { super(url, options); workers.push(this); }
-      };
+      const { keepWorkers } = (await import('/test/fixtures/worker-spy.ts' as string)) as Spy;
+      const workers = keepWorkers();
       const { connect } = (await import('/app/index.ts' as string)) as App;
       const client = await connect({ workerUrl: how === 'crash' ? '/test/fixtures/crash-store-worker.ts' : '/worker/store-worker.ts', capacityBytes: 32 * 4096 });
       const pool = client.newPool({ persistent: true });
@@ -112,20 +110,15 @@ for (const how of ['terminate', 'crash'] as const) {
 
 test('control calls in flight when the store worker dies reject worker-gone; in flight at close(), closed', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const workers: Worker[] = [];
-    const Original = Worker;
-    (window as { Worker: unknown }).Worker = class extends Original {
-      constructor(url: string | URL, options?: WorkerOptions) { super(url, options); workers.push(this); }
-    };
+    const { keepWorkers, hang } = (await import('/test/fixtures/worker-spy.ts' as string)) as Spy;
+    const workers = keepWorkers();
     const { connect } = (await import('/app/index.ts' as string)) as App;
     const outcome = (p: Promise<unknown>) => p.then(() => 'resolved', (e) => (e as { code?: string }).code ?? String(e));
     /** A client whose store worker blocks for good: its control calls stay in flight. */
     const hungClient = async () => {
       const client = await connect({ workerUrl: '/test/fixtures/crash-store-worker.ts', capacityBytes: 16 * 4096 });
       const worker = workers[workers.length - 1];
-      const hung = new Promise((r) => worker.addEventListener('message', (e) => { if (e.data?.test === 'hung') r(null); }));
-      worker.postMessage({ test: 'hang' });
-      await hung;
+      await hang(worker);
       return { client, worker };
     };
     const a = await hungClient();
@@ -144,11 +137,8 @@ test('control calls in flight when the store worker dies reject worker-gone; in 
 
 test('close() after the worker died: calls report closed, not worker-gone', async ({ page }) => {
   const codes = await page.evaluate(async () => {
-    const workers: Worker[] = [];
-    const Original = Worker;
-    (window as { Worker: unknown }).Worker = class extends Original {
-      constructor(url: string | URL, options?: WorkerOptions) { super(url, options); workers.push(this); }
-    };
+    const { keepWorkers } = (await import('/test/fixtures/worker-spy.ts' as string)) as Spy;
+    const workers = keepWorkers();
     const { connect } = (await import('/app/index.ts' as string)) as App;
     const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 16 * 4096 });
     const gone = new Promise((r) => client.addEventListener('worker-gone', r));

@@ -4,6 +4,7 @@ import { test, expect } from '@playwright/test';
 import { ISOLATED } from '../../playwright.config.js';
 
 type App = typeof import('../../app/index.js');
+type Spy = typeof import('../fixtures/worker-spy.js');
 type Rpc = typeof import('../fixtures/app-worker-rpc.js');
 
 test.beforeEach(async ({ page }) => {
@@ -50,11 +51,8 @@ test('page, store worker and two app workers see the same pages', async ({ page 
 
 test('app workers keep their pages when the store worker dies; their control calls reject worker-gone', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const workers: Worker[] = [];
-    const Original = Worker;
-    (window as { Worker: unknown }).Worker = class extends Original {
-      constructor(url: string | URL, options?: WorkerOptions) { super(url, options); workers.push(this); }
-    };
+    const { keepWorkers } = (await import('/test/fixtures/worker-spy.ts' as string)) as Spy;
+    const workers = keepWorkers();
     const { connect } = (await import('/app/index.ts' as string)) as App;
     const { startAppWorker } = (await import('/test/fixtures/app-worker-rpc.ts' as string)) as Rpc;
     const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 64 * 4096 });
@@ -81,11 +79,8 @@ test('app workers keep their pages when the store worker dies; their control cal
 
 test('an app worker\'s stats() in flight when the store worker is terminated rejects with worker-gone', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const workers: Worker[] = [];
-    const Original = Worker;
-    (window as { Worker: unknown }).Worker = class extends Original {
-      constructor(url: string | URL, options?: WorkerOptions) { super(url, options); workers.push(this); }
-    };
+    const { keepWorkers, hang } = (await import('/test/fixtures/worker-spy.ts' as string)) as Spy;
+    const workers = keepWorkers();
     const { connect } = (await import('/app/index.ts' as string)) as App;
     const { startAppWorker } = (await import('/test/fixtures/app-worker-rpc.ts' as string)) as Rpc;
     const client = await connect({ workerUrl: '/test/fixtures/crash-store-worker.ts', capacityBytes: 32 * 4096 });
@@ -95,9 +90,7 @@ test('an app worker\'s stats() in flight when the store worker is terminated rej
     const answered = (await a1.stats()) as { seq?: number };
     // The store worker blocks for good, so the next stats() cannot be answered: it is in flight
     // until the worker dies.
-    const hung = new Promise((r) => store.addEventListener('message', (e) => { if (e.data?.test === 'hung') r(null); }));
-    store.postMessage({ test: 'hang' });
-    await hung;
+    await hang(store);
     const started = await a1.statsStart();
     store.terminate();
     const inFlight = await a1.statsResult();
