@@ -25,19 +25,19 @@ async function connectError(page: Page, options: unknown, setup?: string) {
   }, { options, setup });
 }
 
-test('a worker URL that 404s fails with worker-failed, quickly', async ({ page }) => {
-  const r = await connectError(page, { workerUrl: '/no/such-worker.js', capacityBytes: 65536 });
+test('a worker URL that 404s fails with worker-failed from the load error, not the timeout', async ({ page }) => {
+  const r = await connectError(page, { workerUrl: '/no/such-worker.js', capacityBytes: 65536, timeoutMs: 600_000 });
   expect(r.code).toBe('worker-failed');
   expect(r.message).toContain('/no/such-worker.js');
-  expect(r.ms).toBeLessThan(5000);
+  expect(r.message).toContain('failed to start');
 });
 
 test('a worker that never answers fails with worker-failed after timeoutMs', async ({ page }) => {
   const r = await connectError(page, { workerUrl: '/test/fixtures/silent-worker.ts', capacityBytes: 65536, timeoutMs: 400 });
   expect(r.code).toBe('worker-failed');
-  expect(r.message).toContain('400 ms');
+  expect(r.message).toContain('did not answer within 400 ms');
+  // Not before the bound (a lower bound holds on any machine; how soon after is the bench's).
   expect(r.ms).toBeGreaterThanOrEqual(390);
-  expect(r.ms).toBeLessThan(3000);
 });
 
 test('bad options are refused with bad-options, before or inside the worker', async ({ page }) => {
@@ -53,7 +53,6 @@ test('bad options are refused with bad-options, before or inside the worker', as
   ]) {
     const r = await connectError(page, options);
     expect(r.code, JSON.stringify(options)).toBe('bad-options');
-    expect(r.ms).toBeLessThan(5000);
   }
   expect((await connectError(page, null)).code).toBe('bad-options');
 });
@@ -81,9 +80,8 @@ for (const how of ['terminate', 'crash'] as const) {
       const pool = client.newPool({ persistent: true });
       client.put(pool, 1, 1, new Uint8Array(4096).fill(5));
       await client.stats();
-      const gone = new Promise<{ reason: string; ms: number }>((resolve) => {
-        const t0 = performance.now();
-        client.addEventListener('worker-gone', (e) => resolve({ reason: e.detail.reason, ms: performance.now() - t0 }));
+      const gone = new Promise<{ reason: string }>((resolve) => {
+        client.addEventListener('worker-gone', (e) => resolve({ reason: e.detail.reason }));
       });
       if (how === 'terminate') workers[0].terminate();
       else workers[0].postMessage({ test: 'crash' });

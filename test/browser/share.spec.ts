@@ -138,15 +138,13 @@ test('connectShared gives up with worker-failed when nothing is shared; attachFr
   const r = await page.evaluate(async () => {
     const { startAppWorker } = (await import('/test/fixtures/app-worker-rpc.ts' as string)) as Rpc;
     const { worker: w, api: a } = startAppWorker('?timeout=300');
-    const t0 = performance.now();
     const attached = await a.attached();
-    const ms = performance.now() - t0;
     const bad = await a.attachBad();
     w.terminate();
-    return { attached, ms, bad };
+    return { attached, bad };
   });
   expect(r.attached).toMatchObject({ code: 'worker-failed' });
-  expect(r.ms).toBeLessThan(3000);
+  expect((r.attached as { message: string }).message).toContain('within 300 ms');
   expect(r.bad).toMatchObject({ code: 'bad-options' });
 });
 
