@@ -10,7 +10,7 @@ import type { BudgetInfo } from '../worker/hypervisor/budget.js';
 import type { ControlApi } from '../worker/hypervisor/hypervisor.js';
 import type { WorkerToPage } from '../worker/hypervisor/messages.js';
 import type { PressureSignal, PressureState } from '../worker/hypervisor/pressure.js';
-import { StoreHandle, type ControlLink, type StoreHandleEventMap } from '../worker/handle/store-handle.js';
+import { StoreHandle, type StoreHandleEventMap } from '../worker/handle/store-handle.js';
 import { postShare, type ShareTarget } from './share.js';
 import { openFrontswap, type Frontswap, type FrontswapOptions } from './frontswap/index.js';
 
@@ -57,7 +57,7 @@ export class TmemClient extends StoreHandle {
 
   /** Made by connect(); not meant to be called directly. */
   constructor(wiring: ClientWiring) {
-    super({ store: wiring.store, lifecycle: wiring.lifecycle, control: wiring.control as ControlLink, lockName: wiring.lockName });
+    super({ store: wiring.store, lifecycle: wiring.lifecycle, control: wiring.control, lockName: wiring.lockName });
     this.mode = wiring.mode;
     this.#wiring = wiring;
     this.#lastBudget = wiring.budget;

@@ -12,7 +12,7 @@ import type { ControlApi } from '../worker/hypervisor/hypervisor.js';
 import { isShareMessage, kindOf, type ShareMessage } from '../worker/hypervisor/messages.js';
 import { BudgetWatch } from '../worker/handle/budget-watch.js';
 import { isLifecycle } from '../worker/handle/lifecycle.js';
-import { StoreHandle, type ControlLink, type StoreHandleEventMap } from '../worker/handle/store-handle.js';
+import { StoreHandle, type StoreHandleEventMap } from '../worker/handle/store-handle.js';
 import { openFrontswap, type Frontswap, type FrontswapOptions } from './frontswap/index.js';
 
 export { isShareMessage };
@@ -61,7 +61,7 @@ export class SharedTmem extends StoreHandle {
   constructor(message: ShareMessage) {
     installErrorTransfer();
     const control = wrap<ControlApi>(message.control);
-    super({ store: attach(message.buffer), lifecycle: message.lifecycle, control: control as ControlLink, lockName: message.lockName });
+    super({ store: attach(message.buffer), lifecycle: message.lifecycle, control, lockName: message.lockName });
     this.#control = control;
     this.#budgetWatch = new BudgetWatch(message.buffer, (budgetFrames) => {
       if (this.closed) this.#budgetWatch.stop();
