@@ -23,13 +23,17 @@ export interface TmemClientEventMap extends StoreHandleEventMap {
 }
 
 /** How a client reaches its hypervisor; made by connect() (./connect.ts). */
-export interface ClientWiring {
-  mode: 'shared' | 'local';
+export type ClientWiring = WiringCommon & (
+  /** The store worker's shared memory, and comlink's proxy of its control plane (share()
+   *  makes endpoints of it for other threads). */
+  | { mode: 'shared'; buffer: SharedArrayBuffer; lifecycle: SharedArrayBuffer; control: Remote<ControlApi> }
+  /** A plain buffer and the hypervisor on this thread. */
+  | { mode: 'local'; buffer: ArrayBuffer | SharedArrayBuffer; lifecycle: ArrayBuffer | SharedArrayBuffer; control: ControlApi }
+);
+
+/** What both modes' wirings have. */
+interface WiringCommon {
   store: TmemStore;
-  buffer: SharedArrayBuffer | ArrayBuffer;
-  lifecycle: SharedArrayBuffer | ArrayBuffer;
-  /** comlink's proxy in shared mode (share() makes endpoints of it), the hypervisor in local. */
-  control: Remote<ControlApi> | ControlApi;
   /** A Web Lock the store worker holds while alive, or null. */
   lockName: string | null;
   budget: BudgetInfo;
@@ -124,18 +128,12 @@ export class TmemClient extends StoreHandle {
    * @throws TmemError 'not-supported' in local mode or for a window that is not isolated.
    */
   async share(target: ShareTarget): Promise<void> {
-    if (this.mode === 'local') {
+    const wiring = this.#wiring;
+    if (wiring.mode === 'local') {
       throw new TmemError('not-supported', "share: the store is in 'local' mode (page not crossOriginIsolated), so other threads cannot attach it");
     }
-    const control = this.#wiring.control as Remote<ControlApi>;
-    const port = await this.call('share', () => control[createEndpoint]());
-    postShare(target, {
-      webtmem: 'share',
-      buffer: this.#wiring.buffer as SharedArrayBuffer,
-      lifecycle: this.#wiring.lifecycle as SharedArrayBuffer,
-      lockName: this.#wiring.lockName,
-      control: port,
-    });
+    const port = await this.call('share', () => wiring.control[createEndpoint]());
+    postShare(target, { webtmem: 'share', buffer: wiring.buffer, lifecycle: wiring.lifecycle, lockName: wiring.lockName, control: port });
   }
 
   /**
