@@ -49,7 +49,7 @@ const LIFECYCLE_EVENTS: [target: 'document' | 'window', type: string][] = [
 ];
 
 /** The store as seen from the page: see the README section "connect". */
-export class TmemClient extends StoreHandle {
+export class TmemClient extends StoreHandle<TmemClientEventMap> {
   /** 'shared': the store worker's SharedArrayBuffer; 'local': a plain buffer on this thread. */
   readonly mode: 'shared' | 'local';
   readonly #wiring: ClientWiring;
@@ -158,18 +158,6 @@ export class TmemClient extends StoreHandle {
     this.#closing = true;
     this.closeForAll('the webtmem client is closed');
     this.#wiring.shutdown();
-  }
-
-  override addEventListener<K extends keyof TmemClientEventMap>(
-    type: K, listener: (event: TmemClientEventMap[K]) => void, options?: boolean | AddEventListenerOptions,
-  ): void {
-    super.addEventListener(type as 'worker-gone', listener as (event: Event) => void, options);
-  }
-
-  override removeEventListener<K extends keyof TmemClientEventMap>(
-    type: K, listener: (event: TmemClientEventMap[K]) => void, options?: boolean | EventListenerOptions,
-  ): void {
-    super.removeEventListener(type as 'worker-gone', listener as (event: Event) => void, options);
   }
 
   protected override onEnded(): void {

@@ -52,7 +52,7 @@ export function postShare(target: ShareTarget, message: ShareMessage): void {
  *  The hypervisor posts its budget messages to the page only, so a SharedTmem learns of budget
  *  changes from the core's budget word (worker/handle/budget-watch.ts), watched only while
  *  anything listens for 'budget' (an open frontswap area does). */
-export class SharedTmem extends StoreHandle {
+export class SharedTmem extends StoreHandle<SharedTmemEventMap> {
   readonly #control: Remote<ControlApi>;
   readonly #budgetListeners = new Set<unknown>();
   readonly #budgetWatch: BudgetWatch;
@@ -94,7 +94,7 @@ export class SharedTmem extends StoreHandle {
   override addEventListener<K extends keyof SharedTmemEventMap>(
     type: K, listener: (event: SharedTmemEventMap[K]) => void, options?: boolean | AddEventListenerOptions,
   ): void {
-    super.addEventListener(type as 'worker-gone', listener as (event: Event) => void, options);
+    super.addEventListener(type, listener, options);
     if (type !== 'budget' || this.#budgetListeners.has(listener)) return;
     this.#budgetListeners.add(listener);
     if (this.#budgetListeners.size === 1 && !this.closed && !this.workerGone) this.#budgetWatch.start();
@@ -103,7 +103,7 @@ export class SharedTmem extends StoreHandle {
   override removeEventListener<K extends keyof SharedTmemEventMap>(
     type: K, listener: (event: SharedTmemEventMap[K]) => void, options?: boolean | EventListenerOptions,
   ): void {
-    super.removeEventListener(type as 'worker-gone', listener as (event: Event) => void, options);
+    super.removeEventListener(type, listener, options);
     if (type === 'budget' && this.#budgetListeners.delete(listener) && this.#budgetListeners.size === 0) this.#budgetWatch.stop();
   }
 

@@ -46,8 +46,9 @@ interface Ended {
 
 const GONE_REASON = 'the store worker stopped (terminated, crashed or closed)';
 
-/** The store as one thread sees it; see the rules at the top of this file. */
-export class StoreHandle {
+/** The store as one thread sees it; see the rules at the top of this file.
+ *  @typeParam Events the events of the handle (a subclass adds its own). */
+export class StoreHandle<Events extends StoreHandleEventMap = StoreHandleEventMap> {
   readonly #store: TmemStore;
   readonly #life: Lifecycle;
   readonly #control: ControlLink;
@@ -152,14 +153,14 @@ export class StoreHandle {
     return this.call('budget', (c) => c.budget());
   }
 
-  addEventListener<K extends keyof StoreHandleEventMap>(
-    type: K, listener: (event: StoreHandleEventMap[K]) => void, options?: boolean | AddEventListenerOptions,
+  addEventListener<K extends keyof Events & string>(
+    type: K, listener: (event: Events[K]) => void, options?: boolean | AddEventListenerOptions,
   ): void {
     this.#events.addEventListener(type, listener as EventListener, options);
   }
 
-  removeEventListener<K extends keyof StoreHandleEventMap>(
-    type: K, listener: (event: StoreHandleEventMap[K]) => void, options?: boolean | EventListenerOptions,
+  removeEventListener<K extends keyof Events & string>(
+    type: K, listener: (event: Events[K]) => void, options?: boolean | EventListenerOptions,
   ): void {
     this.#events.removeEventListener(type, listener as EventListener, options);
   }
