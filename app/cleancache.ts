@@ -4,7 +4,7 @@
 //
 //   const hit = webtmem.cleancache.get('/img/tile-3.png');   // sync: CachedResource | null
 //   const res = await webtmem.cleancache.fetch('/data.json'); // a hit, else a real fetch
-import type { CleancacheStats } from '../worker/protocol.js';
+import type { CleancacheStats } from '../worker/stats.js';
 import { TmemError } from '../worker/core/errors.js';
 import { BodyPool, Cleancache, type CleancacheStore } from '../worker/cleancache/index.js';
 import { toResponse, type ResourceRecord } from '../worker/cleancache/record/index.js';

@@ -1,39 +1,39 @@
-// The page's handle on the store: the core's synchronous methods on the shared memory (no
-// round trip), plus the hypervisor's control plane (async), events, and sharing with workers.
-//
-// Rejection rules for control calls, kept here once: after close() they reject with 'closed';
-// once the store worker is gone (terminated, crashed, closed itself) with 'worker-gone', also
-// the calls already waiting. Data calls (put/get/…) keep working on the memory after the worker
-// is gone, and throw 'closed' after close().
+// The page's handle on the store: the one store handle (worker/handle/store-handle.ts, whose
+// rules for close and a dead store worker hold on every thread) plus what only the page does:
+// it owns the store (close, budget, stats period, pressure signals), hears the store worker's
+// messages (budget and stats events), hands the store to workers and opens frontswap areas.
 import { createEndpoint, transfer, type Remote } from 'comlink';
 import { TmemError } from '../worker/core/errors.js';
 import type { TmemStore } from '../worker/core/types.js';
-import type { StatsSnapshot } from '../worker/protocol.js';
-import { AttachedStore } from '../worker/hypervisor/attached-store.js';
+import type { StatsSnapshot } from '../worker/stats.js';
 import type { BudgetInfo } from '../worker/hypervisor/budget.js';
 import type { ControlApi } from '../worker/hypervisor/hypervisor.js';
-import { kindOf, type WorkerToPage } from '../worker/hypervisor/messages.js';
+import type { WorkerToPage } from '../worker/hypervisor/messages.js';
 import type { PressureSignal, PressureState } from '../worker/hypervisor/pressure.js';
+import { StoreHandle, type StoreHandleEventMap } from '../worker/handle/store-handle.js';
 import { postShare, type ShareTarget } from './share.js';
 import { openFrontswap, type Frontswap, type FrontswapOptions } from './frontswap/index.js';
 
 /** Events of a {@link TmemClient}. */
-export interface TmemClientEventMap {
+export interface TmemClientEventMap extends StoreHandleEventMap {
   /** The budget in force or the owner's budget changed (setBudget, pressure, regrow). */
   budget: CustomEvent<BudgetInfo>;
   /** A stats snapshot arrived (every statsIntervalMs); also in `client.lastStats`. */
   stats: CustomEvent<StatsSnapshot>;
-  /** The store worker stopped; the memory keeps working, control calls reject. */
-  'worker-gone': CustomEvent<{ reason: string }>;
 }
 
 /** How a client reaches its hypervisor; made by connect() (./connect.ts). */
-export interface ClientWiring {
-  mode: 'shared' | 'local';
+export type ClientWiring = WiringCommon & (
+  /** The store worker's shared memory, and comlink's proxy of its control plane (share()
+   *  makes endpoints of it for other threads). */
+  | { mode: 'shared'; buffer: SharedArrayBuffer; lifecycle: SharedArrayBuffer; control: Remote<ControlApi> }
+  /** A plain buffer and the hypervisor on this thread. */
+  | { mode: 'local'; buffer: ArrayBuffer | SharedArrayBuffer; lifecycle: ArrayBuffer | SharedArrayBuffer; control: ControlApi }
+);
+
+/** What both modes' wirings have. */
+interface WiringCommon {
   store: TmemStore;
-  buffer: SharedArrayBuffer | ArrayBuffer;
-  lifecycle: SharedArrayBuffer | ArrayBuffer;
-  control: Remote<ControlApi> | ControlApi;
   /** A Web Lock the store worker holds while alive, or null. */
   lockName: string | null;
   budget: BudgetInfo;
@@ -49,29 +49,23 @@ const LIFECYCLE_EVENTS: [target: 'document' | 'window', type: string][] = [
 ];
 
 /** The store as seen from the page: see the README section "connect". */
-export class TmemClient extends AttachedStore {
+export class TmemClient extends StoreHandle<TmemClientEventMap> {
   /** 'shared': the store worker's SharedArrayBuffer; 'local': a plain buffer on this thread. */
   readonly mode: 'shared' | 'local';
   readonly #wiring: ClientWiring;
-  readonly #events = new EventTarget();
-  readonly #watch = new AbortController();
   readonly #unsubscribe: () => void;
   #lastStats: StatsSnapshot | null = null;
   #lastBudget: BudgetInfo;
-  #ended: TmemError | null = null;
   #closing = false;
-  #rejectEnded!: (e: TmemError) => void;
-  readonly #endedPromise = new Promise<never>((_, reject) => { this.#rejectEnded = reject; });
+  #lifecycleOff: (() => void) | undefined;
 
   /** Made by connect(); not meant to be called directly. */
   constructor(wiring: ClientWiring) {
-    super(wiring.store, wiring.lifecycle);
+    super({ store: wiring.store, lifecycle: wiring.lifecycle, control: wiring.control, lockName: wiring.lockName });
     this.mode = wiring.mode;
     this.#wiring = wiring;
     this.#lastBudget = wiring.budget;
-    this.#endedPromise.catch(() => {});
     this.#unsubscribe = wiring.subscribe((m) => this.#receive(m));
-    this.#watchLock();
     this.#forwardLifecycle();
   }
 
@@ -90,16 +84,11 @@ export class TmemClient extends AttachedStore {
     return this.#wiring.buffer;
   }
 
-  /** A fresh snapshot from the hypervisor: store, pressure, recent events. */
-  async stats(): Promise<StatsSnapshot> {
-    const snapshot = await this.#call('stats', (c) => c.snapshot());
+  /** A fresh snapshot from the hypervisor (also kept as lastStats): store, pressure, events. */
+  override async stats(): Promise<StatsSnapshot> {
+    const snapshot = await super.stats();
     this.#lastStats = snapshot;
     return snapshot;
-  }
-
-  /** The budget in force. */
-  budget(): Promise<BudgetInfo> {
-    return this.#call('budget', (c) => c.budget());
   }
 
   /**
@@ -109,27 +98,27 @@ export class TmemClient extends AttachedStore {
    * @throws TmemError 'bad-options' (rejection) for a negative or non-finite value.
    */
   setBudget(bytes: number): Promise<BudgetInfo> {
-    return this.#call('setBudget', (c) => c.setBudget(bytes));
+    return this.call('setBudget', (c) => c.setBudget(bytes));
   }
 
   /** Milliseconds between published snapshots (0 pauses); resolves to the new period. */
   setStatsInterval(ms: number): Promise<number> {
-    return this.#call('setStatsInterval', (c) => c.setStatsInterval(ms));
+    return this.call('setStatsInterval', (c) => c.setStatsInterval(ms));
   }
 
   /** Forwards a page lifecycle signal to the pressure policy (done automatically for this
    *  page's own events; useful for frames or custom signals). */
   signalPressure(signal: PressureSignal): Promise<PressureState | null> {
-    return this.#call('signalPressure', (c) => c.pressure(signal));
+    return this.call('signalPressure', (c) => c.pressure(signal));
   }
 
   /**
    * Hands a MessagePort to the hypervisor for the service worker's cleancache lookups. The
-   * port is kept until the lookup handler attaches in the store worker (the hook).
+   * port is kept until the lookup handler attaches in the store worker.
    * @param port one end of a MessageChannel whose other end goes to the service worker.
    */
   connectPort(port: MessagePort): Promise<number> {
-    return this.#call('connectPort', (c) => c.connectPort(transfer(port, [port])));
+    return this.call('connectPort', (c) => c.connectPort(transfer(port, [port])));
   }
 
   /**
@@ -139,18 +128,12 @@ export class TmemClient extends AttachedStore {
    * @throws TmemError 'not-supported' in local mode or for a window that is not isolated.
    */
   async share(target: ShareTarget): Promise<void> {
-    if (this.mode === 'local') {
+    const wiring = this.#wiring;
+    if (wiring.mode === 'local') {
       throw new TmemError('not-supported', "share: the store is in 'local' mode (page not crossOriginIsolated), so other threads cannot attach it");
     }
-    const control = this.#wiring.control as Remote<ControlApi>;
-    const port = await this.#call('share', () => control[createEndpoint]());
-    postShare(target, {
-      webtmem: 'share',
-      buffer: this.#wiring.buffer as SharedArrayBuffer,
-      lifecycle: this.#wiring.lifecycle as SharedArrayBuffer,
-      lockName: this.#wiring.lockName,
-      control: port,
-    });
+    const port = await this.call('share', () => wiring.control[createEndpoint]());
+    postShare(target, { webtmem: 'share', buffer: wiring.buffer, lifecycle: wiring.lifecycle, lockName: wiring.lockName, control: port });
   }
 
   /**
@@ -163,94 +146,40 @@ export class TmemClient extends AttachedStore {
    *   'disk-error', 'closed', 'worker-gone'.
    */
   frontswap(name: string, options?: FrontswapOptions): Promise<Frontswap> {
-    return openFrontswap(this, (port) => this.#call('frontswap', (c) => c.frontswapPort(transfer(port, [port]))), name, options);
+    return openFrontswap(this, (port) => this.call('frontswap', (c) => c.frontswapPort(transfer(port, [port]))), name, options);
   }
 
   /**
-   * Closes the store for every thread: later calls throw (or reject) 'closed'. The store worker
-   * is terminated; its memory is released once no thread holds it.
+   * Closes the store for every thread: later calls throw (or reject) 'closed', also the calls
+   * waiting now. The store worker is terminated; its memory is released once no thread holds it.
    */
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    this.markClosed();
-    this.#end(new TmemError('closed', 'the webtmem client is closed'));
-    this.#teardown();
+    this.closeForAll('the webtmem client is closed');
     this.#wiring.shutdown();
   }
 
-  addEventListener<K extends keyof TmemClientEventMap>(
-    type: K, listener: (event: TmemClientEventMap[K]) => void, options?: boolean | AddEventListenerOptions,
-  ): void {
-    this.#events.addEventListener(type, listener as EventListener, options);
-  }
-
-  removeEventListener<K extends keyof TmemClientEventMap>(
-    type: K, listener: (event: TmemClientEventMap[K]) => void, options?: boolean | EventListenerOptions,
-  ): void {
-    this.#events.removeEventListener(type, listener as EventListener, options);
-  }
-
-  #call<T>(name: string, fn: (control: ControlApi | Remote<ControlApi>) => T | Promise<T>): Promise<T> {
-    if (this.#closing) return Promise.reject(new TmemError('closed', `${name}: the webtmem client is closed`));
-    if (this.#ended) {
-      const e = this.#ended;
-      return Promise.reject(new TmemError(e.code, `${name}: ${e.message.replace(/ \[[a-z-]+\]$/, '')}`));
-    }
-    const call = Promise.resolve().then(() => fn(this.#wiring.control)) as Promise<T>;
-    return Promise.race([call, this.#endedPromise]);
-  }
-
-  #end(error: TmemError): void {
-    if (this.#ended) return;
-    this.#ended = error;
-    this.#rejectEnded(error);
-  }
-
-  #receive(message: WorkerToPage): void {
-    switch (kindOf(message)) {
-      case 'stats': {
-        const snapshot = (message as { snapshot: StatsSnapshot }).snapshot;
-        this.#lastStats = snapshot;
-        this.#events.dispatchEvent(new CustomEvent('stats', { detail: snapshot }));
-        break;
-      }
-      case 'budget': {
-        this.#lastBudget = (message as { budget: BudgetInfo }).budget;
-        this.#events.dispatchEvent(new CustomEvent('budget', { detail: this.#lastBudget }));
-        break;
-      }
-      case 'fatal':
-        this.#workerGone((message as { message: string }).message);
-        break;
-    }
-  }
-
-  /** The store worker holds its Web Lock until it dies; our request is granted only then. */
-  #watchLock(): void {
-    const name = this.#wiring.lockName;
-    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-    if (!name || !locks) return;
-    locks
-      .request(name, { signal: this.#watch.signal }, () => this.#workerGone('the store worker stopped (terminated, crashed or closed)'))
-      .catch(() => {}); // AbortError on close()
-  }
-
-  #workerGone(reason: string): void {
-    if (this.#ended) return;
-    this.markWorkerGone();
-    this.#end(new TmemError('worker-gone', `the store worker is gone: ${reason}; puts and gets still work on the memory, control calls do not`));
-    this.#teardown();
-    this.#events.dispatchEvent(new CustomEvent('worker-gone', { detail: { reason } }));
-  }
-
-  #teardown(): void {
-    this.#watch.abort();
+  protected override onEnded(): void {
     this.#unsubscribe();
     this.#lifecycleOff?.();
   }
 
-  #lifecycleOff: (() => void) | undefined;
+  #receive(message: WorkerToPage): void {
+    switch (message.webtmem) {
+      case 'stats':
+        this.#lastStats = message.snapshot;
+        this.dispatch(new CustomEvent('stats', { detail: message.snapshot }));
+        break;
+      case 'budget':
+        this.#lastBudget = message.budget;
+        this.dispatch(new CustomEvent('budget', { detail: message.budget }));
+        break;
+      case 'fatal':
+        this.workerStopped(message.message);
+        break;
+    }
+  }
 
   /** The store worker has no document: the page tells it about visibility, freeze, pagehide. */
   #forwardLifecycle(): void {

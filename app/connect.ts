@@ -1,13 +1,14 @@
 // connect(): starts the store worker (shared mode) or an in-page hypervisor (local mode) and
-// returns a TmemClient. The page never waits for the worker by spinning: it waits for the
-// worker's 'ready' message, bounded by timeoutMs (spec/platform.md, "Waiting").
+// returns a TmemClient. The page never waits for the worker by spinning (a blocking wait on
+// the main thread is not allowed, and would freeze the page): it waits for the worker's
+// 'ready' message, bounded by timeoutMs.
 import { wrap } from 'comlink';
 import { attach, createStore } from '../worker/core/index.js';
 import { TmemError, reviveError } from '../worker/core/errors.js';
-import { createLifecycle } from '../worker/hypervisor/attached-store.js';
+import { createLifecycle } from '../worker/handle/lifecycle.js';
 import { installErrorTransfer } from '../worker/hypervisor/error-transfer.js';
 import { Hypervisor, type ControlApi } from '../worker/hypervisor/hypervisor.js';
-import { kindOf, type FailedMessage, type InitMessage, type ReadyMessage, type WorkerToPage } from '../worker/hypervisor/messages.js';
+import { isWorkerToPage, type InitMessage, type WorkerToPage } from '../worker/hypervisor/messages.js';
 import { deviceMemory, resolveOptions, type ResolvedOptions, type StoreWorkerOptions } from '../worker/hypervisor/options.js';
 import { TmemClient } from './client.js';
 
@@ -154,23 +155,23 @@ function startStoreWorker(options: ResolvedOptions, start: () => Worker, url: st
       fail(new TmemError('worker-failed', `connect: the store worker ${String(url)} failed to start: ${detail}`));
     };
     const onMessage = (event: MessageEvent) => {
-      const kind = kindOf(event.data);
-      if (kind === 'failed') {
-        const error = reviveError((event.data as FailedMessage).error);
-        fail(error instanceof TmemError ? error : new TmemError('worker-failed', `connect: ${(event.data as FailedMessage).error.message}`));
-      } else if (kind === 'ready') {
+      const message: unknown = event.data;
+      if (!isWorkerToPage(message)) return;
+      if (message.webtmem === 'failed') {
+        const error = reviveError(message.error);
+        fail(error instanceof TmemError ? error : new TmemError('worker-failed', `connect: ${message.error.message}`));
+      } else if (message.webtmem === 'ready') {
         cleanup();
-        const ready = event.data as ReadyMessage;
         resolve(new TmemClient({
           mode: 'shared',
-          store: attach(ready.buffer),
-          buffer: ready.buffer,
-          lifecycle: ready.lifecycle,
+          store: attach(message.buffer),
+          buffer: message.buffer,
+          lifecycle: message.lifecycle,
           control: wrap<ControlApi>(port1),
-          lockName: ready.lockName,
-          budget: ready.budget,
+          lockName: message.lockName,
+          budget: message.budget,
           subscribe(listener) {
-            const onWorkerMessage = (e: MessageEvent) => { if (kindOf(e.data)) listener(e.data as WorkerToPage); };
+            const onWorkerMessage = (e: MessageEvent) => { const m: unknown = e.data; if (isWorkerToPage(m)) listener(m); };
             worker.addEventListener('message', onWorkerMessage);
             return () => worker.removeEventListener('message', onWorkerMessage);
           },

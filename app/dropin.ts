@@ -11,7 +11,7 @@
 import { parseCapacity, parseOffline, parseRoutes } from '../sw/http/index.js';
 import { serviceWorkerUrl, type IsolationMode } from '../sw/config.js';
 import { serveCleancachePort, mergeCleancacheStats } from '../worker/cleancache/index.js';
-import type { StatsSnapshot } from '../worker/protocol.js';
+import type { StatsSnapshot } from '../worker/stats.js';
 import { installPagePanel, type PagePanel } from './panel/index.js';
 import { connect } from './connect.js';
 import type { TmemClient } from './client.js';

@@ -11,8 +11,8 @@ import { attach, createStore } from './core/index.js';
 import { installErrorTransfer } from './hypervisor/error-transfer.js';
 import { Hypervisor } from './hypervisor/hypervisor.js';
 import { installCleancache } from './cleancache/index.js';
-import { createLifecycle } from './hypervisor/attached-store.js';
-import { kindOf, type FailedMessage, type InitMessage, type PingMessage, type ReadyMessage } from './hypervisor/messages.js';
+import { createLifecycle } from './handle/lifecycle.js';
+import { isPageToWorker, type FailedMessage, type FatalMessage, type InitMessage, type PongMessage, type ReadyMessage } from './hypervisor/messages.js';
 import { deviceMemory, resolveOptions } from './hypervisor/options.js';
 
 /** The parts of DedicatedWorkerGlobalScope used here (tsconfig.json has the DOM lib only). */
@@ -25,21 +25,21 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope;
 
-/** The one hypervisor of this worker, once the store exists. A later cleancache lookup
- *  service attaches its port handler here: `hypervisor.servicePorts.setHandler(fn)`. */
+/** The one hypervisor of this worker, once the store exists; installCleancache() attaches the
+ *  cleancache service to its service-worker ports. */
 export let hypervisor: Hypervisor | null = null;
 let initialising = false;
 
 installErrorTransfer();
 
 scope.addEventListener('message', (event) => {
-  const kind = kindOf(event.data);
-  if (kind === 'init' && !initialising) {
+  const message: unknown = event.data;
+  if (!isPageToWorker(message)) return;
+  if (message.webtmem === 'init' && !initialising) {
     initialising = true;
-    void init(event.data as InitMessage);
-  } else if (kind === 'ping') {
-    const ping = event.data as PingMessage;
-    scope.postMessage({ webtmem: 'pong', id: ping.id, data: ping.data } satisfies PingMessage);
+    void init(message);
+  } else if (message.webtmem === 'ping') {
+    scope.postMessage({ webtmem: 'pong', id: message.id, data: message.data } satisfies PongMessage);
   }
 });
 
@@ -84,7 +84,7 @@ async function holdLifeLock(): Promise<string | null> {
 
 function fatal(message: string): void {
   try {
-    scope.postMessage({ webtmem: 'fatal', message });
+    scope.postMessage({ webtmem: 'fatal', message } satisfies FatalMessage);
   } finally {
     hypervisor?.close();
     scope.close();

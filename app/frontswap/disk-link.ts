@@ -12,7 +12,7 @@ import { transfer, wrap, type Remote } from 'comlink';
 import { TmemError } from '../../worker/core/errors.js';
 import type { DiskItem, DiskKey, DiskSink } from '../../worker/disk/index.js';
 import type { CompactionReport, DiskFaultName } from '../../worker/disk/index.js';
-import type { FrontswapStats } from '../../worker/protocol.js';
+import type { FrontswapStats } from '../../worker/stats.js';
 import type { AreaDiskApi, AreaDiskInfo, AreaOpenReply, AreaOpenRequest } from '../../worker/frontswap/protocol.js';
 
 export class DiskLink implements DiskSink {

@@ -1,8 +1,8 @@
 // The frontswap tier's public types: options, events, what openFrontswap() hands an area.
 import type { WriteBehindOptions } from '../../worker/disk/index.js';
-import type { TmemEvent } from '../../worker/protocol.js';
+import type { TmemEvent } from '../../worker/stats.js';
 import type { AreaDiskInfo } from '../../worker/frontswap/protocol.js';
-import type { AttachedStore } from '../../worker/hypervisor/attached-store.js';
+import type { StoreHandle } from '../../worker/handle/store-handle.js';
 import type { DiskLink } from './disk-link.js';
 
 /** Options of client.frontswap(name, options). */
@@ -48,7 +48,7 @@ export interface FrontswapEventMap {
 /** What an area needs from its store: the page's TmemClient and a worker's SharedTmem both
  *  fit. 'budget' tells it the budget in force may have dropped (writeback then checks the
  *  store's own counters); 'worker-gone' that the disk service is unreachable. */
-export interface FrontswapClient extends Pick<AttachedStore,
+export interface FrontswapClient extends Pick<StoreHandle,
   'pageSize' | 'closed' | 'workerGone' | 'newPool' | 'destroyPool' | 'put' | 'get' | 'flushPage' | 'flushObject' | 'storeStats'> {
   addEventListener(type: 'budget' | 'worker-gone', listener: () => void, options?: boolean | AddEventListenerOptions): void;
   removeEventListener(type: 'budget' | 'worker-gone', listener: () => void, options?: boolean | EventListenerOptions): void;

@@ -1,5 +1,5 @@
 // Cleancache (fetched resources): lookups, hits, bytes served, and the top resources by hits.
-import type { CleancacheStats } from '../../worker/protocol.js';
+import type { CleancacheStats } from '../../worker/stats.js';
 import { KeyedTable, h, setAttr, setText } from './dom.js';
 import { formatBytes, formatCount, formatRatio, ratio } from './format.js';
 

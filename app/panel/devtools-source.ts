@@ -1,7 +1,7 @@
 // The DevTools side: the panel runs in the extension's panel page and reads the inspected
 // page with inspectedWindow.eval. eval cannot await a promise, hence the page contract: the
 // client keeps `window.webtmem.lastStats` (a plain JSON-able snapshot) up to date.
-import type { StatsSnapshot } from '../../worker/protocol.js';
+import type { StatsSnapshot } from '../../worker/stats.js';
 import type { StatsSource } from './stats-source.js';
 
 /** The part of `chrome.devtools.inspectedWindow` the panel uses. */

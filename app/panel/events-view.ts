@@ -1,5 +1,5 @@
 // Recent hypervisor events (budget changes, pressure reactions, disk errors), newest first.
-import type { TmemEvent } from '../../worker/protocol.js';
+import type { TmemEvent } from '../../worker/stats.js';
 import { KeyedTable, h } from './dom.js';
 import { formatClock } from './format.js';
 

@@ -1,6 +1,6 @@
 // Frontswap areas: where their pages are (memory, write-behind buffer, disk), disk use and
 // errors.
-import type { FrontswapStats } from '../../worker/protocol.js';
+import type { FrontswapStats } from '../../worker/stats.js';
 import { KeyedTable, type Column } from './dom.js';
 import { formatBytes, formatCount } from './format.js';
 

@@ -1,5 +1,5 @@
 // One row per pool with every counter the core keeps, its flags and its hit ratio.
-import type { PoolStats } from '../../worker/protocol.js';
+import type { PoolStats } from '../../worker/stats.js';
 import { KeyedTable, type Column } from './dom.js';
 import { formatCount, formatRatio, ratio } from './format.js';
 

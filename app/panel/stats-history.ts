@@ -1,6 +1,6 @@
 // The last minutes of samples, in a fixed ring so a long-open page never grows the panel's
 // memory, plus the events seen (snapshots carry only a bounded recent list).
-import type { StatsSnapshot, TmemEvent } from '../../worker/protocol.js';
+import type { StatsSnapshot, TmemEvent } from '../../worker/stats.js';
 import { toSample, type StatsSample } from './stats-sample.js';
 
 /** Bounded history of samples and events, fed with every new snapshot. */

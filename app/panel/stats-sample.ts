@@ -1,6 +1,6 @@
 // One row of the panel's history: totals read from a snapshot plus rates derived from the
 // previous row. Rows are flat numbers so they chart directly and export as CSV unchanged.
-import type { StatsSnapshot } from '../../worker/protocol.js';
+import type { StatsSnapshot } from '../../worker/stats.js';
 
 /** A flat row of totals and rates taken from one snapshot. Rates are null on the first row
  *  and when a counter went backwards (a pool destroyed, a worker restarted). */

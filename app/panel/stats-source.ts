@@ -1,7 +1,7 @@
 // Where the panel's numbers come from. The panel knows only this interface, so the same UI runs
 // in the page (reading `window.webtmem`) and in the DevTools extension (reading the inspected
 // page through `chrome.devtools.inspectedWindow.eval`).
-import type { StatsSnapshot } from '../../worker/protocol.js';
+import type { StatsSnapshot } from '../../worker/stats.js';
 
 /** A source of published stats snapshots; the panel polls it several times a second. */
 export interface StatsSource {

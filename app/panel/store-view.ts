@@ -1,6 +1,6 @@
 // The store at a glance: one bar of the frame budget (ephemeral | persistent | free) with the
 // budget as a marker, and the figures beside it.
-import type { StatsSnapshot } from '../../worker/protocol.js';
+import type { StatsSnapshot } from '../../worker/stats.js';
 import { h, setAttr, setText } from './dom.js';
 import { formatBytes, formatCount } from './format.js';
 

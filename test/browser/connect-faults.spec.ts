@@ -4,6 +4,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { ISOLATED } from '../../playwright.config.js';
 
 type App = typeof import('../../app/index.js');
+type Spy = typeof import('../fixtures/worker-spy.js');
 
 test.beforeEach(async ({ page }) => {
   await page.goto(`${ISOLATED}/test/fixtures/connect.html`);
@@ -24,19 +25,19 @@ async function connectError(page: Page, options: unknown, setup?: string) {
   }, { options, setup });
 }
 
-test('a worker URL that 404s fails with worker-failed, quickly', async ({ page }) => {
-  const r = await connectError(page, { workerUrl: '/no/such-worker.js', capacityBytes: 65536 });
+test('a worker URL that 404s fails with worker-failed from the load error, not the timeout', async ({ page }) => {
+  const r = await connectError(page, { workerUrl: '/no/such-worker.js', capacityBytes: 65536, timeoutMs: 600_000 });
   expect(r.code).toBe('worker-failed');
   expect(r.message).toContain('/no/such-worker.js');
-  expect(r.ms).toBeLessThan(5000);
+  expect(r.message).toContain('failed to start');
 });
 
 test('a worker that never answers fails with worker-failed after timeoutMs', async ({ page }) => {
   const r = await connectError(page, { workerUrl: '/test/fixtures/silent-worker.ts', capacityBytes: 65536, timeoutMs: 400 });
   expect(r.code).toBe('worker-failed');
-  expect(r.message).toContain('400 ms');
+  expect(r.message).toContain('did not answer within 400 ms');
+  // Not before the bound (a lower bound holds on any machine; how soon after is the bench's).
   expect(r.ms).toBeGreaterThanOrEqual(390);
-  expect(r.ms).toBeLessThan(3000);
 });
 
 test('bad options are refused with bad-options, before or inside the worker', async ({ page }) => {
@@ -52,7 +53,6 @@ test('bad options are refused with bad-options, before or inside the worker', as
   ]) {
     const r = await connectError(page, options);
     expect(r.code, JSON.stringify(options)).toBe('bad-options');
-    expect(r.ms).toBeLessThan(5000);
   }
   expect((await connectError(page, null)).code).toBe('bad-options');
 });
@@ -73,23 +73,19 @@ for (const how of ['terminate', 'crash'] as const) {
   test(`the store worker dying (${how}): an event fires, data calls keep working, control calls reject`, async ({ page }) => {
     const r = await page.evaluate(async (how) => {
       // Keep a handle on the store worker: connect() does not expose it.
-      const workers: Worker[] = [];
-      const Original = Worker;
-      (window as { Worker: unknown }).Worker = class extends Original {
-        constructor(url: string | URL, options?: WorkerOptions) { super(url, options); workers.push(this); }
-      };
+      const { keepWorkers } = (await import('/test/fixtures/worker-spy.ts' as string)) as Spy;
+      const workers = keepWorkers();
       const { connect } = (await import('/app/index.ts' as string)) as App;
       const client = await connect({ workerUrl: how === 'crash' ? '/test/fixtures/crash-store-worker.ts' : '/worker/store-worker.ts', capacityBytes: 32 * 4096 });
       const pool = client.newPool({ persistent: true });
       client.put(pool, 1, 1, new Uint8Array(4096).fill(5));
       await client.stats();
-      const gone = new Promise<{ reason: string; ms: number }>((resolve) => {
-        const t0 = performance.now();
-        client.addEventListener('worker-gone', (e) => resolve({ reason: e.detail.reason, ms: performance.now() - t0 }));
+      const gone = new Promise<{ reason: string }>((resolve) => {
+        client.addEventListener('worker-gone', (e) => resolve({ reason: e.detail.reason }));
       });
       if (how === 'terminate') workers[0].terminate();
       else workers[0].postMessage({ test: 'crash' });
-      const event = await Promise.race([gone, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+      const event = await gone;
       const into = new Uint8Array(4096);
       const hit = client.get(pool, 1, 1, into) && into[100] === 5;
       const put = client.put(pool, 1, 2, new Uint8Array(4096).fill(6));
@@ -104,21 +100,43 @@ for (const how of ['terminate', 'crash'] as const) {
       try { client.get(pool, 1, 1, into); } catch (e) { afterClose = (e as { code: string }).code; }
       return { ...result, afterClose };
     }, how);
-    expect(r.event).not.toBeNull();
-    expect(r.event!.ms).toBeLessThan(3000);
-    if (how === 'crash') expect(r.event!.reason).toContain('test-induced crash');
+    if (how === 'crash') expect(r.event.reason).toContain('test-induced crash');
     expect(r).toMatchObject({ hit: true, put: true, hit2: true, workerGone: true, lastStats: true, afterClose: 'closed' });
     expect(r.codes).toEqual(['worker-gone', 'worker-gone', 'worker-gone']);
   });
 }
 
+test('control calls in flight when the store worker dies reject worker-gone; in flight at close(), closed', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { keepWorkers, hang } = (await import('/test/fixtures/worker-spy.ts' as string)) as Spy;
+    const workers = keepWorkers();
+    const { connect } = (await import('/app/index.ts' as string)) as App;
+    const outcome = (p: Promise<unknown>) => p.then(() => 'resolved', (e) => (e as { code?: string }).code ?? String(e));
+    /** A client whose store worker blocks for good: its control calls stay in flight. */
+    const hungClient = async () => {
+      const client = await connect({ workerUrl: '/test/fixtures/crash-store-worker.ts', capacityBytes: 16 * 4096 });
+      const worker = workers[workers.length - 1];
+      await hang(worker);
+      return { client, worker };
+    };
+    const a = await hungClient();
+    const inFlight = [outcome(a.client.stats()), outcome(a.client.budget()), outcome(a.client.setBudget(4096))];
+    a.worker.terminate();
+    const gone = await Promise.all(inFlight);
+    await a.client.close();
+    const b = await hungClient();
+    const atClose = [outcome(b.client.stats()), outcome(b.client.setStatsInterval(100))];
+    await b.client.close();
+    return { gone, closed: await Promise.all(atClose) };
+  });
+  expect(r.gone).toEqual(['worker-gone', 'worker-gone', 'worker-gone']);
+  expect(r.closed).toEqual(['closed', 'closed']);
+});
+
 test('close() after the worker died: calls report closed, not worker-gone', async ({ page }) => {
   const codes = await page.evaluate(async () => {
-    const workers: Worker[] = [];
-    const Original = Worker;
-    (window as { Worker: unknown }).Worker = class extends Original {
-      constructor(url: string | URL, options?: WorkerOptions) { super(url, options); workers.push(this); }
-    };
+    const { keepWorkers } = (await import('/test/fixtures/worker-spy.ts' as string)) as Spy;
+    const workers = keepWorkers();
     const { connect } = (await import('/app/index.ts' as string)) as App;
     const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 16 * 4096 });
     const gone = new Promise((r) => client.addEventListener('worker-gone', r));

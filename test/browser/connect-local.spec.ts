@@ -26,7 +26,11 @@ test('not isolated: local mode, one warning, same synchronous API, policies work
     const eventFrames = await budgetEvent;
     const s = client.storeStats();
     const snap = await client.stats();
-    await new Promise((r) => setTimeout(r, 450));
+    // Two published snapshots (the timer's, not the ones asked for).
+    await new Promise<void>((r) => {
+      if ((client.lastStats?.seq ?? 0) >= 2) r();
+      else client.addEventListener('stats', (e) => { if (e.detail.seq >= 2) r(); });
+    });
     const codes: string[] = [];
     try { await client.share(new MessageChannel().port1); codes.push('shared'); } catch (e) { codes.push((e as { code: string }).code); }
     try { await connect({ mode: 'shared', workerUrl: '/worker/store-worker.ts' }); codes.push('connected'); } catch (e) { codes.push((e as { code: string }).code); }

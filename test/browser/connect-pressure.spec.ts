@@ -18,6 +18,9 @@ test.beforeEach(async ({ page }) => {
   });
 });
 
+// The delay itself (nothing before delayMs, the cut at delayMs, a quick show cancelling it) is
+// tested on an injected clock in test/unit/hypervisor-pressure.test.ts; here the browser's
+// events reach the store worker's policy and its effects come back as budget events.
 test('hidden: after the delay the ephemeral share shrinks by the fraction; visible: it grows back', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const setVisibility = (window as unknown as { setVisibility: (s: DocumentVisibilityState) => void }).setVisibility;
@@ -29,24 +32,25 @@ test('hidden: after the delay the ephemeral share shrinks by the fraction; visib
     for (let i = 0; i < 10; i++) { page.fill(i + 1); page[0] = 0; client.put(persistent, 1, i, page); }
     for (let i = 0; i < 50; i++) { page.fill(i + 50); page[0] = 0; client.put(ephemeral, 2, i, page); }
     const reasons: string[] = [];
-    client.addEventListener('budget', (e) => reasons.push(`${e.detail.reason}:${e.detail.budgetFrames}`));
+    const waiters: (() => void)[] = [];
+    client.addEventListener('budget', (e) => { reasons.push(`${e.detail.reason}:${e.detail.budgetFrames}`); waiters.shift()?.(); });
+    const nextBudget = () => new Promise<void>((r) => waiters.push(r));
     const pagesOf = (id: number) => client.storeStats().pools.find((p) => p.id === id)!.pages;
+    let budgetEvent = nextBudget();
     setVisibility('hidden');
-    await new Promise((r) => setTimeout(r, 50));
-    const early = { budget: client.budgetFrames, ephemeral: pagesOf(ephemeral) };
-    await new Promise((r) => setTimeout(r, 300));
+    await budgetEvent;
     const hidden = { budget: client.budgetFrames, ephemeral: pagesOf(ephemeral), snap: (await client.stats()).pressure };
     const into = new Uint8Array(4096);
     let persistentOk = 0;
     for (let i = 0; i < 10; i++) if (client.get(persistent, 1, i, into) && into[1] === i + 1) persistentOk++;
+    budgetEvent = nextBudget();
     setVisibility('visible');
-    await new Promise((r) => setTimeout(r, 100));
+    await budgetEvent;
     const visible = { budget: client.budgetFrames, snap: (await client.stats()).pressure };
-    const result = { early, hidden, persistentOk, visible, reasons, events: (await client.stats()).events.filter((e) => e.kind === 'pressure').length };
+    const result = { hidden, persistentOk, visible, reasons, events: (await client.stats()).events.filter((e) => e.kind === 'pressure').length };
     await client.close();
     return result;
   });
-  expect(r.early).toEqual({ budget: 64, ephemeral: 50 });
   // ephemeral share = 64 − 10 persistent = 54; half of it (27) is given up: 64 − 27 = 37.
   expect(r.hidden.budget).toBe(37);
   expect(r.hidden.ephemeral).toBeLessThanOrEqual(27);
@@ -58,27 +62,34 @@ test('hidden: after the delay the ephemeral share shrinks by the fraction; visib
   expect(r.events).toBe(2);
 });
 
-test('a quick hide and show inside the delay costs nothing; pressure: false only counts', async ({ page }) => {
+test('a hide and show inside the delay costs nothing; pressure: false only counts', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const setVisibility = (window as unknown as { setVisibility: (s: DocumentVisibilityState) => void }).setVisibility;
     const { connect } = (await import('/app/index.ts' as string)) as App;
-    const quick = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 32 * 4096, pressure: { fraction: 0.5, delayMs: 300 } });
+    // A delay no test outlives: the show always comes inside it.
+    const quick = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 32 * 4096, pressure: { fraction: 0.5, delayMs: 600_000 } });
     const off = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 32 * 4096, pressure: false });
+    const budgetEvents: string[] = [];
+    quick.addEventListener('budget', (e) => budgetEvents.push(e.detail.reason));
     setVisibility('hidden');
-    await new Promise((r) => setTimeout(r, 50));
+    // The page forwards each signal on the control port; a stats() sent after it on the same
+    // port is answered after the signal was applied.
+    const quickHidden = (await quick.stats()).pressure;
     setVisibility('visible');
-    await new Promise((r) => setTimeout(r, 400));
     const quickP = (await quick.stats()).pressure;
     setVisibility('hidden');
-    await new Promise((r) => setTimeout(r, 100));
     const offP = (await off.stats()).pressure;
     const offBudget = off.budgetFrames;
     setVisibility('visible');
+    const quickBudget = quick.budgetFrames;
     await quick.close();
     await off.close();
-    return { quickP, offP, offBudget };
+    return { quickHidden, quickP, quickBudget, budgetEvents, offP, offBudget };
   });
-  expect(r.quickP).toMatchObject({ events: 1, shrinks: 0, regrows: 0, shrunk: false });
+  expect(r.quickHidden).toMatchObject({ hidden: true, events: 1, shrinks: 0, shrunk: false });
+  expect(r.quickP).toMatchObject({ hidden: false, events: 1, shrinks: 0, regrows: 0, shrunk: false });
+  expect(r.quickBudget).toBe(32);
+  expect(r.budgetEvents).toEqual([]);
   expect(r.offP).toMatchObject({ enabled: false, events: 2, shrinks: 0 });
   expect(r.offBudget).toBe(32);
 });
@@ -90,8 +101,9 @@ test('pagehide shrinks at once and pageshow restores', async ({ page }) => {
     const shrunk = new Promise<number>((r) => client.addEventListener('budget', (e) => r(e.detail.budgetFrames), { once: true }));
     window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
     const during = await shrunk;
+    const regrown = new Promise<number>((r) => client.addEventListener('budget', (e) => r(e.detail.budgetFrames), { once: true }));
     window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
-    await new Promise((r) => setTimeout(r, 100));
+    await regrown;
     const p = (await client.stats()).pressure;
     const after = client.budgetFrames;
     await client.close();
@@ -110,12 +122,16 @@ test('freeze shrinks at once (no timer: the workers of a frozen page stop too); 
     const { connect } = (await import('/app/index.ts' as string)) as App;
     const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 40 * 4096, pressure: { fraction: 0.5, delayMs: 60_000 } });
     const reasons: string[] = [];
-    client.addEventListener('budget', (e) => reasons.push(`${e.detail.reason}:${e.detail.budgetFrames}`));
+    const waiters: (() => void)[] = [];
+    client.addEventListener('budget', (e) => { reasons.push(`${e.detail.reason}:${e.detail.budgetFrames}`); waiters.shift()?.(); });
+    const nextBudget = () => new Promise<void>((r) => waiters.push(r));
+    let budgetEvent = nextBudget();
     document.dispatchEvent(new Event('freeze'));
-    for (let i = 0; i < 50 && reasons.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    await budgetEvent;
     const frozen = { budget: client.budgetFrames, p: (await client.stats()).pressure };
+    budgetEvent = nextBudget();
     document.dispatchEvent(new Event('resume'));
-    for (let i = 0; i < 50 && reasons.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await budgetEvent;
     const p = (await client.stats()).pressure;
     const budget = client.budgetFrames;
     await client.close();

@@ -11,7 +11,7 @@ test.beforeEach(async ({ page }) => {
   await page.goto(PAGE);
 });
 
-test('shared mode: synchronous put/get on the main thread, stats published at least 4 times a second', async ({ page }) => {
+test('shared mode: synchronous put/get on the main thread, stats published on a timer without asking', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const { connect } = (await import('/app/index.ts' as string)) as App;
     const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 1 << 20 });
@@ -25,9 +25,10 @@ test('shared mode: synchronous put/get on the main thread, stats published at le
     let same = true;
     for (let i = 0; i < into.length; i++) if (into[i] !== ((i * 7 + 3) & 255)) same = false;
     const miss = client.get(pool, 42n, 8, into);
+    // Four published snapshots arrive without asking (the rate itself is the publisher's
+    // interval: 200 ms unless statsIntervalMs says otherwise).
     let snapshots = 0;
-    client.addEventListener('stats', () => snapshots++);
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise<void>((r) => client.addEventListener('stats', () => { if (++snapshots === 4) r(); }));
     const snap = await client.stats();
     const result = {
       mode: client.mode, isSab: client.buffer instanceof SharedArrayBuffer, stored, hit, same, miss, snapshots,
@@ -52,15 +53,21 @@ test('budget: shrinking evicts ephemeral pages, persistent pages stay; a budget 
     for (let i = 0; i < 10; i++) { page.fill(i + 1); page[0] = 0; client.put(persistent, 1, i, page); }
     for (let i = 0; i < 40; i++) { page.fill(i + 100); page[0] = 0; client.put(ephemeral, 2, i, page); }
     const events: { reason: string; budgetFrames: number }[] = [];
-    client.addEventListener('budget', (e) => events.push({ reason: e.detail.reason, budgetFrames: e.detail.budgetFrames }));
+    const waiters: (() => void)[] = [];
+    client.addEventListener('budget', (e) => { events.push({ reason: e.detail.reason, budgetFrames: e.detail.budgetFrames }); waiters.shift()?.(); });
+    // The budget message and the call's answer travel on different ports: wait for the event.
+    const nextEvent = () => new Promise<void>((r) => waiters.push(r));
+    let event = nextEvent();
     const shrunk = await client.setBudget(16 * 4096);
-    await new Promise((r) => setTimeout(r, 50));
+    await event;
     const into = new Uint8Array(4096);
     let persistentOk = 0;
     for (let i = 0; i < 10; i++) if (client.get(persistent, 1, i, into) && into[1] === i + 1) persistentOk++;
     const s = client.storeStats();
     const eph = s.pools.find((p) => p.id === ephemeral)!;
+    event = nextEvent();
     const grown = await client.setBudget(1 << 30); // clamped to the capacity
+    await event;
     const result = { shrunk, persistentOk, ephPages: eph.pages, ephEvictions: eph.evictions, used: s.usedFrames, budgetFrames: s.budgetFrames, grown, events, last: client.lastBudget.budgetFrames };
     await client.close();
     return result;
@@ -173,25 +180,26 @@ test('a reload gives a fresh store', async ({ page }) => {
   expect(second).toEqual({ pools: 0, used: 0, getCode: 'bad-pool', hit: false });
 });
 
-test('connectPort keeps the service-worker port for the lookup handler (the hook); capacity defaults from deviceMemory', async ({ page }) => {
+test('connectPort hands the service-worker port to the store worker\'s cleancache service; capacity defaults from deviceMemory', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const { connect, defaultCapacityBytes } = (await import('/app/index.ts' as string)) as App;
     const client = await connect({ workerUrl: '/worker/store-worker.ts' });
     const { port1, port2 } = new MessageChannel();
+    // Sent before the port is handed over: it waits in the port's queue until the service
+    // serves the port, and is answered then (a miss: nothing was stored).
+    const answer = new Promise<unknown>((r) => { port1.onmessage = (e) => r(e.data); });
+    port1.postMessage({ webtmem: 'cc-lookup', id: 7, url: 'https://example.test/nothing-here', headers: [] });
     const held = await client.connectPort(port2);
-    // No handler is attached yet: a lookup sent now waits in the port's queue, unanswered.
-    let answered = false;
-    port1.onmessage = () => { answered = true; };
-    port1.postMessage({ lookup: '/x' });
-    await new Promise((r) => setTimeout(r, 200));
+    const reply = await answer;
     const events = (await client.stats()).events.map((e) => e.message);
     const deviceMemory = (navigator as { deviceMemory?: number }).deviceMemory;
-    const result = { held, answered, logged: events.some((m) => m.includes('service-worker port connected')),
+    const result = { held, reply, logged: events.some((m) => m.includes('service-worker port connected')),
       capacity: client.totalFrames * client.pageSize, expected: defaultCapacityBytes(deviceMemory), deviceMemory };
+    port1.close();
     await client.close();
     return result;
   });
-  expect(r).toMatchObject({ held: 1, answered: false, logged: true });
+  expect(r).toMatchObject({ held: 1, reply: { webtmem: 'cc-found', id: 7, record: null }, logged: true });
   expect(r.capacity).toBe(r.expected);
   expect(r.capacity).toBeGreaterThanOrEqual(16 << 20);
 });

@@ -1,6 +1,9 @@
-// Every bad input of api.md is refused with a TmemError code and leaves the store unchanged.
+// Every bad input of api.md is refused with a TmemError code and leaves the store unchanged;
+// the codes are a fixed table and every message starts with its code's summary from it.
 import { describe, expect, it } from 'vitest';
+import { build } from 'vite';
 import { attach, createStore, TmemError } from '../../worker/core/index.js';
+import { ERROR_SUMMARIES, errorMessage, reviveError } from '../../worker/core/errors.js';
 import type { TmemStore } from '../../worker/core/index.js';
 import { PS, UUID, makeStore, pageOf, same } from './helpers.js';
 
@@ -11,6 +14,7 @@ function refused(code: string, call: () => unknown) {
   expect((err as TmemError).name).toBe('TmemError');
   expect((err as TmemError).code).toBe(code);
   expect((err as TmemError).message.length).toBeGreaterThan(20);
+  expect((err as TmemError).message.startsWith(`${ERROR_SUMMARIES[code as TmemError['code']]}: `)).toBe(true);
 }
 
 /** A store with known content; `unchanged()` checks all of it is still there. */
@@ -150,5 +154,54 @@ describe('bad input is refused and disturbs nothing', () => {
     refused('bad-flags', () => t.setPoolCap(0, -5));
     refused('bad-pool', () => t.setPoolCap(40, 5));
     unchanged();
+  });
+});
+
+describe('the error table', () => {
+  it('holds exactly the documented codes, all kebab-case (renaming one breaks callers)', () => {
+    expect(Object.keys(ERROR_SUMMARIES).sort()).toEqual([
+      'area-closed', 'area-locked', 'bad-buffer', 'bad-database', 'bad-flags', 'bad-handle', 'bad-name', 'bad-offset',
+      'bad-options', 'bad-page-size', 'bad-pool', 'closed', 'disk-error', 'not-supported', 'store-busy', 'too-many-pools',
+      'worker-failed', 'worker-gone',
+    ]);
+    for (const code of Object.keys(ERROR_SUMMARIES)) expect(code).toMatch(/^[a-z]+(-[a-z]+)*$/);
+  });
+
+  it('messages come from the table: summary, then the context, then the code', () => {
+    for (const code of Object.keys(ERROR_SUMMARIES) as TmemError['code'][]) {
+      const bare = new TmemError(code);
+      expect(bare.code).toBe(code);
+      expect(bare.message.split('\n')[0]).toBe(`${ERROR_SUMMARIES[code]} [${code}]`);
+      const e = new TmemError(code, 'put: pool 7');
+      expect(e.message.split('\n')[0]).toBe(`${ERROR_SUMMARIES[code]}: put: pool 7 [${code}]`);
+      expect(e.message).toBe(errorMessage(code, 'put: pool 7'));
+    }
+  });
+
+  it('outside production a message carries the longer help', () => {
+    expect(process.env.NODE_ENV).not.toBe('production');
+    expect(new TmemError('worker-gone').message).toMatch(/\n.*put and get still work/);
+  });
+
+  it('a copy that crossed a thread comes back as a TmemError with its code and message', () => {
+    const e = new TmemError('bad-pool', 'get: pool 9');
+    const copy = reviveError(structuredClone({ name: e.name, code: e.code, message: e.message }));
+    expect(copy).toBeInstanceOf(TmemError);
+    expect(copy).toMatchObject({ code: 'bad-pool', message: e.message });
+    const other = { name: 'Error', message: 'x' };
+    expect(reviveError(other)).toBe(other);
+  });
+
+  it('a production bundle keeps the summaries and drops the longer help', async () => {
+    const out = await build({
+      configFile: false, logLevel: 'silent', publicDir: false,
+      define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+      build: { write: false, minify: false, lib: { entry: 'worker/core/errors.ts', formats: ['es'], fileName: () => 'errors.js' } },
+    });
+    const results = Array.isArray(out) ? out : [out];
+    const code = results.flatMap((r) => ('output' in r ? r.output : [])).map((c) => ('code' in c ? c.code : '')).join('');
+    expect(code).toContain(ERROR_SUMMARIES['worker-gone']);
+    expect(code).not.toContain('put and get still work');
+    expect(code).not.toContain('process.env');
   });
 });

@@ -1,6 +1,8 @@
 // The service worker's configuration round trip and its links to the tabs' stores: replies
 // matched by id, a silent port bounded by the timeout and dropped, a missing port asked for.
-import { describe, expect, it } from 'vitest';
+// Time is vitest's fake clock: "bounded by the timeout" and "did not wait" are checked by
+// moving it, not by reading the wall clock.
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readConfig, serviceWorkerUrl, DEFAULT_PORT_TIMEOUT_MS } from '../../sw/config.js';
 import { StoreLink } from '../../sw/store-link.js';
 
@@ -31,6 +33,16 @@ function fakeClients() {
   };
 }
 
+/** Whether `p` settles within `ms` of fake time. */
+async function settlesWithin<T>(p: Promise<T>, ms: number): Promise<boolean> {
+  let settled = false;
+  p.then(() => { settled = true; }, () => { settled = true; });
+  await vi.advanceTimersByTimeAsync(ms);
+  return settled;
+}
+
+afterEach(() => vi.useRealTimers());
+
 describe('StoreLink', () => {
   it('matches replies by id on the client\'s own port', async () => {
     const { clients } = fakeClients();
@@ -47,38 +59,46 @@ describe('StoreLink', () => {
 
   it('bounds a silent port by the timeout, and drops it after a second silence', async () => {
     const { clients } = fakeClients();
+    vi.useFakeTimers();
     const link = new StoreLink(clients, 30);
     const { port1, port2 } = new MessageChannel();
     link.addPort('tab-1', port1);
-    const t0 = Date.now();
-    expect(await link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] })).toBeNull();
-    expect(Date.now() - t0).toBeLessThan(500);
+    const first = link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] });
+    expect(await settlesWithin(first, 29)).toBe(false);
+    expect(await settlesWithin(first, 1)).toBe(true);
+    expect(await first).toBeNull();
     expect(link.stats).toMatchObject({ ports: 1, timeouts: 1 });
-    expect(await link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] })).toBeNull();
+    const second = link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] });
+    expect(await settlesWithin(second, 30)).toBe(true);
+    expect(await second).toBeNull();
     expect(link.stats).toMatchObject({ ports: 0, timeouts: 2 });
     port2.close();
   });
 
   it('asks a new client for a port without waiting; waits (bounded) only for clients open at a restart', async () => {
     const { clients, posted } = fakeClients();
-    // A long timeout, so "did not wait" (well under it) cannot be confused with a slow machine.
+    vi.useFakeTimers();
     const link = new StoreLink(clients, 2000);
-    const t0 = Date.now();
-    expect(await link.request('tab-2', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] })).toBeNull();
-    expect(Date.now() - t0).toBeLessThan(1000);
+    const asked = link.request('tab-2', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] });
+    expect(await settlesWithin(asked, 1)).toBe(true);
+    expect(await asked).toBeNull();
     expect(posted).toEqual([{ id: 'tab-2', message: { webtmem: 'cc-need-port' } }]);
 
     // After a restart: the open tab is asked, and a request waits for its port.
     link.askAll(Promise.resolve(['tab-3', 'gone-1']));
     const { port1, port2 } = new MessageChannel();
     port2.onmessage = (e) => port2.postMessage({ webtmem: 'cc-flushed', id: e.data.id });
-    setTimeout(() => link.addPort('tab-3', port1), 10);
-    expect(await link.request('tab-3', { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] })).toMatchObject({ webtmem: 'cc-flushed' });
+    const waiting = link.request('tab-3', { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] });
+    expect(await settlesWithin(waiting, 10)).toBe(false);
+    link.addPort('tab-3', port1);
+    vi.useRealTimers(); // the reply comes through a real MessageChannel
+    expect(await waiting).toMatchObject({ webtmem: 'cc-flushed' });
+    vi.useFakeTimers();
     // A client that no longer exists is not waited for.
     link.removeClient('tab-3');
-    const t1 = Date.now();
-    expect(await link.request('gone-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] })).toBeNull();
-    expect(Date.now() - t1).toBeLessThan(1000);
+    const gone = link.request('gone-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] });
+    expect(await settlesWithin(gone, 1)).toBe(true);
+    expect(await gone).toBeNull();
     port2.close();
   });
 });

@@ -5,7 +5,7 @@
 // pool by its uuid, so they see the same resources.
 import type { PoolFlags, TmemStats } from '../core/types.js';
 import { TmemError } from '../core/errors.js';
-import type { CleancacheStats } from '../protocol.js';
+import type { CleancacheStats } from '../stats.js';
 import {
   fnv1a64, newGeneration, writeResource, flushResource, type BodyAllocator, type ResourceRecord, type WriteResult,
 } from './record/index.js';

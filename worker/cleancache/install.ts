@@ -1,7 +1,7 @@
 // Plugs the cleancache into a hypervisor: every service-worker port the page hands over
 // (client.connectPort) is served with one Cleancache, and the tier's counters join the
 // hypervisor's stats snapshots.
-import type { CleancacheStats } from '../protocol.js';
+import type { CleancacheStats } from '../stats.js';
 import type { EventLog } from '../hypervisor/events.js';
 import type { ServicePorts } from '../hypervisor/service-ports.js';
 import { Cleancache, type CleancacheStore } from './cleancache.js';

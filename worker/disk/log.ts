@@ -10,7 +10,7 @@
 // Rejection rules, kept here once: a refused argument throws TmemError at once and changes
 // nothing; a failed transaction rejects with the browser's own error (QuotaExceededError,
 // AbortError, InvalidStateError, ...) and leaves both the database and the map as they were.
-import type { TmemEvent } from '../protocol.js';
+import type { TmemEvent } from '../stats.js';
 import { TmemError } from '../core/errors.js';
 import { connect, load, replay, type LogDB, type LogTx, type ReadTx } from './connection.js';
 import {

@@ -18,7 +18,7 @@
 //    length are copied with slice(). A slot is given back only when no sink can read it: when
 //    its op is replaced while pending, or leaves `writing` after the sink's promise settled
 //    (committed, or superseded after a failure). Never while a batch holding it is written.
-import type { TmemEvent } from '../protocol.js';
+import type { TmemEvent } from '../stats.js';
 import { TmemError } from '../core/errors.js';
 import { checkBytes, checkKey, type DiskItem, type DiskKey } from './key.js';
 import { Slab } from './slab.js';

@@ -5,7 +5,7 @@
 import { transfer } from 'comlink';
 import { TmemError } from '../core/errors.js';
 import { openDiskLog, type CompactionReport, type DiskFaultName, type DiskLog } from '../disk/index.js';
-import type { FrontswapStats, TmemEvent } from '../protocol.js';
+import type { FrontswapStats, TmemEvent } from '../stats.js';
 import type { AreaDiskApi, AreaDiskInfo, AreaOpenReply, AreaOpenRequest, AreaReadReply } from './protocol.js';
 
 /** The disk log name of an area; the prefix keeps areas apart from the service worker's logs. */

@@ -3,7 +3,7 @@
 // it with comlink, so the area's write-behind batches are written to IndexedDB here, off the
 // calling thread, and the areas' counters join the hypervisor's stats snapshot.
 import { expose } from 'comlink';
-import type { FrontswapStats, TmemEvent } from '../protocol.js';
+import type { FrontswapStats, TmemEvent } from '../stats.js';
 import { AreaDiskService } from './area-disk-service.js';
 
 /** Where the host's disk events go (the hypervisor's event log). */

@@ -3,7 +3,7 @@
 // Types only; the area reaches the service with comlink over a MessagePort of its own, handed
 // over by the control call `frontswapPort`.
 import type { CompactionReport, DiskFaultName } from '../disk/index.js';
-import type { FrontswapStats } from '../protocol.js';
+import type { FrontswapStats } from '../stats.js';
 
 /** Asked once, first, on a fresh port. */
 export interface AreaOpenRequest {

@@ -4,7 +4,7 @@
 //   owner    the budget the application asked for (setBudget(bytes)), 0..totalFrames;
 //   pressure a fraction (0..1) of the ephemeral share to give up while the page is hidden.
 // The ephemeral share is owner − persistentFrames: persistent pages are never evicted by the
-// store (tmem rule 10), so pressure never pushes the budget below them. Lowering the budget
+// store, so pressure never pushes the budget below them. Lowering the budget
 // makes the core evict ephemeral pages at once; regrowing restores the owner's budget.
 import { TmemError } from '../core/errors.js';
 import type { TmemStore } from '../core/types.js';

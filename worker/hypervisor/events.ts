@@ -1,5 +1,5 @@
 // The hypervisor's recent events (budget changes, pressure, faults), kept for the stats panel.
-import type { TmemEvent, TmemEventKind } from '../protocol.js';
+import type { TmemEvent, TmemEventKind } from '../stats.js';
 
 /** A bounded log: the newest `limit` events, oldest first. */
 export class EventLog {

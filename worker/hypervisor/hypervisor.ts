@@ -4,7 +4,7 @@
 // The same class runs in the store worker (shared mode, control over comlink) and on the page's
 // own thread (local mode, control by direct call).
 import type { TmemStore } from '../core/types.js';
-import type { CleancacheStats, StatsSnapshot } from '../protocol.js';
+import type { CleancacheStats, StatsSnapshot } from '../stats.js';
 import { BudgetPolicy, type BudgetInfo } from './budget.js';
 import { EventLog } from './events.js';
 import type { BudgetMessage, StatsMessage } from './messages.js';

@@ -1,4 +1,4 @@
-// The pressure policy. Browsers have no memory-pressure event (spec/platform.md), so the
+// The pressure policy. Browsers have no memory-pressure event a page can listen to, so the
 // page's lifecycle stands in for one: a hidden, frozen or unloading page gives up part of its
 // ephemeral share, and takes it back when it is visible again.
 //
@@ -8,7 +8,9 @@
 // - 'freeze' and 'pagehide' shrink at once: a frozen page's dedicated workers are paused as
 //   well, so a pending timer would only fire after the page is already back.
 // - The budget grows back only when no reason remains (visible, resumed, shown).
-import type { PressureStats } from '../protocol.js';
+// The delay runs on an injected clock, so tests drive it by hand.
+import { systemClock, type Clock, type ClockTimer } from '../clock.js';
+import type { PressureStats } from '../stats.js';
 import type { BudgetPolicy } from './budget.js';
 import type { EventLog } from './events.js';
 
@@ -37,16 +39,19 @@ export class PressurePolicy {
   readonly #budget: BudgetPolicy;
   readonly #log: EventLog;
   readonly #config: { fraction: number; delayMs: number } | null;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #clock: Clock;
+  #timer: ClockTimer | undefined;
   #state: PressureState;
 
   /**
    * @param config fraction and delay, or null when the policy is off.
    * @param budget where the cut is applied.
    * @param log where shrinks and regrows are recorded.
+   * @param clock runs the delay before a 'hidden' shrink (the system's timers by default).
    */
-  constructor(config: { fraction: number; delayMs: number } | null, budget: BudgetPolicy, log: EventLog) {
+  constructor(config: { fraction: number; delayMs: number } | null, budget: BudgetPolicy, log: EventLog, clock: Clock = systemClock) {
     this.#config = config;
+    this.#clock = clock;
     this.#budget = budget;
     this.#log = log;
     this.#state = {
@@ -83,7 +88,7 @@ export class PressurePolicy {
     } else if (!s.shrunk) {
       if (signal === 'freeze' || signal === 'pagehide') this.#shrink(signal);
       else if (signal === 'hidden' && this.#timer === undefined) {
-        this.#timer = setTimeout(() => { this.#timer = undefined; this.#shrink('hidden'); }, s.delayMs);
+        this.#timer = this.#clock.setTimeout(() => { this.#timer = undefined; this.#shrink('hidden'); }, s.delayMs);
       }
     }
     return this.state;
@@ -95,7 +100,7 @@ export class PressurePolicy {
   }
 
   #cancel(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 

@@ -1,9 +1,10 @@
-// The hook through which the service worker will reach this tab's store (spec/platform.md,
-// "Service worker"): the page makes a MessageChannel, hands one end to the service worker and
-// the other to the store worker with client.connectPort(port). The cleancache lookup handler
-// is not part of the hypervisor: it attaches later with setHandler(), and until then the ports
-// are kept unstarted, so messages the service worker sends early wait in their queues instead
-// of being lost or answered falsely.
+// How the service worker reaches this tab's store: a service worker cannot receive a
+// SharedArrayBuffer, so the page makes a MessageChannel, hands one end to the service worker
+// and the other to the store worker with client.connectPort(port). The cleancache service
+// (worker/cleancache/install.ts) is not part of the hypervisor: it attaches its handler with
+// setHandler() once the store exists, and ports that arrive before that are kept unstarted, so
+// messages the service worker sends early wait in their queues instead of being lost or
+// answered falsely.
 
 /** Called once for each port, old and new, when a handler is attached. */
 export type ServicePortHandler = (port: MessagePort) => void;

@@ -1,7 +1,7 @@
 // Publishes stats snapshots on a timer, for the panel and for client.lastStats. A snapshot is
 // a few hundred bytes of JSON-able data built in the store worker from the core's counters, so
 // the data path (put/get on other threads) never waits for it.
-import type { StatsSnapshot } from '../protocol.js';
+import type { StatsSnapshot } from '../stats.js';
 
 /** Builds and sends a snapshot every `intervalMs` (0 = paused). */
 export class StatsPublisher {

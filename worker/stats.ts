@@ -1,11 +1,11 @@
-// The wire between the store worker, the page client, the service worker and the panel:
-// types only (comlink's habit). Stats are plain JSON-able objects: the panel and the DevTools
-// extension read them with structured clone or JSON, nothing else.
+// The stats the store worker publishes (types only): the page client, app workers, the
+// service worker's tiers and the panel all read them. They are plain JSON-able objects, so the
+// panel and the DevTools extension read them with structured clone or JSON, nothing else.
 import type { TmemStats, PoolStats } from './core/types.js';
 
 export type { TmemStats, PoolStats };
 
-/** One frontswap area's counters (names from ../shared/spec/tmem-semantics.md). */
+/** One frontswap area's counters (named after Linux frontswap's debugfs counters). */
 export interface FrontswapStats {
   name: string;
   durable: boolean;

@@ -1,0 +1,61 @@
+// The lifecycle words every thread reads before touching the store. The store worker creates
+// a tiny buffer next to the store and hands it out with it; close() sets CLOSED and whoever
+// sees the store worker die sets GONE, so every thread (page, app workers, iframes) sees both
+// at its next call without a message. The memory itself stays valid while any thread holds it,
+// so calls never touch freed memory, they are just refused.
+//
+//   lifecycle buffer (Int32Array, 8 bytes)
+//   ┌────────────┬──────────────────────────────────────────────────┐
+//   │ [0] CLOSED │ 1 once the owner closed the store: calls throw     │
+//   │ [1] GONE   │ 1 once a thread saw the store worker die: control  │
+//   │            │ calls reject, data calls keep working              │
+//   └────────────┴──────────────────────────────────────────────────┘
+
+const CLOSED = 0;
+const GONE = 1;
+const LIFECYCLE_BYTES = 8;
+
+/** Makes a lifecycle buffer: shared for the store worker, plain for local mode. */
+export function createLifecycle(shared: boolean): SharedArrayBuffer | ArrayBuffer {
+  return shared ? new SharedArrayBuffer(LIFECYCLE_BYTES) : new ArrayBuffer(LIFECYCLE_BYTES);
+}
+
+/** Checks that a value received in a message is a lifecycle buffer. */
+export function isLifecycle(value: unknown): value is SharedArrayBuffer | ArrayBuffer {
+  return (
+    (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)) &&
+    value.byteLength === LIFECYCLE_BYTES
+  );
+}
+
+/** One thread's view of the lifecycle words. */
+export class Lifecycle {
+  readonly #words: Int32Array;
+
+  /** @param buffer a buffer made by {@link createLifecycle}. */
+  constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
+    this.#words = new Int32Array(buffer);
+  }
+
+  /** True once the owner closed the store. A plain read: the data path checks it on every
+   *  call (an Atomics.load is a builtin call in some engines), and a close() racing with a
+   *  call may let that call through, which is a race close() allows anyway. */
+  get closed(): boolean {
+    return this.#words[CLOSED] !== 0;
+  }
+
+  /** True once some thread saw the store worker stop. */
+  get gone(): boolean {
+    return Atomics.load(this.#words, GONE) !== 0;
+  }
+
+  /** Marks the store closed for every thread (owner only). */
+  markClosed(): void {
+    Atomics.store(this.#words, CLOSED, 1);
+  }
+
+  /** Marks the store worker gone for every thread. */
+  markGone(): void {
+    Atomics.store(this.#words, GONE, 1);
+  }
+}
