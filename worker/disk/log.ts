@@ -14,18 +14,19 @@ import type { TmemEvent } from '../protocol.js';
 import { TmemError } from '../core/errors.js';
 import { connect, load, replay, type LogDB, type LogTx, type ReadTx } from './connection.js';
 import {
-  databaseName, recordId, DEFAULT_RECORD_BYTES, MIN_RECORD_BYTES, MAX_RECORD_BYTES,
+  databaseName, recordId, DEFAULT_RECORD_BYTES, LEGACY_DEFAULT_RECORD_BYTES, MIN_RECORD_BYTES, MAX_RECORD_BYTES,
   STORE_RECORDS, STORE_JOURNAL, type JournalEntry,
 } from './format.js';
 import { checkItems, checkKey, checkKeys, type DiskItem, type DiskKey } from './key.js';
 import { LocationMap } from './location-map.js';
-import { pack } from './pack.js';
+import { pack, RecordScratch } from './pack.js';
 import { runCompaction, type CompactionReport } from './compaction.js';
 
 export type { CompactionReport };
 
 export interface DiskLogOptions {
-  /** Target record size in bytes (512..16 MiB); default: the database's, else 65536. */
+  /** Target record size in bytes (512..16 MiB); default: the database's, else 64512 (63 KiB,
+   *  format.ts says why). */
   recordBytes?: number;
   /** Compact automatically when deadBytes / recordBytes reaches this ratio (and at least one
    *  record's worth is dead); false turns it off. Default 0.5. */
@@ -97,6 +98,8 @@ export class DiskLog {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private fault: { name: DiskFaultName; count: number } | null = null;
+  /** Record buffers reused from one put to the next (pack.ts says why). */
+  private readonly scratch = new RecordScratch();
   private failing = false;
   private readonly st = {
     transactions: 0, checkpoints: 0, compactions: 0, compactedRecords: 0, movedBytes: 0,
@@ -121,7 +124,8 @@ export class DiskLog {
       this.db = db;
       this.map = state.map;
       this.lastSeq = state.lastSeq;
-      this.recordBytes = this.options.recordBytes ?? meta.recordBytes;
+      this.recordBytes = this.options.recordBytes
+        ?? (meta.recordBytes === LEGACY_DEFAULT_RECORD_BYTES ? DEFAULT_RECORD_BYTES : meta.recordBytes);
     } catch (e) {
       db.close();
       throw e;
@@ -172,7 +176,8 @@ export class DiskLog {
   //#region writes (one serial queue)
 
   /** Writes `items` in ONE transaction, packed into records; the last item of a key wins.
-   *  Resolves once committed. The bytes are copied before this returns.
+   *  Resolves once committed. The bytes are read when the transaction runs (copied into the
+   *  records then): leave them unchanged until the returned promise settles.
    * @param items keys with their bytes */
   writeBatch(items: DiskItem[]): Promise<void> {
     checkItems(items, 'writeBatch');
@@ -180,7 +185,7 @@ export class DiskLog {
     const values = new Map<DiskKey, Uint8Array>();
     for (const { key, bytes } of items) { values.delete(key); values.set(key, bytes); }
     if (values.size === 0) return Promise.resolve();
-    // Packed now, with record parts numbered from 0, so the caller may reuse its buffers.
+    // Laid out now, with record parts numbered from 0; copied into records at put time.
     const packing = pack(values, 0, this.recordBytes);
     return this.serial(() => this.append(packing, []));
   }
@@ -269,7 +274,7 @@ export class DiskLog {
         drop,
       };
       const records = tx.objectStore(STORE_RECORDS);
-      const writes: Promise<unknown>[] = packing ? packing.records.map((r) => records.put(r.bytes, id(r.id))) : [];
+      const writes: Promise<unknown>[] = packing ? packing.records.map((r) => records.put(this.scratch.bytesOf(r), id(r.id))) : [];
       for (const d of drop) writes.push(records.delete(d));
       writes.push(tx.objectStore(STORE_JOURNAL).put(entry, seq));
       await Promise.all(writes);
@@ -357,7 +362,7 @@ export class DiskLog {
   }
 
   private async compactNow(threshold: number): Promise<CompactionReport> {
-    const report = await runCompaction(this.map, threshold, this.recordBytes, (body) => this.transact(body));
+    const report = await runCompaction(this.map, threshold, this.recordBytes, this.scratch, (body) => this.transact(body));
     if (report.records > 0) {
       this.st.compactions++;
       this.st.compactedRecords += report.records;
