@@ -66,6 +66,15 @@ export type DiskFaultName = 'QuotaExceededError' | 'AbortError' | 'closed';
 /** Journal items above which a checkpoint is written: at least this, and twice the live map. */
 const CHECKPOINT_MIN_ITEMS = 4096;
 
+/** Marks `tx.done` handled. idb makes that promise for every transaction, and one that aborts
+ *  after a failed request rejects it whether or not anyone waits on it: unhandled, that would
+ *  reach the thread's 'unhandledrejection' (the store worker treats that as fatal). The
+ *  failure itself still reaches the caller through the request that failed. */
+function settled<T extends { done: Promise<void> }>(tx: T): T {
+  tx.done.catch(() => undefined);
+  return tx;
+}
+
 /** Opens (creating if absent) the disk log called `name`.
  * @param name 1..200 characters; the database is named "webtmem-log:" + name
  * @param options record size, auto-compaction, event callback
@@ -156,12 +165,11 @@ export class DiskLog {
     // committed, or another connection's): the record is then missing. Look up again, and
     // the second time catch up with the journal first.
     for (let attempt = 0; ; attempt++) {
+      const tx = await this.begin([STORE_RECORDS], 'readonly'); // may reopen and reload the map
       const slots = keys.map((k) => this.map.get(k));
       const ids = [...new Set(slots.filter((s) => s !== undefined).map((s) => s!.rec))];
-      const db = await this.connection();
-      const tx = db.transaction(STORE_RECORDS, 'readonly');
       const bufs = new Map<number, ArrayBuffer | undefined>();
-      await Promise.all(ids.map(async (id) => { bufs.set(id, await tx.store.get(id)); }));
+      await Promise.all(ids.map(async (id) => { bufs.set(id, await tx.objectStore(STORE_RECORDS).get(id)); }));
       const missing = ids.some((id) => bufs.get(id) === undefined);
       if (!missing) {
         this.st.reads += keys.length;
@@ -225,7 +233,7 @@ export class DiskLog {
   refresh(): Promise<void> {
     this.assertOpen();
     return this.serial(async () => {
-      const tx = (await this.connection()).transaction([STORE_JOURNAL], 'readonly') as unknown as ReadTx;
+      const tx = await this.begin([STORE_JOURNAL], 'readonly') as unknown as ReadTx;
       this.lastSeq = await replay(this.dbName, tx, this.map, this.lastSeq);
     });
   }
@@ -293,6 +301,7 @@ export class DiskLog {
         const db = await this.connection();
         if (fault?.name === 'closed') db.close();
         const tx = db.transaction([STORE_RECORDS, STORE_JOURNAL], 'readwrite') as unknown as LogTx;
+        settled(tx);
         // Has another connection appended since our last look? Asked first but not awaited:
         // requests run in order, so the answer comes before our writes land and a stale view
         // aborts the transaction (we catch up and retry). Waiting for it would cost a round
@@ -301,6 +310,7 @@ export class DiskLog {
         const tail = tx.objectStore(STORE_JOURNAL).openKeyCursor(null, 'prev').then((c) => {
           if (c && c.key !== this.lastSeq) { stale = true; tx.abort(); }
         });
+        tail.catch(() => undefined); // a failed body leaves it unawaited: never an unhandled rejection
         const seq = this.lastSeq + 1;
         let entry: JournalEntry | null;
         try {
@@ -317,6 +327,7 @@ export class DiskLog {
           if (!stale || attempt >= 8) throw e;
           await tail.catch(() => undefined);
           const rtx = db.transaction([STORE_JOURNAL], 'readonly') as unknown as ReadTx;
+          settled(rtx);
           this.lastSeq = await replay(this.dbName, rtx, this.map, this.lastSeq);
           continue;
         }
@@ -384,6 +395,20 @@ export class DiskLog {
   private async connection(): Promise<LogDB> {
     if (!this.db) await this.reconnect();
     return this.db!;
+  }
+
+  /** A read transaction. A connection the browser closed without telling us yet (its 'close'
+   *  event still on the way) throws InvalidStateError here: reopen once and carry on. */
+  private async begin(stores: (typeof STORE_RECORDS | typeof STORE_JOURNAL)[], mode: 'readonly') {
+    for (let attempt = 0; ; attempt++) {
+      const db = await this.connection();
+      try {
+        return settled(db.transaction(stores, mode));
+      } catch (e) {
+        if ((e as Error)?.name !== 'InvalidStateError' || attempt > 0) throw e;
+        if (this.db === db) this.db = null;
+      }
+    }
   }
 
   private assertOpen(): void {
