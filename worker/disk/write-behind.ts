@@ -101,6 +101,8 @@ export class WriteBehind {
   private bytes = 0;
   private seq = 0;
   private busy = false;
+  /** A drain is queued as a microtask. */
+  private drainQueued = false;
   private closed = false;
   private delayTimer: unknown = null;
   private retryTimer: unknown = null;
@@ -222,10 +224,12 @@ export class WriteBehind {
   }
 
   private schedule(): void {
-    if (this.busy || this.retryTimer) return; // drain runs again when they end
+    if (this.busy || this.retryTimer || this.drainQueued) return; // drain runs again when they end
     if (this.pending.size >= this.o.batchPages || this.waiters.length > 0) {
       if (this.delayTimer) { this.clock.clearTimeout(this.delayTimer); this.delayTimer = null; }
-      queueMicrotask(() => void this.drain());
+      // One queued drain for a burst of stores, not one per store.
+      this.drainQueued = true;
+      queueMicrotask(() => { this.drainQueued = false; void this.drain(); });
     } else if (!this.delayTimer) {
       this.delayTimer = this.clock.setTimeout(() => { this.delayTimer = null; void this.drain(); }, this.o.flushDelayMs);
     }
