@@ -177,7 +177,7 @@ test('the connection closes mid-session and the disk stays away for a while: com
 
 test('a connection closed without its event (InvalidStateError on the next transaction) is reopened: reads at once, writes after one retry', async ({ page }) => {
   const worker = await connectWithFaults(page);
-  const r = await page.evaluate(async () => {
+  await page.evaluate(async () => {
     const { pageOf } = (window as any).t;
     const client = (window as any).client;
     await client.setBudget(0);
@@ -186,7 +186,6 @@ test('a connection closed without its event (InvalidStateError on the next trans
     for (let o = 0; o < 10; o++) area.store(o, pageOf(4096, o));
     await area.flush();
   });
-  void r;
   await faults(worker, 'closeAll', false);
   const after = await page.evaluate(async () => {
     const { pageOf, same, until } = (window as any).t;
