@@ -5,8 +5,13 @@
 //
 // Keys are the same two-step keys as in memory: the URL key holds the resource, or a vary
 // record naming the headers; the variant key holds the varied resource.
+//
+// The disk is optional here: any failure (IndexedDB that cannot be opened, a lost connection,
+// quota) is counted and answered as a miss or a refused write, so the fetch goes to the network.
+// A failed open is retried with backoff (worker/disk/backoff.ts), not on every request.
 import { executeQuotaErrorCallbacks } from 'workbox-core/_private/executeQuotaErrorCallbacks.js';
-import { openDiskLog, type DiskLog } from '../worker/disk/index.js';
+import { Backoff, openDiskLog, type Clock, type DiskLog } from '../worker/disk/index.js';
+import { TmemError } from '../worker/core/errors.js';
 import {
   decodePages, encodePages, resourceKey, urlKey, type PageRecord, type ResourceRecord,
 } from './http/index.js';
@@ -27,11 +32,19 @@ export interface OfflineTierStats {
 export class OfflineTier {
   readonly name: string;
   #log: Promise<DiskLog> | null = null;
+  readonly #backoff: Backoff;
+  /** Errors made by #open for uses refused during the backoff. */
+  readonly #refusals = new WeakSet<object>();
   readonly #stats: OfflineTierStats = { reads: 0, hits: 0, writes: 0, errors: 0, lastError: null };
 
-  /** @param name the DiskLog's name (the database is "webtmem-log:" + name) */
-  constructor(name: string) {
+  /**
+   * @param name the DiskLog's name (the database is "webtmem-log:" + name)
+   * @param options delays between attempts to open a disk that failed to open (default 250 ms
+   *   doubling to 5 s) and the clock they run on
+   */
+  constructor(name: string, options: { retryMinMs?: number; retryMaxMs?: number; clock?: Clock } = {}) {
     this.name = name;
+    this.#backoff = new Backoff({ minMs: options.retryMinMs ?? 250, maxMs: options.retryMaxMs ?? 5000, clock: options.clock });
   }
 
   /** Counters. */
@@ -121,16 +134,24 @@ export class OfflineTier {
   }
 
   #open(): Promise<DiskLog> {
-    // Opened once per service-worker life; a failed open is retried at the next use.
-    this.#log ??= openDiskLog(this.name).catch((e) => {
-      this.#log = null;
-      throw e;
-    });
+    // Opened once per service-worker life; a failed open is retried at the first use after
+    // its backoff (until then every use fails at once, and the fetch goes to the network).
+    if (this.#log) return this.#log;
+    if (!this.#backoff.ready()) {
+      const refusal = new TmemError('disk-error', `offline tier: IndexedDB could not be opened (${this.#stats.lastError}); retrying after a backoff`);
+      this.#refusals.add(refusal);
+      return Promise.reject(refusal);
+    }
+    this.#log = openDiskLog(this.name).then(
+      (log) => { this.#backoff.succeed(); return log; },
+      (e) => { this.#log = null; this.#backoff.fail(); throw e; },
+    );
     return this.#log;
   }
 
   #fail(e: unknown): void {
     this.#stats.errors++;
+    if (this.#refusals.has(e as object)) return; // refused during the backoff: keep the open's error
     this.#stats.lastError = `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`;
   }
 }

@@ -1,8 +1,11 @@
 // The area's link to its disk service on the hypervisor's thread (comlink over a MessagePort).
 // It is the write-behind buffer's sink: each batch is copied into one ArrayBuffer and
 // transferred, so a batch of 64 pages crosses the thread boundary as one message and one
-// buffer, never as 64 structured clones. The buffer keeps its own copies until the write
-// commits (it serves loads of in-flight pages from them), which is why they are not transferred.
+// buffer, never as 64 structured clones. The disk service hands that buffer back once the batch
+// has committed and the next batch is copied into it: memory written before, instead of a
+// fresh megabyte the OS must map page by page. The write-behind buffer keeps its own copies
+// until the write commits (it serves loads of in-flight pages from them), which is why those
+// are not the ones transferred.
 //
 // Rejection rules, kept here once: a disk failure rejects with the browser's error as it
 // crossed the port (name and message kept); once the store worker is gone every call, pending
@@ -21,6 +24,8 @@ export class DiskLink implements DiskSink {
   readonly #pageSize: number;
   readonly #gone: Promise<never>;
   #discarded = false;
+  /** The last batch's buffer, back from the disk service; null while a batch holds it. */
+  #spare: ArrayBuffer | null = null;
 
   /**
    * @param port the area's end of the channel whose other end the host serves
@@ -40,16 +45,20 @@ export class DiskLink implements DiskSink {
   }
 
   /** DiskSink: one transaction for the batch. */
-  writeBatch(items: DiskItem[]): Promise<void> {
-    if (this.#discarded) return Promise.resolve();
+  async writeBatch(items: DiskItem[]): Promise<void> {
+    if (this.#discarded) return;
     const ps = this.#pageSize;
-    const data = new ArrayBuffer(items.length * ps);
+    const need = items.length * ps;
+    const spare = this.#spare;
+    this.#spare = null;
+    const data = spare && spare.byteLength >= need ? spare : new ArrayBuffer(need);
     const view = new Uint8Array(data);
     const offsets = items.map((it, i) => {
       view.set(it.bytes, i * ps);
       return it.key as number;
     });
-    return this.#call(() => this.#remote.writeBatch(offsets, transfer(data, [data])));
+    const back = await this.#call(() => this.#remote.writeBatch(offsets, transfer(data, [data])));
+    this.#spare = back;
   }
 
   /** DiskSink: one transaction for the deletes. */

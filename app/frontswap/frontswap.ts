@@ -77,6 +77,13 @@ export class Frontswap {
       },
     }, init.autoWriteback);
     for (const o of init.offsets) this.#map.addDisk(o);
+    if (init.disk.lastError) {
+      // Opened without its disk (worker/frontswap/area-disk-service.ts says when): say so once the
+      // caller has had a chance to listen, and in the stats at once.
+      const message = `frontswap "${this.name}": the disk could not be opened (${init.disk.lastError}); pages stay in memory and the write-behind buffer until it can`;
+      this.#st.lastError = message;
+      setTimeout(() => this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message } })), 0);
+    }
     this.#client.addEventListener('budget', this.#onBudget);
     this.#timer = setInterval(() => {
       // A closed client's store worker answers nothing more: stop asking.
@@ -281,7 +288,7 @@ export class Frontswap {
       loads: st.loads, diskLoads: st.diskLoads, writtenBackPages: st.writtenBackPages, invalidates: st.invalidates,
       memoryPages: this.#map.memoryPages, inFlightPages: w.inFlightPages,
       diskPages: this.#disk.diskPages, diskBytes: this.#disk.diskBytes, diskRecordBytes: this.#disk.diskRecordBytes,
-      compactions: this.#disk.compactions, diskErrors: w.errors, lastError: st.lastError,
+      compactions: this.#disk.compactions, diskErrors: Math.max(w.errors, this.#disk.errors), lastError: st.lastError,
     };
   }
 

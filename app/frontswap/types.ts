@@ -23,7 +23,8 @@ export interface FrontswapOptions {
   retryMaxMs?: number;
   /** Write memory pages back when the store is over its budget (default true). */
   writeback?: boolean;
-  /** Disk record size of a new area, bytes (default 65536: 16 pages of 4 KiB). */
+  /** Disk record size of a new area, bytes (default 64512: 15 pages of 4 KiB, the most Chromium keeps
+   *  inside its database rather than as one file per record). */
   recordBytes?: number;
 }
 

@@ -1,8 +1,9 @@
 // Faults around the cleancache: a service-worker restart mid-session, a store worker that
-// does not answer, malformed drop-in options, and 'local' mode (the page answers the service
-// worker itself).
+// does not answer, malformed drop-in options, 'local' mode (the page answers the service
+// worker itself), and an IndexedDB that cannot be opened under the offline tier.
 import { test, expect } from '@playwright/test';
 import { ISOLATED, PLAIN } from '../../playwright.config.js';
+import { installIdbFaults } from '../fixtures/disk-faults.js';
 import { dropInReady, pageFetch, served, siteNs, swStats, waitCached } from './sw-helpers.js';
 
 test('a service-worker restart mid-session loses no correctness; the port is re-established', async ({ page, context, request }) => {
@@ -105,4 +106,46 @@ test('data-panel installs the stats panel', async ({ page }) => {
   await page.goto(`${ISOLATED}/__t/site/${siteNs()}/panel.html`);
   await dropInReady(page);
   expect(await page.evaluate(() => typeof (window as any).webtmem.panel?.toggle)).toBe('function');
+});
+
+test("the offline tier's IndexedDB cannot be opened (connection lost, reopen failing): offline routes go to the network, nothing throws, the tier reopens by itself", async ({ page, context, request }) => {
+  const ns = siteNs();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  const sw = context.serviceWorkers().find((w) => w.url().includes('tmem-sw'))!;
+  await sw.evaluate(installIdbFaults);
+  await sw.evaluate(() => {
+    const f = (globalThis as any).__idbFaults;
+    f.openFails(Infinity);
+    f.closeAll(true); // whatever the tier had open is gone, and cannot be reopened
+  });
+  const before = (await swStats(page)).offline;
+  // Offline, cache-first routes never fetched in these variants: memory misses, the disk fails.
+  const url = (i: number) => `/__t/site/${ns}/img/tile-1.svg?fault=${i}`;
+  const expected = await (await request.get(`${ISOLATED}/__t/site/${ns}/img/tile-1.svg`)).text();
+  for (let i = 0; i < 3; i++) {
+    const r = await pageFetch(page, url(i));
+    expect(r.status).toBe(200);
+    expect(r.text).toBe(expected);
+  }
+  const during = (await swStats(page)).offline;
+  expect(during.errors).toBeGreaterThan(before.errors);
+  expect(during.lastError).toContain('Internal error opening backing store');
+  expect(during.writes).toBe(before.writes);
+
+  await sw.evaluate(() => (globalThis as any).__idbFaults.heal());
+  // Reopened at the first use after the backoff (at most 5 s): writes land again.
+  let i = 3;
+  await expect.poll(async () => {
+    await pageFetch(page, url(i++));
+    return (await swStats(page)).offline.writes;
+  }, { timeout: 20_000, intervals: [250] }).toBeGreaterThan(during.writes);
+  const st = await sw.evaluate(() => (globalThis as any).__idbFaults.state);
+  expect(st.failedOpens).toBeGreaterThanOrEqual(1);
+  expect(st.unhandled).toEqual([]);
+  expect(pageErrors).toEqual([]);
+  // Served by the network, once per variant (the counts are per path, not per query).
+  expect(await served(request, `/__t/site/${ns}/img/tile-1.svg`)).toBeGreaterThanOrEqual(4);
 });

@@ -6,7 +6,7 @@ import { STORE_RECORDS, STORE_JOURNAL, recordId, type JournalEntry } from './for
 import { TmemError } from '../core/errors.js';
 import type { DiskKey } from './key.js';
 import type { LocationMap } from './location-map.js';
-import { pack } from './pack.js';
+import { pack, type RecordScratch } from './pack.js';
 
 /** What one compaction did and cost. */
 export interface CompactionReport {
@@ -21,7 +21,7 @@ export interface CompactionReport {
   ms: number;
 }
 
-/** Old records read per transaction: bounds the memory held (32 × 64 KiB = 2 MiB) and the
+/** Old records read per transaction: bounds the memory held (32 × 63 KiB ≈ 2 MiB) and the
  *  time a transaction keeps the stores locked. */
 const RECORDS_PER_TX = 32;
 
@@ -31,8 +31,9 @@ type Transact = (body: (tx: LogTx, seq: number) => Promise<JournalEntry | null>)
  * @param map the log's location map (updated by `transact` after each commit)
  * @param threshold dead fraction in (0, 1]
  * @param recordBytes target size of the new records
+ * @param scratch the log's record buffers
  * @param transact the log's write-transaction runner */
-export async function runCompaction(map: LocationMap, threshold: number, recordBytes: number, transact: Transact): Promise<CompactionReport> {
+export async function runCompaction(map: LocationMap, threshold: number, recordBytes: number, scratch: RecordScratch, transact: Transact): Promise<CompactionReport> {
   const t0 = performance.now();
   const report: CompactionReport = { records: 0, movedValues: 0, movedBytes: 0, reclaimedBytes: 0, ms: 0 };
   const victims = map.sparseRecords(threshold);
@@ -60,7 +61,7 @@ export async function runCompaction(map: LocationMap, threshold: number, recordB
         dels: [],
         drop: [...ids],
       };
-      const writes: Promise<unknown>[] = packing.records.map((r) => records.put(r.bytes, id(r.id)));
+      const writes: Promise<unknown>[] = packing.records.map((r) => records.put(scratch.bytesOf(r), id(r.id)));
       for (const old of ids) writes.push(records.delete(old));
       writes.push(tx.objectStore(STORE_JOURNAL).put(entry, seq));
       await Promise.all(writes);

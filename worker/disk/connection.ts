@@ -97,6 +97,7 @@ export async function replay(dbName: string, tx: ReadTx | LogTx, map: LocationMa
  * @param db an open connection */
 export async function load(dbName: string, db: LogDB): Promise<LoadedState> {
   const tx = db.transaction([STORE_JOURNAL, STORE_RECORDS], 'readonly') as unknown as ReadTx;
+  tx.done.catch(() => undefined); // a failure reaches us through the requests below
   const map = new LocationMap();
   const [lastSeq, recordKeys] = await Promise.all([
     replay(dbName, tx, map, -1),

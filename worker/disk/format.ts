@@ -28,7 +28,7 @@
 //   └────────┴──────────────────────────────┴─────────────────────────────────────────────┘
 //
 // Why a journal: an IndexedDB put costs ~100 µs whatever its size, so a batch of 64 pages
-// must be a handful of puts (4 records of 64 KiB + 1 journal entry), not one put per page
+// must be a handful of puts (5 records of up to 63 KiB + 1 journal entry), not one put per page
 // or per location. The location map is kept in memory and rebuilt at open by replaying the
 // journal in seq order (one getAll). A checkpoint (the whole map in one entry, older entries
 // deleted in the same transaction) keeps the journal shorter than about twice the live keys.
@@ -70,8 +70,14 @@ export const RECORD_ID_SPAN = 2 ** 20;
 /** The id of record `part` written by the transaction of journal entry `seq`. */
 export const recordId = (seq: number, part: number): number => seq * RECORD_ID_SPAN + part;
 
-/** Default record size: 16 pages of 4 KiB, the write size the seed asks for. */
-export const DEFAULT_RECORD_BYTES = 65536;
+/** Default record size: the largest that Chromium keeps inside its database. A value whose
+ *  serialized form exceeds 64 KiB (a 64 KiB ArrayBuffer does: the clone header adds ~20 bytes)
+ *  is written as a blob file of its own, so a record of exactly 64 KiB costs a file create and
+ *  write on every put and a file read on every load (measured: loads 2-3× slower, spills
+ *  slower too). 63 KiB holds 15 pages of 4 KiB. */
+export const DEFAULT_RECORD_BYTES = 63 * 1024;
+/** The default of logs made before the one above; such a log moves to the new default. */
+export const LEGACY_DEFAULT_RECORD_BYTES = 65536;
 export const MIN_RECORD_BYTES = 512;
 export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 

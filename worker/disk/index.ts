@@ -3,6 +3,8 @@
 export { openDiskLog, DiskLog } from './log.js';
 export type { DiskLogOptions, DiskLogStats, DiskFaultName, CompactionReport } from './log.js';
 export { WriteBehind } from './write-behind.js';
+export { Backoff, systemClock } from './backoff.js';
+export type { BackoffOptions, Clock } from './backoff.js';
 export type { DiskSink, WriteBehindOptions, WriteBehindStats } from './write-behind.js';
 export type { DiskKey, DiskItem } from './key.js';
 export { databaseName, SCHEMA_VERSION, DEFAULT_RECORD_BYTES } from './format.js';

@@ -14,18 +14,19 @@ import type { TmemEvent } from '../stats.js';
 import { TmemError } from '../core/errors.js';
 import { connect, load, replay, type LogDB, type LogTx, type ReadTx } from './connection.js';
 import {
-  databaseName, recordId, DEFAULT_RECORD_BYTES, MIN_RECORD_BYTES, MAX_RECORD_BYTES,
+  databaseName, recordId, DEFAULT_RECORD_BYTES, LEGACY_DEFAULT_RECORD_BYTES, MIN_RECORD_BYTES, MAX_RECORD_BYTES,
   STORE_RECORDS, STORE_JOURNAL, type JournalEntry,
 } from './format.js';
 import { checkItems, checkKey, checkKeys, type DiskItem, type DiskKey } from './key.js';
 import { LocationMap } from './location-map.js';
-import { pack } from './pack.js';
+import { pack, RecordScratch } from './pack.js';
 import { runCompaction, type CompactionReport } from './compaction.js';
 
 export type { CompactionReport };
 
 export interface DiskLogOptions {
-  /** Target record size in bytes (512..16 MiB); default: the database's, else 65536. */
+  /** Target record size in bytes (512..16 MiB); default: the database's, else 64512 (63 KiB,
+   *  format.ts says why). */
   recordBytes?: number;
   /** Compact automatically when deadBytes / recordBytes reaches this ratio (and at least one
    *  record's worth is dead); false turns it off. Default 0.5. */
@@ -65,6 +66,15 @@ export type DiskFaultName = 'QuotaExceededError' | 'AbortError' | 'closed';
 /** Journal items above which a checkpoint is written: at least this, and twice the live map. */
 const CHECKPOINT_MIN_ITEMS = 4096;
 
+/** Marks `tx.done` handled. idb makes that promise for every transaction, and one that aborts
+ *  after a failed request rejects it whether or not anyone waits on it: unhandled, that would
+ *  reach the thread's 'unhandledrejection' (the store worker treats that as fatal). The
+ *  failure itself still reaches the caller through the request that failed. */
+function settled<T extends { done: Promise<void> }>(tx: T): T {
+  tx.done.catch(() => undefined);
+  return tx;
+}
+
 /** Opens (creating if absent) the disk log called `name`.
  * @param name 1..200 characters; the database is named "webtmem-log:" + name
  * @param options record size, auto-compaction, event callback
@@ -97,6 +107,8 @@ export class DiskLog {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private fault: { name: DiskFaultName; count: number } | null = null;
+  /** Record buffers reused from one put to the next (pack.ts says why). */
+  private readonly scratch = new RecordScratch();
   private failing = false;
   private readonly st = {
     transactions: 0, checkpoints: 0, compactions: 0, compactedRecords: 0, movedBytes: 0,
@@ -121,7 +133,8 @@ export class DiskLog {
       this.db = db;
       this.map = state.map;
       this.lastSeq = state.lastSeq;
-      this.recordBytes = this.options.recordBytes ?? meta.recordBytes;
+      this.recordBytes = this.options.recordBytes
+        ?? (meta.recordBytes === LEGACY_DEFAULT_RECORD_BYTES ? DEFAULT_RECORD_BYTES : meta.recordBytes);
     } catch (e) {
       db.close();
       throw e;
@@ -152,12 +165,11 @@ export class DiskLog {
     // committed, or another connection's): the record is then missing. Look up again, and
     // the second time catch up with the journal first.
     for (let attempt = 0; ; attempt++) {
+      const tx = await this.begin([STORE_RECORDS], 'readonly'); // may reopen and reload the map
       const slots = keys.map((k) => this.map.get(k));
       const ids = [...new Set(slots.filter((s) => s !== undefined).map((s) => s!.rec))];
-      const db = await this.connection();
-      const tx = db.transaction(STORE_RECORDS, 'readonly');
       const bufs = new Map<number, ArrayBuffer | undefined>();
-      await Promise.all(ids.map(async (id) => { bufs.set(id, await tx.store.get(id)); }));
+      await Promise.all(ids.map(async (id) => { bufs.set(id, await tx.objectStore(STORE_RECORDS).get(id)); }));
       const missing = ids.some((id) => bufs.get(id) === undefined);
       if (!missing) {
         this.st.reads += keys.length;
@@ -172,7 +184,8 @@ export class DiskLog {
   //#region writes (one serial queue)
 
   /** Writes `items` in ONE transaction, packed into records; the last item of a key wins.
-   *  Resolves once committed. The bytes are copied before this returns.
+   *  Resolves once committed. The bytes are read when the transaction runs (copied into the
+   *  records then): leave them unchanged until the returned promise settles.
    * @param items keys with their bytes */
   writeBatch(items: DiskItem[]): Promise<void> {
     checkItems(items, 'writeBatch');
@@ -180,7 +193,7 @@ export class DiskLog {
     const values = new Map<DiskKey, Uint8Array>();
     for (const { key, bytes } of items) { values.delete(key); values.set(key, bytes); }
     if (values.size === 0) return Promise.resolve();
-    // Packed now, with record parts numbered from 0, so the caller may reuse its buffers.
+    // Laid out now, with record parts numbered from 0; copied into records at put time.
     const packing = pack(values, 0, this.recordBytes);
     return this.serial(() => this.append(packing, []));
   }
@@ -220,7 +233,7 @@ export class DiskLog {
   refresh(): Promise<void> {
     this.assertOpen();
     return this.serial(async () => {
-      const tx = (await this.connection()).transaction([STORE_JOURNAL], 'readonly') as unknown as ReadTx;
+      const tx = await this.begin([STORE_JOURNAL], 'readonly') as unknown as ReadTx;
       this.lastSeq = await replay(this.dbName, tx, this.map, this.lastSeq);
     });
   }
@@ -269,7 +282,7 @@ export class DiskLog {
         drop,
       };
       const records = tx.objectStore(STORE_RECORDS);
-      const writes: Promise<unknown>[] = packing ? packing.records.map((r) => records.put(r.bytes, id(r.id))) : [];
+      const writes: Promise<unknown>[] = packing ? packing.records.map((r) => records.put(this.scratch.bytesOf(r), id(r.id))) : [];
       for (const d of drop) writes.push(records.delete(d));
       writes.push(tx.objectStore(STORE_JOURNAL).put(entry, seq));
       await Promise.all(writes);
@@ -288,6 +301,7 @@ export class DiskLog {
         const db = await this.connection();
         if (fault?.name === 'closed') db.close();
         const tx = db.transaction([STORE_RECORDS, STORE_JOURNAL], 'readwrite') as unknown as LogTx;
+        settled(tx);
         // Has another connection appended since our last look? Asked first but not awaited:
         // requests run in order, so the answer comes before our writes land and a stale view
         // aborts the transaction (we catch up and retry). Waiting for it would cost a round
@@ -296,6 +310,7 @@ export class DiskLog {
         const tail = tx.objectStore(STORE_JOURNAL).openKeyCursor(null, 'prev').then((c) => {
           if (c && c.key !== this.lastSeq) { stale = true; tx.abort(); }
         });
+        tail.catch(() => undefined); // a failed body leaves it unawaited: never an unhandled rejection
         const seq = this.lastSeq + 1;
         let entry: JournalEntry | null;
         try {
@@ -312,6 +327,7 @@ export class DiskLog {
           if (!stale || attempt >= 8) throw e;
           await tail.catch(() => undefined);
           const rtx = db.transaction([STORE_JOURNAL], 'readonly') as unknown as ReadTx;
+          settled(rtx);
           this.lastSeq = await replay(this.dbName, rtx, this.map, this.lastSeq);
           continue;
         }
@@ -357,7 +373,7 @@ export class DiskLog {
   }
 
   private async compactNow(threshold: number): Promise<CompactionReport> {
-    const report = await runCompaction(this.map, threshold, this.recordBytes, (body) => this.transact(body));
+    const report = await runCompaction(this.map, threshold, this.recordBytes, this.scratch, (body) => this.transact(body));
     if (report.records > 0) {
       this.st.compactions++;
       this.st.compactedRecords += report.records;
@@ -379,6 +395,20 @@ export class DiskLog {
   private async connection(): Promise<LogDB> {
     if (!this.db) await this.reconnect();
     return this.db!;
+  }
+
+  /** A read transaction. A connection the browser closed without telling us yet (its 'close'
+   *  event still on the way) throws InvalidStateError here: reopen once and carry on. */
+  private async begin(stores: (typeof STORE_RECORDS | typeof STORE_JOURNAL)[], mode: 'readonly') {
+    for (let attempt = 0; ; attempt++) {
+      const db = await this.connection();
+      try {
+        return settled(db.transaction(stores, mode));
+      } catch (e) {
+        if ((e as Error)?.name !== 'InvalidStateError' || attempt > 0) throw e;
+        if (this.db === db) this.db = null;
+      }
+    }
   }
 
   private assertOpen(): void {

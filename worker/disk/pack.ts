@@ -1,13 +1,18 @@
 // Packing values into records (format.ts: values back to back, a new record when the next value
 // would overflow recordBytes, a value larger than a record alone in its own). Pure and sync.
+//
+// Packing only decides the layout; the bytes are copied when the record is put (writeRecord),
+// into a scratch buffer that the next record of the same size reuses: IndexedDB clones a value
+// during put(), so the buffer is free again as soon as put() returns. A fresh buffer per record
+// would put the OS's first-write cost of newly mapped memory on every spilled page.
 import type { DiskKey } from './key.js';
 import type { SlotTuple } from './format.js';
 
-/** One record ready to be put: its id and its bytes (a plain ArrayBuffer: IndexedDB cannot
- *  store a SharedArrayBuffer, so values are copied out here). */
+/** One record's layout: its id, its size and the values it holds, in order. */
 export interface PackedRecord {
   id: number;
-  bytes: ArrayBuffer;
+  size: number;
+  values: Uint8Array[];
 }
 
 export interface Packing {
@@ -18,42 +23,48 @@ export interface Packing {
   puts: SlotTuple[];
 }
 
-/** Packs `values` into records numbered from `firstId`, in the order given.
+/** Lays `values` out in records numbered from `firstId`, in the order given. Copies nothing:
+ *  the values must stay unchanged until their records are written.
  * @param values keys with their bytes (any Uint8Array view, shared or not)
  * @param firstId id of the first record
  * @param recordBytes target record size */
 export function pack(values: Iterable<[DiskKey, Uint8Array]>, firstId: number, recordBytes: number): Packing {
-  // First pass decides the record boundaries, so each record is allocated once, exactly sized.
-  const groups: [DiskKey, Uint8Array][][] = [];
-  let group: [DiskKey, Uint8Array][] = [];
-  let fill = 0;
-  for (const kv of values) {
-    const len = kv[1].byteLength;
-    if (group.length > 0 && fill + len > recordBytes) {
-      groups.push(group);
-      group = [];
-      fill = 0;
-    }
-    group.push(kv);
-    fill += len;
-  }
-  if (group.length > 0) groups.push(group);
-
   const out: Packing = { records: [], recs: [], puts: [] };
-  let id = firstId;
-  for (const g of groups) {
-    let size = 0;
-    for (const [, b] of g) size += b.byteLength;
-    const buf = new Uint8Array(size);
-    let off = 0;
-    for (const [key, b] of g) {
-      buf.set(b, off);
-      out.puts.push([key, id, off, b.byteLength]);
-      off += b.byteLength;
+  let rec: PackedRecord | null = null;
+  for (const [key, bytes] of values) {
+    const len = bytes.byteLength;
+    if (!rec || (rec.values.length > 0 && rec.size + len > recordBytes)) {
+      if (rec) out.recs.push([rec.id, rec.size]);
+      rec = { id: firstId + out.records.length, size: 0, values: [] };
+      out.records.push(rec);
     }
-    out.records.push({ id, bytes: buf.buffer });
-    out.recs.push([id, size]);
-    id++;
+    out.puts.push([key, rec.id, rec.size, len]);
+    rec.values.push(bytes);
+    rec.size += len;
   }
+  if (rec) out.recs.push([rec.id, rec.size]);
   return out;
+}
+
+/** Scratch buffers for records, one per size seen lately (a batch has one or two sizes). */
+export class RecordScratch {
+  readonly #bufs = new Map<number, ArrayBuffer>();
+
+  /** The bytes of `rec` in a buffer of exactly rec.size bytes, valid until the next call for
+   *  the same size: put it at once (IndexedDB clones it) and let go of it. */
+  bytesOf(rec: PackedRecord): ArrayBuffer {
+    let buf = this.#bufs.get(rec.size);
+    if (!buf) {
+      if (this.#bufs.size >= 8) this.#bufs.clear(); // sizes of string values vary: stay bounded
+      buf = new ArrayBuffer(rec.size);
+      this.#bufs.set(rec.size, buf);
+    }
+    const view = new Uint8Array(buf);
+    let off = 0;
+    for (const v of rec.values) {
+      view.set(v, off);
+      off += v.byteLength;
+    }
+    return buf;
+  }
 }

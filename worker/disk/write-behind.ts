@@ -1,6 +1,7 @@
 // WriteBehind: the seed's "buffering layer" in front of a slow device. A synchronous, bounded
 // buffer of page copies that drains to a sink (a DiskLog, or a proxy to one) in batches, one
-// batch in flight at a time. Platform-neutral apart from setTimeout. About 330 lines: a slot's
+// batch in flight at a time. Platform-neutral; time and timers come from a Clock (./backoff.ts).
+// About 340 lines: a slot's
 // lifetime is its op's, kept by the same four places (enqueue, invalidate, drain, fail), so
 // they stay together; the slab itself is ./slab.ts.
 //
@@ -22,6 +23,7 @@ import type { TmemEvent } from '../stats.js';
 import { TmemError } from '../core/errors.js';
 import { checkBytes, checkKey, type DiskItem, type DiskKey } from './key.js';
 import { Slab } from './slab.js';
+import { Backoff, systemClock, type Clock } from './backoff.js';
 
 /** Smallest and largest values copied into slab slots (others are sliced). */
 const MIN_SLOT_BYTES = 512;
@@ -30,7 +32,8 @@ const MAX_SLOT_BYTES = 64 * 1024;
 /** Where batches go. A DiskLog is one. */
 export interface DiskSink {
   /** The items' bytes may be views of the buffer's slab: read them before the returned promise
-   *  settles (DiskLog and DiskLink copy them at once), never after; copy what must be kept. */
+   *  settles (DiskLink copies them at once, DiskLog when its transaction runs), never after;
+   *  copy what must be kept. */
   writeBatch(items: DiskItem[]): Promise<void>;
   deleteBatch(keys: DiskKey[]): Promise<void>;
 }
@@ -55,6 +58,8 @@ export interface WriteBehindOptions {
   slabIdleMs?: number;
   /** Called on 'disk-error' and 'disk-recovered'. */
   onEvent?: (event: TmemEvent) => void;
+  /** Time and timers of the batching delay and the retries (tests step a fake one). */
+  clock?: Clock;
 }
 
 export interface WriteBehindStats {
@@ -87,20 +92,22 @@ interface Op {
   slot: boolean;
 }
 
-type Timer = ReturnType<typeof setTimeout>;
 
 export class WriteBehind {
   private pending = new Map<DiskKey, Op>();
   private writing = new Map<DiskKey, Op>();
-  private readonly o: Required<Omit<WriteBehindOptions, 'onEvent'>>;
+  private readonly o: Required<Omit<WriteBehindOptions, 'onEvent' | 'clock'>>;
   private pages = 0;
   private bytes = 0;
   private seq = 0;
   private busy = false;
+  /** A drain is queued as a microtask. */
+  private drainQueued = false;
   private closed = false;
-  private delayTimer: Timer | null = null;
-  private retryTimer: Timer | null = null;
-  private failures = 0;
+  private delayTimer: unknown = null;
+  private retryTimer: unknown = null;
+  private readonly clock: Clock;
+  private readonly backoff: Backoff;
   /** Made at the first value of slot size; null until then. */
   private slab: Slab | null = null;
   private waiters: { target: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -121,6 +128,8 @@ export class WriteBehind {
       if (typeof v !== 'number' || Number.isNaN(v) || v < min) throw new TmemError('bad-options', `WriteBehind ${k} must be a number >= ${min}, got ${String(v)}`);
     }
     this.o = o;
+    this.clock = options.clock ?? systemClock;
+    this.backoff = new Backoff({ minMs: o.retryMinMs, maxMs: o.retryMaxMs, clock: this.clock });
   }
 
   /** Buffers a copy of `bytes` for `key`; false at once (nothing changed) when the buffer is
@@ -190,7 +199,7 @@ export class WriteBehind {
   flush(): Promise<void> {
     if (this.pending.size === 0 && this.writing.size === 0) return Promise.resolve();
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ target: this.seq, resolve, reject }));
-    if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; this.st.retries++; }
+    if (this.retryTimer) { this.clock.clearTimeout(this.retryTimer); this.retryTimer = null; this.st.retries++; }
     void this.drain();
     return p;
   }
@@ -210,23 +219,25 @@ export class WriteBehind {
     return {
       inFlightPages: this.pages, writingPages, pendingDeletes: deletes, bufferedBytes: this.bytes,
       slabBytes: this.slab?.heldBytes ?? 0,
-      ...this.st, failing: this.failures > 0,
+      ...this.st, failing: this.backoff.failures > 0,
     };
   }
 
   private schedule(): void {
-    if (this.busy || this.retryTimer) return; // drain runs again when they end
+    if (this.busy || this.retryTimer || this.drainQueued) return; // drain runs again when they end
     if (this.pending.size >= this.o.batchPages || this.waiters.length > 0) {
-      if (this.delayTimer) { clearTimeout(this.delayTimer); this.delayTimer = null; }
-      queueMicrotask(() => void this.drain());
+      if (this.delayTimer) { this.clock.clearTimeout(this.delayTimer); this.delayTimer = null; }
+      // One queued drain for a burst of stores, not one per store.
+      this.drainQueued = true;
+      queueMicrotask(() => { this.drainQueued = false; void this.drain(); });
     } else if (!this.delayTimer) {
-      this.delayTimer = setTimeout(() => { this.delayTimer = null; void this.drain(); }, this.o.flushDelayMs);
+      this.delayTimer = this.clock.setTimeout(() => { this.delayTimer = null; void this.drain(); }, this.o.flushDelayMs);
     }
   }
 
   private async drain(): Promise<void> {
     if (this.busy || this.retryTimer) return;
-    if (this.delayTimer) { clearTimeout(this.delayTimer); this.delayTimer = null; }
+    if (this.delayTimer) { this.clock.clearTimeout(this.delayTimer); this.delayTimer = null; }
     if (this.pending.size === 0) return this.settle();
     this.busy = true;
     for (const [key, op] of this.pending) {
@@ -257,8 +268,7 @@ export class WriteBehind {
         this.st.deletesWritten += dels.length;
       }
       this.st.batches++;
-      if (this.failures > 0) {
-        this.failures = 0;
+      if (this.backoff.succeed()) {
         this.emit('disk-recovered', 'write-behind: the disk accepts writes again');
       }
     } catch (e) {
@@ -284,11 +294,10 @@ export class WriteBehind {
     const err = e as Error;
     this.st.errors++;
     this.st.lastError = `${err?.name}: ${err?.message}`;
-    this.failures++;
-    const delay = Math.min(this.o.retryMaxMs, this.o.retryMinMs * 2 ** (this.failures - 1));
+    const delay = this.backoff.fail();
     this.emit('disk-error', `write-behind: ${this.st.lastError}; ${this.pages} pages kept, retry in ${delay} ms`);
     for (const w of this.waiters.splice(0)) w.reject(e);
-    this.retryTimer = setTimeout(() => {
+    this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = null;
       this.st.retries++;
       void this.drain();

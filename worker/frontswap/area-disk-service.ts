@@ -2,6 +2,12 @@
 // fed by the area's write-behind batches. The service only moves bytes and keeps no location
 // map of its own: the area on the calling thread owns where each offset lives, and the log's
 // own map says where its committed pages sit in the records.
+//
+// A disk that cannot be opened (IndexedDB's "Internal error opening backing store", a broken
+// profile) does not stop a non-durable area: nothing of its session is on disk yet, so it opens
+// in memory, and the log is opened (and cleared) by the first write that finds the disk back;
+// until then each write rejects with 'disk-error' and the area's write-behind buffer keeps the
+// pages and retries with backoff. A durable area needs its committed pages, so its open rejects.
 import { transfer } from 'comlink';
 import { TmemError } from '../core/errors.js';
 import { openDiskLog, type CompactionReport, type DiskFaultName, type DiskLog } from '../disk/index.js';
@@ -13,6 +19,12 @@ export const areaLogName = (name: string): string => `frontswap:${name}`;
 
 export class AreaDiskService implements AreaDiskApi {
   #log: DiskLog | null = null;
+  /** The open request, kept while the log could not be opened yet (non-durable areas). */
+  #request: AreaOpenRequest | null = null;
+  #opening: Promise<DiskLog> | null = null;
+  /** Failed opens of the log, and the last one's text. */
+  #openErrors = 0;
+  #lastOpenError: string | null = null;
   #pageSize = 0;
   #name = '';
   #durable = false;
@@ -30,7 +42,131 @@ export class AreaDiskService implements AreaDiskApi {
   }
 
   async open(request: AreaOpenRequest): Promise<AreaOpenReply> {
-    if (this.#log) throw new TmemError('bad-options', 'open: this area port is already open');
+    if (this.#log || this.#request) throw new TmemError('bad-options', 'open: this area port is already open');
+    this.#pageSize = request.pageSize;
+    this.#name = request.name;
+    this.#durable = request.durable;
+    this.#request = request;
+    try {
+      const log = await this.#ensureLog();
+      const offsets = log.keys() as number[]; // #openLog checked they are all offsets
+      return { offsets, disk: this.#info() };
+    } catch (e) {
+      if (request.durable || (e instanceof TmemError && e.code !== 'disk-error')) {
+        this.#request = null;
+        throw e;
+      }
+      return { offsets: [], disk: this.#info() };
+    }
+  }
+
+  async writeBatch(offsets: number[], data: ArrayBuffer): Promise<ArrayBuffer> {
+    const log = await this.#ensureLog();
+    const ps = this.#pageSize;
+    if (data.byteLength < offsets.length * ps) {
+      throw new TmemError('bad-page-size', `writeBatch: ${data.byteLength} bytes for ${offsets.length} pages of ${ps}`);
+    }
+    // Views into the one transferred buffer: the log copies them into its records when the
+    // transaction runs; after the commit the buffer goes back to the area, which refills it
+    // for its next batch (memory written before costs a fraction of fresh memory).
+    await log.writeBatch(offsets.map((key, i) => ({ key, bytes: new Uint8Array(data, i * ps, ps) })));
+    return transfer(data, [data]);
+  }
+
+  async deleteBatch(offsets: number[]): Promise<void> {
+    return (await this.#ensureLog()).deleteBatch(offsets);
+  }
+
+  async read(offsets: number[]): Promise<AreaReadReply> {
+    const values = await (await this.#ensureLog()).readMany(offsets);
+    const ps = this.#pageSize;
+    const hits = new Uint8Array(offsets.length);
+    const data = new ArrayBuffer(offsets.length * ps);
+    values.forEach((v, i) => {
+      if (!v) return;
+      if (v.byteLength !== ps) throw new TmemError('bad-database', `${this.#name}: offset ${offsets[i]} holds ${v.byteLength} bytes, not a page of ${ps}`);
+      new Uint8Array(data, i * ps, ps).set(v);
+      hits[i] = 1;
+    });
+    return transfer({ hits, data }, [data]);
+  }
+
+  async clear(): Promise<void> {
+    return (await this.#ensureLog()).clear();
+  }
+
+  report(stats: FrontswapStats): AreaDiskInfo {
+    this.#stats = stats;
+    return this.#info();
+  }
+
+  async compact(threshold?: number): Promise<CompactionReport> {
+    return (await this.#ensureLog()).compact(threshold === undefined ? {} : { threshold });
+  }
+
+  async injectFault(fault: { count: number; name: DiskFaultName }): Promise<void> {
+    (await this.#ensureLog()).injectFault(fault);
+  }
+
+  async close(): Promise<void> {
+    const log = this.#log;
+    this.#log = null;
+    this.#request = null;
+    this.#stats = null;
+    this.#onClose();
+    await log?.close();
+  }
+
+  /** The area's last reported counters with the disk's current ones, or null before the
+   *  first report (or after close). */
+  snapshot(): FrontswapStats | null {
+    if (!this.#stats || !this.#request) return null;
+    const d = this.#info();
+    return {
+      ...this.#stats, name: this.#name, durable: this.#durable, diskPages: d.diskPages, diskBytes: d.diskBytes,
+      diskRecordBytes: d.diskRecordBytes, compactions: d.compactions,
+    };
+  }
+
+  #info(): AreaDiskInfo {
+    const s = this.#log?.stats();
+    return {
+      diskPages: s?.liveValues ?? 0, diskBytes: s?.liveBytes ?? 0, diskRecordBytes: s?.recordBytes ?? 0,
+      compactions: s?.compactions ?? 0, errors: (s?.errors ?? 0) + this.#openErrors,
+      lastError: (this.#log ? s!.lastError : null) ?? this.#lastOpenError,
+    };
+  }
+
+  /** The area's log, opened now if it could not be before (one attempt per call; the caller's
+   *  write-behind buffer paces the retries). */
+  #ensureLog(): Promise<DiskLog> {
+    if (this.#log) return Promise.resolve(this.#log);
+    const request = this.#request;
+    if (!request) return Promise.reject(new TmemError('area-closed', 'the frontswap area is not open on this port'));
+    this.#opening ??= this.#openLog(request).then(
+      (log) => {
+        this.#opening = null;
+        if (this.#request !== request) { void log.close(); throw new TmemError('area-closed', 'the frontswap area closed while its disk was opening'); }
+        this.#log = log;
+        if (this.#openErrors > 0) this.#onEvent({ time: Date.now(), kind: 'disk-recovered', message: `frontswap "${request.name}": the disk opened` });
+        return log;
+      },
+      (e: unknown) => {
+        this.#opening = null;
+        if (!(e instanceof TmemError) || e.code === 'disk-error') {
+          const err = e as Error;
+          this.#openErrors++;
+          this.#lastOpenError = `${err?.name}: ${err?.message}`;
+          this.#onEvent({ time: Date.now(), kind: 'disk-error', message: `frontswap "${request.name}": ${this.#lastOpenError}` });
+        }
+        throw e;
+      },
+    );
+    return this.#opening;
+  }
+
+  /** Opens the log, clears it for a non-durable area, checks it holds this area's pages. */
+  async #openLog(request: AreaOpenRequest): Promise<DiskLog> {
     const log = await openDiskLog(areaLogName(request.name), {
       ...(request.recordBytes === undefined ? {} : { recordBytes: request.recordBytes }),
       onEvent: (e) => this.#onEvent({ ...e, message: `frontswap "${request.name}": ${e.message}` }),
@@ -48,91 +184,10 @@ export class AreaDiskService implements AreaDiskApi {
           throw new TmemError('bad-database', `${log.dbName}: holds pages of ${sample?.byteLength ?? '?'} bytes, the store's are ${request.pageSize}`);
         }
       }
-      this.#log = log;
-      this.#pageSize = request.pageSize;
-      this.#name = request.name;
-      this.#durable = request.durable;
-      return { offsets, disk: this.#info() };
+      return log;
     } catch (e) {
       await log.close();
       throw e;
     }
-  }
-
-  writeBatch(offsets: number[], data: ArrayBuffer): Promise<void> {
-    const log = this.#open();
-    const ps = this.#pageSize;
-    if (data.byteLength !== offsets.length * ps) {
-      throw new TmemError('bad-page-size', `writeBatch: ${data.byteLength} bytes for ${offsets.length} pages of ${ps}`);
-    }
-    // Views into the one transferred buffer: the log packs (copies) them before it returns.
-    return log.writeBatch(offsets.map((key, i) => ({ key, bytes: new Uint8Array(data, i * ps, ps) })));
-  }
-
-  deleteBatch(offsets: number[]): Promise<void> {
-    return this.#open().deleteBatch(offsets);
-  }
-
-  async read(offsets: number[]): Promise<AreaReadReply> {
-    const values = await this.#open().readMany(offsets);
-    const ps = this.#pageSize;
-    const hits = new Uint8Array(offsets.length);
-    const data = new ArrayBuffer(offsets.length * ps);
-    values.forEach((v, i) => {
-      if (!v) return;
-      if (v.byteLength !== ps) throw new TmemError('bad-database', `${this.#name}: offset ${offsets[i]} holds ${v.byteLength} bytes, not a page of ${ps}`);
-      new Uint8Array(data, i * ps, ps).set(v);
-      hits[i] = 1;
-    });
-    return transfer({ hits, data }, [data]);
-  }
-
-  clear(): Promise<void> {
-    return this.#open().clear();
-  }
-
-  report(stats: FrontswapStats): AreaDiskInfo {
-    this.#stats = stats;
-    return this.#info();
-  }
-
-  compact(threshold?: number): Promise<CompactionReport> {
-    return this.#open().compact(threshold === undefined ? {} : { threshold });
-  }
-
-  injectFault(fault: { count: number; name: DiskFaultName }): void {
-    this.#open().injectFault(fault);
-  }
-
-  async close(): Promise<void> {
-    const log = this.#log;
-    this.#log = null;
-    this.#stats = null;
-    this.#onClose();
-    await log?.close();
-  }
-
-  /** The area's last reported counters with the disk's current ones, or null before the
-   *  first report (or after close). */
-  snapshot(): FrontswapStats | null {
-    if (!this.#stats || !this.#log) return null;
-    const d = this.#info();
-    return {
-      ...this.#stats, name: this.#name, durable: this.#durable, diskPages: d.diskPages, diskBytes: d.diskBytes,
-      diskRecordBytes: d.diskRecordBytes, compactions: d.compactions,
-    };
-  }
-
-  #info(): AreaDiskInfo {
-    const s = this.#log!.stats();
-    return {
-      diskPages: s.liveValues, diskBytes: s.liveBytes, diskRecordBytes: s.recordBytes,
-      compactions: s.compactions, errors: s.errors, lastError: s.lastError,
-    };
-  }
-
-  #open(): DiskLog {
-    if (!this.#log) throw new TmemError('area-closed', 'the frontswap area is not open on this port');
-    return this.#log;
   }
 }

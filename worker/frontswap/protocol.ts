@@ -13,7 +13,7 @@ export interface AreaOpenRequest {
   durable: boolean;
   /** Every value of the area's log must be exactly this long. */
   pageSize: number;
-  /** Record size of a new log (bytes); default the disk tier's 64 KiB. */
+  /** Record size of a new log (bytes); default the disk tier's 63 KiB (15 pages of 4 KiB). */
   recordBytes?: number;
 }
 
@@ -47,8 +47,9 @@ export interface AreaReadReply {
  *  nothing. */
 export interface AreaDiskApi {
   open(request: AreaOpenRequest): Promise<AreaOpenReply>;
-  /** Writes `offsets.length` pages, packed back to back in `data`, in one transaction. */
-  writeBatch(offsets: number[], data: ArrayBuffer): Promise<void>;
+  /** Writes `offsets.length` pages, packed back to back from the start of `data` (which may be
+   *  longer), in one transaction; once committed, hands `data` back (transferred) for reuse. */
+  writeBatch(offsets: number[], data: ArrayBuffer): Promise<ArrayBuffer>;
   deleteBatch(offsets: number[]): Promise<void>;
   /** Reads pages in one transaction. */
   read(offsets: number[]): Promise<AreaReadReply>;
