@@ -7,7 +7,7 @@
 // the network. Every call is synchronous: a lookup is one hash and a page copy, no port hop.
 import { attach, createStore, type TmemStore } from '../worker/core/index.js';
 import { Cleancache } from '../worker/cleancache/cleancache.js';
-import type { CleancacheStats } from '../worker/protocol.js';
+import type { OriginTierStats } from '../worker/cleancache/protocol.js';
 import type { ResourceRecord, WriteResult } from './http/index.js';
 import { DEFAULT_MEMORY_BYTES } from './config.js';
 
@@ -20,14 +20,7 @@ export function headerPairs(headers: Headers): [string, string][] {
 }
 
 /** The tier's counters, as the service worker reports them to pages. */
-export interface MemoryTierStats extends CleancacheStats {
-  /** The origin's memory budget (page frames × page size), in bytes. */
-  budgetBytes: number;
-  /** Bytes of page frames in use by stored resources. */
-  usedBytes: number;
-  /** Pages stored. */
-  pages: number;
-}
+export type MemoryTierStats = OriginTierStats;
 
 /** The origin's memory tier, in the service worker. */
 export class MemoryTier {

@@ -173,3 +173,28 @@ test("an active service worker that does not control its page claims it on { web
   expect(reply).toEqual({ webtmem: 'claimed', ok: true });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 });
+
+test("the origin's memory budget and use reach the page (serviceWorkerStats) and the panel's cleancache view", async ({ page }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  await pageFetch(page, `/__t/echo/panel-${ns}?size=20000`);
+  await storedInServiceWorker(page, 1);
+  const shown = await page.evaluate(async () => {
+    const { serviceWorkerStats } = await import('/app/sw-link.ts' as string);
+    const { CleancacheView } = await import('/app/panel/cleancache-view.ts' as string);
+    const sw = await serviceWorkerStats();
+    const view = new CleancacheView();
+    document.body.append(view.el);
+    const page = (window as any).webtmem.cleancache.stats();
+    view.update({ ...page, serviceWorker: sw.memory });
+    const value = (f: string) => view.el.querySelector(`[data-field="${f}"]`)?.getAttribute('data-value');
+    const hiddenWithout = (() => { view.update(page); return (view.el.querySelector('[data-part="service-worker-memory"]') as HTMLElement).hidden; })();
+    return { budget: sw.memory.budgetBytes, used: sw.memory.usedBytes, shownBudget: value('swBudget'), shownUsed: value('swUsed'), hiddenWithout };
+  });
+  expect(shown.budget).toBe(32 * 1024 * 1024);
+  expect(shown.used).toBeGreaterThanOrEqual(20000);
+  expect(shown.shownBudget).toBe(String(shown.budget));
+  expect(shown.shownUsed).toBe(String(shown.used));
+  expect(shown.hiddenWithout).toBe(true);
+});
