@@ -47,7 +47,6 @@ export class WebtmemService {
   readonly #scope: ServiceWorkerGlobalScope;
   readonly #origin: string;
   #staticRoutes = 0;
-  #navigationPreload = false;
 
   /**
    * @param scope the service worker's global scope
@@ -77,7 +76,7 @@ export class WebtmemService {
       link: this.link.stats,
       offline: this.offline.stats,
       staticRoutes: this.#staticRoutes,
-      navigationPreload: this.#navigationPreload,
+      navigationPreload: this.#preloading(),
     };
   }
 
@@ -120,7 +119,7 @@ export class WebtmemService {
         this.#scope.clients.claim(),
         // Only navigations the service worker takes use it (offline routes, isolation); one it
         // declines goes to the network as if it had none.
-        preload && this.#takesNavigations() ? preload.enable().then(() => { this.#navigationPreload = true; }, () => {}) : preload?.disable().catch(() => {}),
+        preload && this.#takesNavigations() ? preload.enable().catch(() => {}) : preload?.disable().catch(() => {}),
       ]));
     });
     // A full disk first tries compaction (dead slots), which may give back enough room.
@@ -133,8 +132,9 @@ export class WebtmemService {
     this.#scope.addEventListener('fetch', (event: FetchEvent) => {
       if (!event.request.url.startsWith('http')) return;
       const plan = this.handler.plan(event.request, isolating);
-      if (plan === null) return;
-      event.respondWith(this.respond(event, plan));
+      if (plan !== null) event.respondWith(this.respond(event, plan));
+      else if (event.request.mode === 'navigate' && this.#preloading()) event.respondWith(this.#preloaded(event));
+      // else: left to the browser, as if there were no service worker.
     });
   }
 
@@ -155,6 +155,23 @@ export class WebtmemService {
       return Response.error();
     }
     return this.config.isolate ? withIsolation(response, this.config.isolate, this.#origin) : response;
+  }
+
+  /**
+   * A navigation it would decline while navigation preload is on: the browser has sent the
+   * preload request already, and declining would make it send a second one. The preloaded
+   * response is the answer (no clone, nothing kept).
+   */
+  async #preloaded(event: FetchEvent): Promise<Response> {
+    const preloaded = (await (event.preloadResponse as Promise<Response | undefined>).catch(() => undefined)) ?? null;
+    if (preloaded) this.handler.stats.preloaded++;
+    return preloaded ?? fetch(event.request);
+  }
+
+  /** Whether navigation preload is on: activate enables it exactly when navigations may be
+   *  taken (known from the configuration alone, so a restarted service worker knows it). */
+  #preloading(): boolean {
+    return !!this.#scope.registration?.navigationPreload && this.#takesNavigations();
   }
 
   #takesNavigations(): boolean {
