@@ -230,7 +230,7 @@ if (asJson) {
 } else {
   console.log(`webtmem site bench — ${out.browser}, medians of ${RUNS} runs (load event, ms), ${out.seconds} s`);
   console.log('  site/headers    set-up            first   repeat   repeat/none  repeat/workbox');
-  for (const site of SITES) for (const mode of MODES) {
+  for (const site of RUNS > 0 ? SITES : []) for (const mode of MODES) {
     const none = table[`${site}/${mode}/none`].repeat;
     const wb = table[`${site}/${mode}/workbox`].repeat;
     for (const setup of SETUPS) {

@@ -203,3 +203,28 @@ test("the origin's memory budget and use reach the page (serviceWorkerStats) and
   expect(shown.shownUsed).toBe(String(shown.used));
   expect(shown.hiddenWithout).toBe(true);
 });
+
+test('webtmem.fetch: a page-side hit is a Response read once, byte-exact, by every reader', async ({ page }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  const url = `/__t/echo/hitresp-${ns}?size=6000`;
+  const net = await pageFetch(page, url);
+  await waitCached(page, url);
+  const r = await page.evaluate(async (u) => {
+    const w = (window as any).webtmem;
+    const hex = async (buf: ArrayBuffer) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const before = w.cleancache.stats().hits;
+    const a = await w.fetch(u);
+    const copy = a.clone();
+    const shaA = await hex(await a.arrayBuffer());
+    const usedA = a.bodyUsed;
+    const again = await a.arrayBuffer().then(() => 'read twice', (e: Error) => e.name);
+    const shaClone = await hex((await copy.bytes()).buffer);
+    const streamed = await w.fetch(u);
+    const shaStream = await hex(await new Response(streamed.body).arrayBuffer());
+    const text = (await (await w.fetch(u)).text()).length;
+    return { shaA, usedA, again, shaClone, shaStream, text, hits: w.cleancache.stats().hits - before, status: a.status, type: a.headers.get('content-type') };
+  }, url);
+  expect(r).toEqual({ shaA: net.sha, usedA: true, again: 'TypeError', shaClone: net.sha, shaStream: net.sha, text: expect.any(Number), hits: 3, status: 200, type: 'application/octet-stream' });
+});
