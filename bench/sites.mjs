@@ -143,6 +143,15 @@ async function workersFilled(page, setup, assets) {
   }, setup === 'webtmem' ? assets : 0, { timeout: 20_000, polling: 50 });
 }
 
+/** The webtmem service worker's memory hits so far. */
+function swMemoryHits(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = (e) => resolve(e.data.stats.handler.memoryHits);
+    navigator.serviceWorker.controller.postMessage({ webtmem: 'sw-stats' }, [port2]);
+  }));
+}
+
 async function sample(site, mode, setup) {
   const context = await browser.newContext();
   try {
@@ -155,9 +164,12 @@ async function sample(site, mode, setup) {
     if (setup !== 'none') await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
     await page.goto(url, { waitUntil: 'load' });
     await workersFilled(page, setup, ASSETS[site]);
+    const hitsBefore = setup.startsWith('webtmem') ? await swMemoryHits(page) : 0;
     await page.goto(url, { waitUntil: 'load' });
     const repeat = await loadMs(page);
-    return { first, repeat };
+    // How many of the repeat view's requests the service worker's memory answered.
+    const served = setup.startsWith('webtmem') ? (await swMemoryHits(page)) - hitsBefore : null;
+    return { first, repeat, served };
   } finally {
     await context.close();
   }
@@ -174,8 +186,9 @@ for (let run = 0; run < RUNS; run++) {
         const setup = SETUPS[(run + k) % SETUPS.length];
         const key = `${site}/${mode}/${setup}`;
         const r = await sample(site, mode, setup);
-        (results[key] ??= { first: [], repeat: [] }).first.push(r.first);
+        (results[key] ??= { first: [], repeat: [], served: [] }).first.push(r.first);
         results[key].repeat.push(r.repeat);
+        if (r.served !== null) results[key].served.push(r.served);
       }
     }
   }
@@ -223,19 +236,19 @@ await browser.close();
 server.close();
 
 const table = {};
-for (const [key, r] of Object.entries(results)) table[key] = { first: median(r.first), repeat: median(r.repeat) };
+for (const [key, r] of Object.entries(results)) table[key] = { first: median(r.first), repeat: median(r.repeat), fromMemory: r.served.length ? median(r.served) : null };
 const out = { browser: `chromium ${browser.version()}`, runs: RUNS, seconds: Math.round((Date.now() - t0) / 1000), table, inApp };
 if (asJson) {
   console.log(JSON.stringify(out, null, 2));
 } else {
   console.log(`webtmem site bench — ${out.browser}, medians of ${RUNS} runs (load event, ms), ${out.seconds} s`);
-  console.log('  site/headers    set-up            first   repeat   repeat/none  repeat/workbox');
+  console.log('  site/headers    set-up            first   repeat   repeat/none  repeat/workbox  (repeat view requests from SW memory)');
   for (const site of RUNS > 0 ? SITES : []) for (const mode of MODES) {
     const none = table[`${site}/${mode}/none`].repeat;
     const wb = table[`${site}/${mode}/workbox`].repeat;
     for (const setup of SETUPS) {
       const r = table[`${site}/${mode}/${setup}`];
-      console.log(`  ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${r.repeat.toFixed(1).padStart(8)} ${(r.repeat / none).toFixed(2).padStart(12)} ${(r.repeat / wb).toFixed(2).padStart(15)}`);
+      console.log(`  ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${r.repeat.toFixed(1).padStart(8)} ${(r.repeat / none).toFixed(2).padStart(12)} ${(r.repeat / wb).toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
     }
   }
   const us = (ms) => (ms * 1000).toFixed(1);
