@@ -7,7 +7,8 @@
 import type { CleancacheStats } from '../worker/stats.js';
 import { TmemError } from '../worker/core/errors.js';
 import { BodyPool, Cleancache, type CleancacheStore } from '../worker/cleancache/index.js';
-import { toResponse, type ResourceRecord } from '../worker/cleancache/record/index.js';
+import type { ResourceRecord } from '../worker/cleancache/record/index.js';
+import { hitResponse } from './hit-response.js';
 
 /** A resource found in the cleancache. */
 export interface CachedResource {
@@ -155,6 +156,6 @@ class Hit implements CachedResource {
   }
 
   response(): Response {
-    return toResponse(this.#record);
+    return hitResponse(this.#record);
   }
 }

@@ -1,7 +1,36 @@
 // The page's link to the service worker: registers it, and hands it a MessagePort leading to
 // this tab's cleancache service, again whenever the controller changes (an update, a first
 // claim) and whenever the service worker asks (it restarted and lost its ports).
-import type { ByeMessage, NeedPortMessage, PortMessage } from '../worker/cleancache/protocol.js';
+import type { ByeMessage, NeedPortMessage, OriginTierStats, PortMessage, StatsRequestMessage } from '../worker/cleancache/protocol.js';
+
+/** What the controlling service worker reports of itself (the parts pages show). */
+export interface ServiceWorkerStats {
+  /** The origin's memory tier: budget, use, lookups and hits of every tab. */
+  memory: OriginTierStats;
+  handler: Record<string, number>;
+  [part: string]: unknown;
+}
+
+/**
+ * Asks the controlling service worker for its counters.
+ * @param timeoutMs bound on the wait (a service worker that is starting answers later)
+ * @returns its stats, or null when no service worker controls the page or none answered
+ */
+export function serviceWorkerStats(timeoutMs = 1000): Promise<ServiceWorkerStats | null> {
+  const controller = navigator.serviceWorker?.controller;
+  if (!controller) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    const timer = setTimeout(() => { port1.close(); resolve(null); }, timeoutMs);
+    port1.onmessage = (e: MessageEvent) => {
+      clearTimeout(timer);
+      port1.close();
+      const stats = (e.data as { stats?: ServiceWorkerStats } | null)?.stats;
+      resolve(stats?.memory ? stats : null);
+    };
+    controller.postMessage({ webtmem: 'sw-stats' } satisfies StatsRequestMessage, [port2]);
+  });
+}
 
 /** Options of {@link linkServiceWorker}. */
 export interface ServiceWorkerLinkOptions {
@@ -16,6 +45,10 @@ export interface ServiceWorkerLink {
   readonly portsSent: number;
   /** Sends a fresh port now (if a service worker controls the page). */
   sendPort(): boolean;
+  /** The service worker's latest counters (serviceStats() refreshes them), or null. */
+  readonly lastServiceStats: ServiceWorkerStats | null;
+  /** Asks the service worker for its counters now and keeps them in lastServiceStats. */
+  serviceStats(): Promise<ServiceWorkerStats | null>;
   close(): void;
 }
 
@@ -50,6 +83,7 @@ export function linkServiceWorker(options: ServiceWorkerLinkOptions): ServiceWor
   const container = navigator.serviceWorker;
   let sent = 0;
   let closed = false;
+  let lastServiceStats: ServiceWorkerStats | null = null;
   const sendPort = (): boolean => {
     const controller = container.controller;
     if (closed || controller === null) return false;
@@ -78,6 +112,14 @@ export function linkServiceWorker(options: ServiceWorkerLinkOptions): ServiceWor
   return {
     get portsSent() {
       return sent;
+    },
+    get lastServiceStats() {
+      return lastServiceStats;
+    },
+    async serviceStats() {
+      const stats = await serviceWorkerStats();
+      if (stats) lastServiceStats = stats;
+      return stats;
     },
     sendPort,
     close() {

@@ -1,10 +1,11 @@
 // Service-worker benchmark (part of `npm run bench`): per-request latency of a few hundred
 // 4 KiB resources, sequential and 64 at a time, side by side:
-//   - a cleancache hit through the service worker (port to the tab's store worker),
+//   - a cleancache hit through the service worker (its own memory tier, no port hop),
 //   - cache-first over Cache Storage in the same service worker (Workbox CacheFirst's work),
 //   - the localhost network through the service worker,
 //   - page code reading the cleancache synchronously (webtmem.cleancache.get, no hop).
-// Also the time inside the service worker from fetch event to response ready.
+// Also the time inside the service worker from fetch event to response ready, and one lookup
+// alone: the service worker's memory tier against caches.match.
 //   node bench/sw.mjs [--count N] [--json]
 import { launchBench } from '../test/chromium.mjs';
 
@@ -75,6 +76,13 @@ async function pageBench(count) {
   result.pageSyncMs = (performance.now() - t0) / (rounds * count);
   result.pageSyncBytes = bytes / rounds;
   result.stats = w.lastStats?.cleancache ?? null;
+  // One lookup alone, inside the service worker: its memory tier against caches.match.
+  result.lookup = await new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = (e) => resolve(e.data);
+    const abs2 = (kind) => urls(kind, 0).map((u) => new URL(u, location.href).href);
+    navigator.serviceWorker.controller.postMessage({ bench: 'lookup', cc: abs2('cc'), cs: abs2('cs'), rounds: 5 }, [port2]);
+  });
   return result;
 }
 
@@ -92,12 +100,14 @@ try {
     'cc/cacheStorage (64)': r.par64Ms.cc / r.par64Ms.cs,
     'cc/network (64)': r.par64Ms.cc / r.par64Ms.net,
     'in-SW cc/caches.match': r.swMedianMs.cc / r.swMedianMs.cs,
+    'lookup: memory/caches.match': r.lookup.memoryMs / r.lookup.matchMs,
     'sw fetch/page sync': Math.min(r.seqMs.cc, r.seqMs.cs, r.seqMs.net) / r.pageSyncMs,
   };
   const targets = {
     'cc/cacheStorage (seq)': ['≤ 0.9', (x) => x <= 0.9],
     'cc/network (seq)': ['≤ 0.6', (x) => x <= 0.6],
     'in-SW cc/caches.match': ['≤ 0.25', (x) => x <= 0.25],
+    'lookup: memory/caches.match': ['≤ 0.25', (x) => x <= 0.25],
     'sw fetch/page sync': ['≥ 1000', (x) => x >= 1000],
   };
   const out = { browser: `chromium ${browser.version()}`, count: COUNT, ...r, ratios };
@@ -108,6 +118,7 @@ try {
     for (const [k, name] of [['cc', 'cleancache via SW'], ['cs', 'Cache Storage via SW'], ['net', 'network via SW']]) {
       console.log(`  ${name.padEnd(22)} ${us(r.seqMs[k]).toFixed(0).padStart(7)} ${us(r.par64Ms[k]).toFixed(0).padStart(14)} ${us(r.swMedianMs[k]).toFixed(0).padStart(14)}`);
     }
+    console.log(`  ${'SW memory lookup'.padEnd(22)} ${us(r.lookup.memoryMs).toFixed(1).padStart(7)}   vs caches.match ${us(r.lookup.matchMs).toFixed(1)} µs (${r.lookup.hits}/${r.lookup.found} found)`);
     console.log(`  ${'page cleancache.get'.padEnd(22)} ${us(r.pageSyncMs).toFixed(2).padStart(7)}   (synchronous, ${r.pageSyncBytes} bytes per round)`);
     for (const [k, v] of Object.entries(ratios)) {
       const t = targets[k];

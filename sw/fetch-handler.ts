@@ -1,7 +1,8 @@
-// The service worker's answer to one fetch: pick the route's strategy, look in memory (a tab's
-// cleancache) and, for offline routes, on disk, go to the network when the strategy or the
-// HTTP rules say so, keep what may be kept. Never throws for a request it cannot cache: that
-// request simply goes to the network as if there were no service worker.
+// The service worker's answer to one fetch: pick the route's strategy, look in memory (the
+// service worker's own tier, synchronously) and, for offline routes, on disk, go to the
+// network when the strategy or the HTTP rules say so, keep what may be kept. Never throws for
+// a request it cannot cache: that request simply goes to the network as if there were no
+// service worker.
 //
 //   cache-first              stored copy (any age) → else network, kept
 //   stale-while-revalidate   fresh copy → served; stale copy → served, revalidated behind
@@ -11,19 +12,30 @@
 // A request that demands revalidation (cache mode 'no-cache', Cache-Control: no-cache) is
 // handled network-first; one the cache may not answer (non-GET, Range, credentials,
 // 'no-store', 'reload') goes straight to the network.
+//
+// What the service worker would only send to the network is not taken at all (plan() returns
+// null, no respondWith): the browser then does the same with its own HTTP cache, which
+// revalidates a `no-cache` resource faster than a handler can (no clone, no second request
+// object, no hop through the service worker's thread). That covers network-only routes,
+// requests the cache may not answer, requests demanding revalidation, default network-first
+// routes (navigations, APIs) and a stored copy that must be revalidated before use — each
+// unless an offline route or isolation headers need the service worker's hand.
 import {
   decideLookup, freshness, mergeNotModified, resolveRoute, revalidationHeaders, toResponse,
-  type ResourceRecord, type Route, type Strategy,
+  type LookupDecision, type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
 import type { KeepContext, Keeper } from './keeper.js';
-import type { MemoryTier } from './memory-tier.js';
+import { headerPairs, type MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
+import type { TabFill } from './tab-fill.js';
 
 /** What a handler needs of the fetch event. */
 export interface FetchContext {
-  /** The fetching client (event.clientId), or null for a navigation. */
+  /** The tab the response goes to (event.clientId, or a navigation's resultingClientId). */
   clientId: string | null;
   waitUntil(promise: Promise<unknown>): void;
+  /** A navigation's preloaded response (event.preloadResponse), when enabled. */
+  preloadResponse?: Promise<Response | undefined>;
 }
 
 /** Where answers came from. */
@@ -34,6 +46,20 @@ export interface HandlerStats {
   notModified: number;
   passThrough: number;
   networkErrors: number;
+  /** Requests left to the browser (no respondWith): the service worker would only have
+   *  passed them to the network. */
+  declined: number;
+  /** Navigations answered with the navigation preload response. */
+  preloaded: number;
+}
+
+/** How a taken request will be answered (plan()). */
+export interface Plan {
+  strategy: Strategy;
+  offline: boolean;
+  lookup: LookupDecision;
+  /** The memory tier's copy when plan() already looked (undefined: not looked up). */
+  stored?: ResourceRecord | null;
 }
 
 /** Answers fetches with the cleancache strategies. */
@@ -41,34 +67,49 @@ export class FetchHandler {
   readonly #memory: MemoryTier;
   readonly #offline: OfflineTier;
   readonly #keeper: Keeper;
+  readonly #tabs: TabFill;
   readonly #origin: string;
   readonly #config: { routes: readonly Route[]; offline: readonly string[] };
-  readonly stats: HandlerStats = { memoryHits: 0, diskHits: 0, network: 0, notModified: 0, passThrough: 0, networkErrors: 0 };
+  readonly stats: HandlerStats = { memoryHits: 0, diskHits: 0, network: 0, notModified: 0, passThrough: 0, networkErrors: 0, declined: 0, preloaded: 0 };
 
   constructor(
-    memory: MemoryTier, offline: OfflineTier, keeper: Keeper, origin: string,
+    memory: MemoryTier, offline: OfflineTier, keeper: Keeper, tabs: TabFill, origin: string,
     config: { routes: readonly Route[]; offline: readonly string[] },
   ) {
     this.#memory = memory;
     this.#offline = offline;
     this.#keeper = keeper;
+    this.#tabs = tabs;
     this.#origin = origin;
     this.#config = config;
   }
 
   /**
-   * Whether the service worker has anything to do with a request at all. One it would only
-   * pass to the network (cross-origin network-only, Range, credentials) is better left to the
-   * browser: no respondWith, no second fetch from the service worker. Unsafe same-origin
-   * requests are taken, to invalidate their URL's copies after success.
+   * Whether and how the service worker answers a request; null leaves it to the browser (see
+   * the top of this file). Synchronous: one memory lookup at most.
    * @param request the intercepted request
    * @param isolating whether isolation headers are added (documents and workers need them)
    */
-  wants(request: Request, isolating: boolean): boolean {
-    if (isolating && (request.mode === 'navigate' || request.destination === 'worker' || request.destination === 'sharedworker')) return true;
-    if (request.method !== 'GET') return new URL(request.url).origin === this.#origin && request.method !== 'HEAD';
-    if (!decideLookup(request, this.#origin).lookup) return false;
-    return resolveRoute(request, this.#origin, this.#config).strategy !== 'network-only';
+  plan(request: Request, isolating: boolean): Plan | null {
+    const needed = isolating && (request.mode === 'navigate' || request.destination === 'worker' || request.destination === 'sharedworker');
+    const resolved = resolveRoute(request, this.#origin, this.#config);
+    const lookup = decideLookup(request, this.#origin);
+    const plan: Plan = { strategy: resolved.strategy, offline: resolved.offline, lookup };
+    // Unsafe same-origin requests are taken, to invalidate their URL's copies after success.
+    if (request.method !== 'GET') return needed || (new URL(request.url).origin === this.#origin && request.method !== 'HEAD') ? plan : this.#decline();
+    if (needed) return plan;
+    if (!lookup.lookup || resolved.strategy === 'network-only') return this.#decline();
+    if (resolved.offline || resolved.strategy === 'cache-first') return plan;
+    if (lookup.revalidate) return this.#decline();
+    // A configured network-first route keeps its copies for a network failure; the default
+    // one (documents, APIs) is what the browser does anyway.
+    if (resolved.strategy === 'network-first') return resolved.routeIndex >= 0 ? plan : this.#decline();
+    const stored = this.#memory.lookup(request);
+    if (stored && !lookup.anyAge) {
+      const f = freshness(stored.status, new Headers(stored.headers), stored, Date.now());
+      if (!f.fresh && f.mustRevalidate) return this.#decline();
+    }
+    return { ...plan, stored };
   }
 
   /**
@@ -77,34 +118,47 @@ export class FetchHandler {
    * @param ctx the client and the event's waitUntil
    * @param override a strategy and offline flag to use instead of the configured route's
    *   (the Workbox adapter)
+   * @param given what plan() found, to spare a second lookup
    */
-  async handle(request: Request, ctx: FetchContext, override: { strategy?: Strategy; offline?: boolean } = {}): Promise<Response> {
-    const resolved = resolveRoute(request, this.#origin, this.#config);
-    const route = { strategy: override.strategy ?? resolved.strategy, offline: override.offline ?? resolved.offline };
-    const lookup = decideLookup(request, this.#origin);
+  async handle(request: Request, ctx: FetchContext, override: { strategy?: Strategy; offline?: boolean } = {}, given?: Plan): Promise<Response> {
+    const planned = given ?? (() => {
+      const resolved = resolveRoute(request, this.#origin, this.#config);
+      return { strategy: resolved.strategy, offline: resolved.offline, lookup: decideLookup(request, this.#origin) } as Plan;
+    })();
+    const route = { strategy: override.strategy ?? planned.strategy, offline: override.offline ?? planned.offline };
+    const lookup = planned.lookup;
     const chosen = route.strategy;
     if (!lookup.lookup || chosen === 'network-only') return this.#passThrough(request, ctx, route.offline, lookup.lookup ? null : lookup.reason);
-    const keep = { clientId: ctx.clientId, offline: route.offline, waitUntil: ctx.waitUntil };
-    if (lookup.revalidate || chosen === 'network-first') return this.#networkFirst(request, keep, route.offline);
+    const keep: KeepContext = { clientId: ctx.clientId, offline: route.offline, waitUntil: ctx.waitUntil };
+    if (lookup.revalidate || chosen === 'network-first') return this.#networkFirst(request, keep, route.offline, ctx);
 
-    const stored = await this.#stored(request, keep, route.offline);
-    if (stored === null) return this.#network(request, keep, null);
+    const stored = planned.stored !== undefined && planned.stored !== null ? this.#served(planned.stored, keep) : await this.#stored(request, keep, route.offline);
+    if (stored === null) return this.#network(request, keep, null, ctx);
     if (chosen === 'cache-first' || lookup.anyAge) return toResponse(stored);
     const f = freshness(stored.status, new Headers(stored.headers), stored, Date.now());
     if (f.fresh) return toResponse(stored);
-    if (f.mustRevalidate) return this.#networkFirst(request, keep, route.offline, stored);
+    if (f.mustRevalidate) return this.#networkFirst(request, keep, route.offline, ctx, stored);
     // Stale: serve it now, refresh it behind the page's back.
-    ctx.waitUntil(this.#network(request, keep, stored).then((r) => r.body?.cancel(), () => {}));
+    ctx.waitUntil(this.#network(request, keep, stored, ctx).then((r) => r.body?.cancel(), () => {}));
     return toResponse(stored);
+  }
+
+  #decline(): null {
+    this.stats.declined++;
+    return null;
+  }
+
+  /** Counts a memory hit and sends the tab its copy (page code may look it up). */
+  #served(record: ResourceRecord, keep: KeepContext): ResourceRecord {
+    this.stats.memoryHits++;
+    this.#keeper.fillTab(record, null, keep);
+    return record;
   }
 
   /** A stored copy: memory first, then (offline routes) disk, which refills memory. */
   async #stored(request: Request, keep: KeepContext, offline: boolean): Promise<ResourceRecord | null> {
-    const fromMemory = await this.#memory.lookup(keep.clientId, request);
-    if (fromMemory) {
-      this.stats.memoryHits++;
-      return fromMemory;
-    }
+    const fromMemory = this.#memory.lookup(request);
+    if (fromMemory) return this.#served(fromMemory, keep);
     if (!offline) return null;
     const fromDisk = await this.#offline.lookup(request);
     if (fromDisk) {
@@ -114,37 +168,37 @@ export class FetchHandler {
     return fromDisk;
   }
 
-  async #networkFirst(request: Request, keep: KeepContext, offline: boolean, known?: ResourceRecord): Promise<Response> {
+  async #networkFirst(request: Request, keep: KeepContext, offline: boolean, ctx: FetchContext, known?: ResourceRecord): Promise<Response> {
     // A navigation cannot carry added headers (its Request cannot be rebuilt), so only other
     // requests revalidate a copy conditionally.
-    const stored = known ?? (request.mode === 'navigate' ? null : await this.#memory.lookup(keep.clientId, request));
+    const stored = known ?? (request.mode === 'navigate' ? null : this.#memory.lookup(request));
     try {
-      return await this.#network(request, keep, stored);
+      return await this.#network(request, keep, stored, ctx);
     } catch (e) {
       this.stats.networkErrors++;
-      const fallback = stored ?? (await this.#stored(request, keep, offline));
+      const fallback = stored ? this.#served(stored, keep) : await this.#stored(request, keep, offline);
       if (fallback) return toResponse(fallback);
       throw e;
     }
   }
 
   /**
-   * Fetches, revalidating `stored` when it has validators and the request none of its own,
-   * and keeps the result.
+   * Fetches (a navigation: its preloaded response when there is one), revalidating `stored`
+   * when it has validators and the request none of its own, and keeps the result.
    */
-  async #network(request: Request, keep: KeepContext, stored: ResourceRecord | null): Promise<Response> {
+  async #network(request: Request, keep: KeepContext, stored: ResourceRecord | null, ctx: FetchContext): Promise<Response> {
     const requestTime = Date.now();
     const conditional = stored && request.mode !== 'navigate' ? conditionalRequest(request, stored, this.#origin) : null;
     this.stats.network++;
-    const response = await fetch(conditional ?? request);
+    const preloaded = request.mode === 'navigate' && ctx.preloadResponse ? await ctx.preloadResponse.catch(() => undefined) : undefined;
+    if (preloaded) this.stats.preloaded++;
+    const response = preloaded ?? (await fetch(conditional ?? request));
     const timing = { requestTime, responseTime: Date.now() };
     if (conditional && stored && response.status === 304) {
       const merged = mergeNotModified(new Headers(stored.headers), response.headers);
-      if (merged === null) return this.#network(request, keep, null);
+      if (merged === null) return this.#network(request, keep, null, ctx);
       this.stats.notModified++;
-      const pairs: [string, string][] = [];
-      merged.forEach((value, name) => pairs.push([name, value]));
-      const refreshed: ResourceRecord = { ...stored, headers: pairs, ...timing };
+      const refreshed: ResourceRecord = { ...stored, headers: headerPairs(merged), ...timing };
       this.#keeper.putRecord(refreshed, keep);
       return toResponse(refreshed);
     }
@@ -154,9 +208,13 @@ export class FetchHandler {
   async #passThrough(request: Request, ctx: FetchContext, offline: boolean, reason: string | null): Promise<Response> {
     this.stats.passThrough++;
     const response = await fetch(request);
-    // RFC 9111 §4.4: a successful unsafe request invalidates the stored copies of its URL.
+    // RFC 9111 §4.4: a successful unsafe request invalidates the stored copies of its URL, in
+    // the service worker's memory, every tab's store and (offline routes) the disk.
     if (reason === 'method' && !['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(request.method) && response.ok) {
-      ctx.waitUntil(this.#keeper.track(Promise.all([this.#memory.flush(ctx.clientId, request), offline ? this.#offline.flush(request) : null])));
+      this.#memory.flush(request);
+      ctx.waitUntil(this.#keeper.track(Promise.all([
+        this.#tabs.flush(request, headerPairs(request.headers)), offline ? this.#offline.flush(request) : null,
+      ])));
     }
     return response;
   }

@@ -30,5 +30,5 @@ if (self.webtmemOptions?.standalone !== false) {
 }
 
 export { TmemStrategy, tmemPlugin, type TmemStrategyOptions } from './workbox.js';
-export { readConfig, serviceWorkerUrl, type SwConfig, type SwConfigText, type IsolationMode } from './config.js';
+export { readConfig, serviceWorkerUrl, parseMemory, DEFAULT_MEMORY_BYTES, type SwConfig, type SwConfigText, type IsolationMode } from './config.js';
 export { WebtmemService, offlineLogName, type ServiceStats } from './service.js';

@@ -1,12 +1,14 @@
 // Keeps fetched responses: decides whether a response may be stored (sw/http rules), reads a
-// clone of its body off the response's path, and puts it into the memory tier and, for
-// offline routes, the disk. The page gets the original response at once; the put runs under
-// the fetch event's waitUntil, so a slow store never delays what the page sees.
+// clone of its body off the response's path, and puts it into the service worker's memory
+// tier, for offline routes the disk, and the fetching tab's store (sw/tab-fill.ts). The page
+// gets the original response at once; the reading and the puts run under the fetch event's
+// waitUntil, so a slow store never delays what the page sees.
 import {
   decideSize, decideStore, parseVary, resourceKey, toRecord, type ResourceRecord, type StoreDecision,
 } from './http/index.js';
 import type { MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
+import type { TabFill } from './tab-fill.js';
 
 /** Where a fetch came from and how to keep its response. */
 export interface KeepContext {
@@ -22,12 +24,12 @@ export interface KeeperStats {
   kept: number;
   keptOffline: number;
   refused: Record<string, number>;
-  /** Writes (puts and flushes) started and not yet answered: reading a body, or waiting on
-   *  the tab's store. 0 means every write so far has landed or been given up. */
+  /** Writes (puts and flushes) started and not yet ended: reading a body, writing the disk.
+   *  0 means every write so far to the service worker's memory tier and the disk has landed
+   *  or been given up (filling the tabs' stores is counted apart: TabFill). */
   inFlight: number;
   /** How each memory put ended: 'stored', 'rejected' (the store refused a page), 'too-large',
-   *  'failed' (the store threw), 'unreached' (no tab answered in time), 'aborted' (the body
-   *  broke off). A lost put is legal for a cleancache; these say why. */
+   *  'aborted' (the body broke off). A lost put is legal for a cleancache; these say why. */
   outcomes: Record<string, number>;
 }
 
@@ -35,6 +37,7 @@ export interface KeeperStats {
 export class Keeper {
   readonly #memory: MemoryTier;
   readonly #offline: OfflineTier;
+  readonly #tabs: TabFill;
   readonly #origin: string;
   readonly #maxBytes: number;
   readonly #cacheErrors: boolean;
@@ -43,11 +46,13 @@ export class Keeper {
   /**
    * @param memory the memory tier
    * @param offline the disk tier of offline routes
+   * @param tabs fills the tabs' stores
    * @param opts origin, the largest body to read (a larger one passes through), cacheErrors
    */
-  constructor(memory: MemoryTier, offline: OfflineTier, opts: { origin: string; maxBytes: number; cacheErrors: boolean }) {
+  constructor(memory: MemoryTier, offline: OfflineTier, tabs: TabFill, opts: { origin: string; maxBytes: number; cacheErrors: boolean }) {
     this.#memory = memory;
     this.#offline = offline;
+    this.#tabs = tabs;
     this.#origin = opts.origin;
     this.#maxBytes = opts.maxBytes;
     this.#cacheErrors = opts.cacheErrors;
@@ -80,17 +85,23 @@ export class Keeper {
   }
 
   /**
-   * Puts a record that is already complete (a 304 refreshed it, or it came from disk).
-   * @param record the record; its body is copied for the memory tier, not transferred
+   * Puts a record that is already complete (a 304 refreshed it, or it came from disk) into
+   * memory (synchronously: the store copies the body), the disk if asked, and the tab.
+   * @param record the record; the caller keeps it (every tier copies)
    */
   putRecord(record: ResourceRecord, ctx: KeepContext): void {
-    const vary = parseVary(new Headers(record.headers).get('vary'));
-    const names = vary.kind === 'names' ? vary.names : [];
-    const copy = { ...record, body: record.body.slice() };
-    ctx.waitUntil(this.track(Promise.all([
-      this.#memory.put(ctx.clientId, copy, names).then((outcome) => this.#count(outcome)),
-      ctx.offline ? this.#offline.put(record, names) : Promise.resolve(true),
-    ])));
+    const names = varyNames(record);
+    const stored = this.#memory.put(record, names);
+    this.#count(stored);
+    if (ctx.offline) ctx.waitUntil(this.track(this.#offline.put(record, names)));
+    this.fillTab(record, names, ctx);
+  }
+
+  /** Sends the tab a copy of a record it was served (page code may look it up), off the
+   *  response's path. */
+  fillTab(record: ResourceRecord, names: readonly string[] | null, ctx: KeepContext): void {
+    const filling = this.#tabs.fill(ctx.clientId, record, names ?? varyNames(record));
+    if (filling) ctx.waitUntil(filling);
   }
 
   /** Counts a write in flight until `work` settles (the fetch handler's flushes use it too). */
@@ -125,13 +136,17 @@ export class Keeper {
     const vary = parseVary(clone.headers.get('vary'));
     const names = vary.kind === 'names' ? vary.names : [];
     const record = toRecord(resourceKey(request.url, names, request.headers), clone, body, timing, 0);
-    // The disk copy is encoded (copied) before the memory put moves the body's buffer away.
-    const durable = ctx.offline ? this.#offline.put(record, names) : Promise.resolve(false);
-    const [stored, onDisk] = await Promise.all([this.#memory.put(ctx.clientId, record, names), durable]);
+    const stored = this.#memory.put(record, names);
     this.#count(stored);
     if (stored === 'stored') this.stats.kept++;
-    if (onDisk) this.stats.keptOffline++;
+    this.fillTab(record, names, ctx);
+    if (ctx.offline && (await this.#offline.put(record, names))) this.stats.keptOffline++;
   }
+}
+
+function varyNames(record: ResourceRecord): string[] {
+  const vary = parseVary(new Headers(record.headers).get('vary'));
+  return vary.kind === 'names' ? vary.names : [];
 }
 
 /**

@@ -1,9 +1,15 @@
-// The cleancache as the service worker reaches it: requests over a StoreLink to a tab's
-// cleancache service (worker/cleancache). A timeout or an absent tab is a miss, never an
-// error: the fetch then goes to the network or the disk.
-import type { ResourceRecord } from './http/index.js';
-import type { LookupReply, PutReply } from '../worker/cleancache/protocol.js';
-import type { StoreLink } from './store-link.js';
+// The service worker's own memory tier: the core store over a plain ArrayBuffer held in the
+// service worker's globals, with the cleancache (worker/cleancache) over it. A service worker's
+// globals are shared by every tab of the origin and live until the browser stops it (about
+// 30 s idle), so this tier outlives each document and is what a second document or a second
+// tab is served from. It is lost when the browser stops the service worker: an ephemeral
+// pool may lose anything at any time (tmem rule), and the fetch then goes to the disk tier or
+// the network. Every call is synchronous: a lookup is one hash and a page copy, no port hop.
+import { attach, createStore, type TmemStore } from '../worker/core/index.js';
+import { Cleancache } from '../worker/cleancache/cleancache.js';
+import type { OriginTierStats } from '../worker/cleancache/protocol.js';
+import type { ResourceRecord, WriteResult } from './http/index.js';
+import { DEFAULT_MEMORY_BYTES } from './config.js';
 
 /** Header pairs of a Headers object (forEach: the WebWorker lib types Headers without an
  *  iterator). */
@@ -13,46 +19,62 @@ export function headerPairs(headers: Headers): [string, string][] {
   return pairs;
 }
 
-// A put runs under waitUntil, after the page has its response: it may wait for a busy store
-// worker (a multi-megabyte write) far longer than a lookup may.
-const PUT_TIMEOUT_MS = 5000;
+/** The tier's counters, as the service worker reports them to pages. */
+export type MemoryTierStats = OriginTierStats;
 
-/** The memory tier, seen from the service worker. */
+/** The origin's memory tier, in the service worker. */
 export class MemoryTier {
-  readonly #link: StoreLink;
-
-  /** @param link the ports to the tabs' services */
-  constructor(link: StoreLink) {
-    this.#link = link;
-  }
+  readonly #store: TmemStore;
+  readonly #cleancache: Cleancache;
 
   /**
-   * Looks a request up in a tab's cleancache.
-   * @param clientId the fetching client, or null for a navigation
-   * @param request the request (URL and headers are read)
-   * @returns the resource, or null (miss, no tab, or no answer in time)
+   * @param budgetBytes the tier's budget (page frames); the store's metadata comes on top
+   * @throws TmemError 'bad-options' for a budget the core refuses
    */
-  async lookup(clientId: string | null, request: Request): Promise<ResourceRecord | null> {
-    const reply = (await this.#link.request(clientId, {
-      webtmem: 'cc-lookup', url: request.url, headers: headerPairs(request.headers),
-    })) as LookupReply | null;
-    return reply?.webtmem === 'cc-found' ? reply.record : null;
+  constructor(budgetBytes: number = DEFAULT_MEMORY_BYTES) {
+    // shared: false: one thread only (the service worker), and no cross-origin isolation needed.
+    this.#store = attach(createStore({ capacityBytes: budgetBytes, shared: false }));
+    this.#cleancache = new Cleancache(this.#store);
+  }
+
+  /** The largest body the tier may hold (a larger one would evict everything for itself). */
+  get maxBodyBytes(): number {
+    return this.#cleancache.maxPages * this.#store.pageSize;
   }
 
   /**
-   * Hands a record to a tab's cleancache; its body buffer is transferred (unusable after).
-   * @param clientId the fetching client, or null
-   * @param record the record to keep
+   * Looks a request up, synchronously, with the cleancache's whole-or-nothing checks.
+   * @param request the request (URL and, for Vary, headers)
+   * @returns the whole resource (its body a buffer of its own), or null
+   */
+  lookup(request: Request): ResourceRecord | null {
+    return this.#cleancache.lookup(request.url, request.headers);
+  }
+
+  /**
+   * Stores a record all or nothing; its body is copied into pages (the caller keeps it).
+   * @param record the record
    * @param vary the names its response Varies on
-   * @returns what the service did, or 'unreached' when no tab answered
    */
-  async put(clientId: string | null, record: ResourceRecord, vary: string[]): Promise<PutReply['result'] | 'unreached'> {
-    const reply = (await this.#link.request(clientId, { webtmem: 'cc-put', record, vary }, [record.body.buffer], PUT_TIMEOUT_MS, true)) as PutReply | null;
-    return reply?.webtmem === 'cc-stored' ? reply.result : 'unreached';
+  put(record: ResourceRecord, vary: readonly string[]): WriteResult {
+    return this.#cleancache.put(record, vary);
   }
 
-  /** Forgets a URL in a tab's cleancache (after an unsafe request to it). */
-  async flush(clientId: string | null, request: Request): Promise<void> {
-    await this.#link.request(clientId, { webtmem: 'cc-flush', url: request.url, headers: headerPairs(request.headers) });
+  /** Forgets a URL (after an unsafe request to it). */
+  flush(request: Request): void {
+    this.#cleancache.flush(request.url, request.headers);
+  }
+
+  /** Counters, budget and use. */
+  stats(): MemoryTierStats {
+    const s = this.#store.stats();
+    const pool = s.pools.find((p) => p.id === this.#cleancache.poolId);
+    const pageSize = this.#store.pageSize;
+    return {
+      ...this.#cleancache.stats(),
+      budgetBytes: this.#store.budgetFrames * pageSize,
+      usedBytes: s.usedFrames * pageSize,
+      pages: pool?.pages ?? 0,
+    };
   }
 }

@@ -1,22 +1,33 @@
-// The service worker's parts, wired together: links to the tabs' stores, the memory and disk
-// tiers, the keeper, the strategies, isolation. sw/index.ts makes one for the standalone
-// service worker; a Workbox service worker gets the same one through sw/workbox.ts.
-import { clientsClaim, registerQuotaErrorCallback } from 'workbox-core';
+// The service worker's parts, wired together: its own memory tier (the origin's cleancache),
+// the disk tier, the links that fill the tabs' stores, the keeper, the strategies, isolation.
+// sw/index.ts makes one for the standalone service worker; a Workbox service worker gets the
+// same one through sw/workbox.ts.
+import { registerQuotaErrorCallback } from 'workbox-core';
 import type { SwConfig } from './config.js';
 import { FetchHandler, type HandlerStats } from './fetch-handler.js';
 import { withIsolation } from './isolation.js';
 import { Keeper, type KeeperStats } from './keeper.js';
-import { MemoryTier } from './memory-tier.js';
+import { MemoryTier, type MemoryTierStats } from './memory-tier.js';
 import { OfflineTier, type OfflineTierStats } from './offline-tier.js';
+import { addStaticRoutes, staticRoutes } from './static-routes.js';
 import { StoreLink, type StoreLinkStats } from './store-link.js';
+import { TabFill, type TabFillStats } from './tab-fill.js';
 import type { PortMessage } from '../worker/cleancache/protocol.js';
 
 /** Everything the service worker counts (answered to a 'sw-stats' message). */
 export interface ServiceStats {
   handler: HandlerStats;
   keeper: KeeperStats;
+  /** The origin's memory tier: budget, use, lookups, hits. */
+  memory: MemoryTierStats;
+  /** Copies sent to the tabs' stores. */
+  fill: TabFillStats;
   link: StoreLinkStats;
   offline: OfflineTierStats;
+  /** Static routing rules the browser took at install (0 where unsupported). */
+  staticRoutes: number;
+  /** Whether navigation preload was enabled at activation. */
+  navigationPreload: boolean;
 }
 
 /** The DiskLog name of the offline copies of a registration's scope. */
@@ -29,11 +40,13 @@ export class WebtmemService {
   readonly config: SwConfig;
   readonly link: StoreLink;
   readonly memory: MemoryTier;
+  readonly tabs: TabFill;
   readonly offline: OfflineTier;
   readonly keeper: Keeper;
   readonly handler: FetchHandler;
   readonly #scope: ServiceWorkerGlobalScope;
   readonly #origin: string;
+  #staticRoutes = 0;
 
   /**
    * @param scope the service worker's global scope
@@ -44,21 +57,32 @@ export class WebtmemService {
     this.#origin = scope.location.origin;
     this.config = config;
     this.link = new StoreLink(scope.clients, config.portTimeoutMs);
-    this.memory = new MemoryTier(this.link);
+    this.memory = new MemoryTier(config.memoryBytes);
+    this.tabs = new TabFill(this.link);
     this.offline = new OfflineTier(offlineLogName(scope.registration?.scope ?? this.#origin + '/'));
-    this.keeper = new Keeper(this.memory, this.offline, {
-      origin: this.#origin, maxBytes: Math.floor(config.capacityBytes / 2), cacheErrors: config.cacheErrors,
-    });
-    this.handler = new FetchHandler(this.memory, this.offline, this.keeper, this.#origin, config);
+    // No body larger than the smaller of the tab's half and the memory tier's share is read.
+    const maxBytes = Math.min(Math.floor(config.capacityBytes / 2), this.memory.maxBodyBytes);
+    this.keeper = new Keeper(this.memory, this.offline, this.tabs, { origin: this.#origin, maxBytes, cacheErrors: config.cacheErrors });
+    this.handler = new FetchHandler(this.memory, this.offline, this.keeper, this.tabs, this.#origin, config);
   }
 
   /** Counters of every part. */
   stats(): ServiceStats {
-    return { handler: { ...this.handler.stats }, keeper: structuredClone(this.keeper.stats), link: this.link.stats, offline: this.offline.stats };
+    return {
+      handler: { ...this.handler.stats },
+      keeper: structuredClone(this.keeper.stats),
+      memory: this.memory.stats(),
+      fill: structuredClone(this.tabs.stats),
+      link: this.link.stats,
+      offline: this.offline.stats,
+      staticRoutes: this.#staticRoutes,
+      navigationPreload: this.#preloading(),
+    };
   }
 
-  /** Takes the pages' ports and answers 'sw-stats'; asks the open tabs for ports now, since
-   *  a service worker that just (re)started has none. */
+  /** Takes the pages' ports, answers 'sw-stats', and claims the pages on 'claim' (a page
+   *  that found this worker active but not controlling it); asks the open tabs for ports
+   *  now, since a service worker that just (re)started has none. */
   listenMessages(): void {
     this.#scope.addEventListener('message', (event: ExtendableMessageEvent) => {
       const data = event.data as { webtmem?: string } | null;
@@ -67,27 +91,50 @@ export class WebtmemService {
         this.link.addPort(source.id, (data as PortMessage).port ?? event.ports[0]);
       } else if (data?.webtmem === 'cc-bye' && source && 'id' in source) {
         this.link.removeClient(source.id);
+        this.tabs.forget(source.id);
       } else if (data?.webtmem === 'sw-stats') {
         event.ports[0]?.postMessage({ webtmem: 'sw-stats', stats: this.stats(), config: { ...this.config, routes: this.config.routes.map((r) => ({ ...r, match: String(r.match) })) } });
+      } else if (data?.webtmem === 'claim') {
+        event.waitUntil(this.#scope.clients.claim().then(
+          () => event.ports[0]?.postMessage({ webtmem: 'claimed', ok: true }),
+          (e: Error) => event.ports[0]?.postMessage({ webtmem: 'claimed', ok: false, error: e?.message ?? String(e) }),
+        ));
       }
     });
     this.link.askAll(this.#scope.clients.matchAll({ type: 'window' }).then((clients) => clients.map((c) => c.id)));
   }
 
   /** Standalone lifecycle: activate at once (skipWaiting, as Workbox now advises calling it
-   *  directly) and control open pages (clientsClaim), so a first visit is served at once. */
+   *  directly), send what it would only pass through straight to the network (static
+   *  routing), enable navigation preload for the navigations it answers, and control open
+   *  pages (clients.claim), so a first visit is served at once. */
   listenLifecycle(): void {
-    this.#scope.addEventListener('install', () => { void this.#scope.skipWaiting(); });
-    clientsClaim();
+    this.#scope.addEventListener('install', (event: ExtendableEvent) => {
+      void this.#scope.skipWaiting();
+      event.waitUntil(addStaticRoutes(event, staticRoutes(this.config, this.#origin)).then((n) => { this.#staticRoutes = n; }));
+    });
+    this.#scope.addEventListener('activate', (event: ExtendableEvent) => {
+      const preload = this.#scope.registration?.navigationPreload;
+      event.waitUntil(Promise.all([
+        this.#scope.clients.claim(),
+        // Only navigations the service worker takes use it (offline routes, isolation); one it
+        // declines goes to the network as if it had none.
+        preload && this.#takesNavigations() ? preload.enable().catch(() => {}) : preload?.disable().catch(() => {}),
+      ]));
+    });
     // A full disk first tries compaction (dead slots), which may give back enough room.
     registerQuotaErrorCallback(async () => { await this.offline.compact(); });
   }
 
-  /** Answers every http(s) fetch of the scope. */
+  /** Answers the http(s) fetches of the scope it has something to do with (handler.plan). */
   listenFetch(): void {
+    const isolating = this.config.isolate !== null;
     this.#scope.addEventListener('fetch', (event: FetchEvent) => {
-      if (!event.request.url.startsWith('http') || !this.handler.wants(event.request, this.config.isolate !== null)) return;
-      event.respondWith(this.respond(event));
+      if (!event.request.url.startsWith('http')) return;
+      const plan = this.handler.plan(event.request, isolating);
+      if (plan !== null) event.respondWith(this.respond(event, plan));
+      else if (event.request.mode === 'navigate' && this.#preloading()) event.respondWith(this.#preloaded(event));
+      // else: left to the browser, as if there were no service worker.
     });
   }
 
@@ -95,14 +142,39 @@ export class WebtmemService {
    * The answer to one fetch event, with isolation headers when configured. A request that
    * fails (network down, nothing stored) fails as it would without a service worker.
    */
-  async respond(event: FetchEvent): Promise<Response> {
-    const ctx = { clientId: event.clientId || null, waitUntil: (p: Promise<unknown>) => event.waitUntil(p) };
+  async respond(event: FetchEvent, plan?: Parameters<FetchHandler['handle']>[3]): Promise<Response> {
+    const ctx = {
+      clientId: event.clientId || event.resultingClientId || null,
+      waitUntil: (p: Promise<unknown>) => event.waitUntil(p),
+      preloadResponse: event.request.mode === 'navigate' ? (event.preloadResponse as Promise<Response | undefined> | undefined) : undefined,
+    };
     let response: Response;
     try {
-      response = await this.handler.handle(event.request, ctx);
+      response = await this.handler.handle(event.request, ctx, {}, plan);
     } catch {
       return Response.error();
     }
     return this.config.isolate ? withIsolation(response, this.config.isolate, this.#origin) : response;
+  }
+
+  /**
+   * A navigation it would decline while navigation preload is on: the browser has sent the
+   * preload request already, and declining would make it send a second one. The preloaded
+   * response is the answer (no clone, nothing kept).
+   */
+  async #preloaded(event: FetchEvent): Promise<Response> {
+    const preloaded = (await (event.preloadResponse as Promise<Response | undefined>).catch(() => undefined)) ?? null;
+    if (preloaded) this.handler.stats.preloaded++;
+    return preloaded ?? fetch(event.request);
+  }
+
+  /** Whether navigation preload is on: activate enables it exactly when navigations may be
+   *  taken (known from the configuration alone, so a restarted service worker knows it). */
+  #preloading(): boolean {
+    return !!this.#scope.registration?.navigationPreload && this.#takesNavigations();
+  }
+
+  #takesNavigations(): boolean {
+    return this.config.isolate !== null || this.config.offline.length > 0 || this.config.routes.some((r) => r.strategy !== 'network-only');
   }
 }

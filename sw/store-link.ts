@@ -2,8 +2,9 @@
 // tab's SharedArrayBuffer, so each tab hands it a MessagePort leading to its store worker
 // (spec/platform.md, "Service worker"). Ports die with the service worker (restart) and with
 // their tab; this keeps one per client, asks a client for a new one when it has none, and
-// bounds every request with a timeout so a silent store worker sends the fetch to the
-// network instead of hanging it.
+// bounds every request with a timeout so a silent store worker is given up on. The link
+// carries writes only (filling a tab's store, flushing a URL), after the response is sent:
+// lookups are answered by the service worker's own memory tier (sw/memory-tier.ts).
 import type { FromService, ToService } from '../worker/cleancache/protocol.js';
 
 /** The parts of the service worker's `clients` used here (a test may pass its own). */
@@ -47,8 +48,6 @@ export class StoreLink {
   readonly #silent = new WeakMap<MessagePort, number>();
   readonly #asked = new Map<string, number>();
   readonly #portWaiters = new Map<string, (() => void)[]>();
-  // Clients asked for a port when this service worker started (askAll).
-  readonly #restartAsked = new Set<string>();
   #startup: Promise<void> | null = null;
   readonly #stats = { requests: 0, timeouts: 0, portRequests: 0 };
   #nextId = 1;
@@ -86,26 +85,39 @@ export class StoreLink {
     port.start();
     for (const wake of this.#portWaiters.get(clientId) ?? []) wake();
     this.#portWaiters.delete(clientId);
-    this.#restartAsked.delete(clientId);
   }
 
   /**
-   * Sends a request to the service of `clientId` (else of any tab) and waits for its reply.
-   * @param clientId the fetching client, or null (a navigation: its document does not exist)
+   * Sends a request to the service of `clientId`'s own tab and waits for its reply. Only
+   * writes use the link (the service worker's lookups are answered by its own memory tier),
+   * and they run after the response, under waitUntil: no response ever waits here.
+   * @param clientId the tab whose store is written
    * @param message the request, without its id
    * @param transfer buffers to move with it
-   * @param timeoutMs bound on the wait (default: the link's); a put, off the response's path,
-   *   may wait longer than a lookup
-   * @returns the reply, or null when no tab answered within the timeout
+   * @param timeoutMs bound on the whole wait, the port's arrival included (a tab's first
+   *   fetches race the port it posts once its store worker runs)
+   * @returns the reply, or null when the tab did not answer in time (or is gone)
    */
   async request(
-    clientId: string | null, message: WithoutId<ToService>, transfer: Transferable[] = [], timeoutMs = this.#timeoutMs,
-    waitForPort = false,
+    clientId: string, message: WithoutId<ToService>, transfer: Transferable[] = [], timeoutMs = this.#timeoutMs,
   ): Promise<FromService | null> {
     const started = Date.now();
-    const port = await this.#portFor(clientId, waitForPort ? timeoutMs : 0);
+    const port = await this.#portFor(clientId, timeoutMs);
     if (port === null) return null;
-    const left = Math.max(1, timeoutMs - (Date.now() - started));
+    return this.#send(port, message, transfer, Math.max(1, timeoutMs - (Date.now() - started)));
+  }
+
+  /**
+   * Sends a request to every tab with a port and waits for their replies (a flush: every
+   * tab's copy of the URL must go).
+   * @returns how many tabs answered
+   */
+  async requestAll(message: WithoutId<ToService>, timeoutMs = this.#timeoutMs): Promise<number> {
+    const replies = await Promise.all([...new Set(this.#ports.values())].map((port) => this.#send(port, message, [], timeoutMs)));
+    return replies.filter((r) => r !== null).length;
+  }
+
+  #send(port: MessagePort, message: WithoutId<ToService>, transfer: Transferable[], timeoutMs: number): Promise<FromService | null> {
     this.#stats.requests++;
     const id = this.#nextId++;
     return new Promise<FromService | null>((resolve) => {
@@ -113,13 +125,13 @@ export class StoreLink {
         this.#pending.delete(id);
         this.#stats.timeouts++;
         // Two timeouts in a row with no reply between: the port leads to a dead or hung store
-        // worker (its tab closed or crashed); forget it, so later fetches stop waiting on it.
+        // worker (its tab closed or crashed); forget it, so later writes stop waiting on it.
         // One alone may be a live store worker on a loaded machine.
         const silent = (this.#silent.get(port) ?? 0) + 1;
         this.#silent.set(port, silent);
         if (silent >= SILENT_LIMIT) for (const [owner, p] of this.#ports) if (p === port) this.#drop(owner, p);
         resolve(null);
-      }, left);
+      }, timeoutMs);
       this.#pending.set(id, { resolve, timer, port });
       try {
         port.postMessage({ ...message, id }, transfer);
@@ -144,44 +156,28 @@ export class StoreLink {
    */
   askAll(clientIds: readonly string[] | Promise<readonly string[]>): void {
     const startup = Promise.resolve(clientIds).then(async (ids) => {
-      await Promise.all(ids.map(async (id) => {
-        if (await this.#ask(id)) this.#restartAsked.add(id);
-      }));
+      await Promise.all(ids.map((id) => this.#ask(id)));
     }).catch(() => {});
     this.#startup = startup.then(() => { if (this.#startup === startup) this.#startup = null; });
   }
 
-  /** The port to the client's store; waits up to `waitMs` (a put, off the response's path)
-   *  for a page that exists but whose port has not arrived yet (its first fetches race the
-   *  port it posts at start). */
-  async #portFor(clientId: string | null, waitMs = 0): Promise<MessagePort | null> {
-    if (!clientId) return this.#anyPort();
+  /** The port to the client's own store; waits up to `waitMs` for a tab that exists but
+   *  whose port has not arrived yet (it is starting its store worker, or this service worker
+   *  just restarted and asked for one). */
+  async #portFor(clientId: string, waitMs: number): Promise<MessagePort | null> {
     if (this.#startup && !this.#ports.has(clientId)) await this.#startup;
     const own = this.#ports.get(clientId);
     if (own) return own;
-    const waitForIt = this.#restartAsked.has(clientId);
-    const asked = this.#ask(clientId);
-    const any = this.#anyPort();
-    if (any) return any;
-    // Only a page that was open when this service worker (re)started is worth waiting for: its
-    // store is running and answers in about a millisecond. A page still loading has no store
-    // yet, and its fetches must not wait for one: they miss and go on.
-    if (!(waitForIt || waitMs > 0) || !(await asked)) return null;
-    await new Promise<void>((wake) => {
-      const timer = setTimeout(wake, Math.max(waitMs, waitForIt ? this.#timeoutMs : 0));
-      const list = this.#portWaiters.get(clientId) ?? [];
-      list.push(() => { clearTimeout(timer); wake(); });
-      this.#portWaiters.set(clientId, list);
-    });
-    this.#restartAsked.delete(clientId);
+    if (!(await this.#ask(clientId))) return null;
+    if (!this.#ports.has(clientId)) {
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, waitMs);
+        const list = this.#portWaiters.get(clientId) ?? [];
+        list.push(() => { clearTimeout(timer); wake(); });
+        this.#portWaiters.set(clientId, list);
+      });
+    }
     return this.#ports.get(clientId) ?? null;
-  }
-
-  #anyPort(): MessagePort | null {
-    let last: MessagePort | null = null;
-    // The newest port is the likeliest to be alive.
-    for (const port of this.#ports.values()) last = port;
-    return last;
   }
 
   /** Posts 'cc-need-port' to a client; resolves true when the client exists. */

@@ -39,7 +39,7 @@ function current(): WebtmemService {
 function contextOf(event: ExtendableEvent | undefined, request: Request) {
   const fetchEvent = event as FetchEvent | undefined;
   return {
-    clientId: fetchEvent?.clientId || null,
+    clientId: fetchEvent?.clientId || fetchEvent?.resultingClientId || null,
     waitUntil: (p: Promise<unknown>) => (event ? event.waitUntil(p) : void p.catch(() => {})),
     request,
   };
@@ -70,7 +70,7 @@ export function tmemPlugin(options: { offline?: boolean } = {}): WorkboxPlugin {
   return {
     cachedResponseWillBeUsed: async ({ request, cachedResponse, event }) => {
       if (cachedResponse) return cachedResponse;
-      const record = await current().memory.lookup(contextOf(event, request).clientId, request);
+      const record = current().memory.lookup(request);
       return record ? toResponse(record) : null;
     },
     fetchDidSucceed: async ({ request, response, event }) => {

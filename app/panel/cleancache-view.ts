@@ -1,5 +1,11 @@
-// Cleancache (fetched resources): lookups, hits, bytes served, and the top resources by hits.
+// Cleancache (fetched resources): lookups, hits, bytes served, and the top resources by hits;
+// and, when the page's stats carry it, the origin's memory tier kept by the service worker
+// (shared by the tabs): its budget, use, lookups and hits.
 import type { CleancacheStats } from '../../worker/stats.js';
+import type { OriginTierStats } from '../../worker/cleancache/protocol.js';
+
+/** The cleancache counters, with the service worker's memory tier when known. */
+export type CleancacheViewStats = CleancacheStats & { serviceWorker?: OriginTierStats | null };
 import { KeyedTable, h, setAttr, setText } from './dom.js';
 import { formatBytes, formatCount, formatRatio, ratio } from './format.js';
 
@@ -11,6 +17,7 @@ export class CleancacheView {
   private readonly figures = new Map<string, HTMLElement>();
   private readonly body: HTMLElement;
   private readonly empty: HTMLElement;
+  private readonly origin: HTMLElement;
   private readonly top = new KeyedTable<Top>(
     [
       { field: 'url', label: 'resource', value: (t) => t.url },
@@ -39,13 +46,24 @@ export class CleancacheView {
       fig('evictions', 'evictions'),
       fig('resources', 'resources'),
     );
+    this.origin = h(
+      'div',
+      { class: 'legend', 'data-part': 'service-worker-memory' },
+      h('span', { class: 'fig' }, 'origin memory (service worker) '),
+      fig('swUsed', 'used'),
+      fig('swBudget', 'of'),
+      fig('swLookups', 'lookups'),
+      fig('swHits', 'hits'),
+      fig('swResources', 'resources'),
+      fig('swEvictions', 'evictions'),
+    );
     this.empty = h('p', { class: 'muted' }, 'Cleancache is not enabled on this page.');
-    this.body = h('div', {}, legend, this.top.el);
+    this.body = h('div', {}, legend, this.origin, this.top.el);
     this.el = h('section', { 'data-section': 'cleancache' }, h('h2', {}, 'Cleancache'), this.empty, this.body);
   }
 
   /** Shows the cleancache counters, or says it is off. */
-  update(c: CleancacheStats | null): void {
+  update(c: CleancacheViewStats | null): void {
     this.empty.hidden = c !== null;
     this.body.hidden = c === null;
     if (!c) return;
@@ -59,6 +77,16 @@ export class CleancacheView {
       evictions: [c.evictions, formatCount(c.evictions)],
       resources: [c.resources, formatCount(c.resources)],
     };
+    const sw = c.serviceWorker ?? null;
+    this.origin.hidden = sw === null;
+    if (sw) {
+      values.swUsed = [sw.usedBytes, formatBytes(sw.usedBytes)];
+      values.swBudget = [sw.budgetBytes, formatBytes(sw.budgetBytes)];
+      values.swLookups = [sw.lookups, formatCount(sw.lookups)];
+      values.swHits = [sw.hits, formatCount(sw.hits)];
+      values.swResources = [sw.resources, formatCount(sw.resources)];
+      values.swEvictions = [sw.evictions, formatCount(sw.evictions)];
+    }
     for (const [field, [raw, text]] of Object.entries(values)) {
       const el = this.figures.get(field)!;
       setAttr(el, 'data-value', String(raw));

@@ -66,7 +66,16 @@ export async function keeperIdle(page: Page): Promise<void> {
 }
 
 /** The service worker's counters (answered on a MessageChannel). */
-export async function swStats(page: Page): Promise<{ handler: Record<string, number>; keeper: { kept: number; keptOffline: number; refused: Record<string, number>; inFlight: number; outcomes: Record<string, number> }; link: Record<string, number>; offline: Record<string, number> }> {
+export async function swStats(page: Page): Promise<{
+  handler: Record<string, number>;
+  keeper: { kept: number; keptOffline: number; refused: Record<string, number>; inFlight: number; outcomes: Record<string, number> };
+  memory: { lookups: number; hits: number; misses: number; puts: number; evictions: number; resources: number; budgetBytes: number; usedBytes: number; pages: number };
+  fill: { inFlight: number; outcomes: Record<string, number>; skipped: number };
+  link: Record<string, number>;
+  offline: Record<string, number>;
+  staticRoutes: number;
+  navigationPreload: boolean;
+}> {
   return page.evaluate(() => new Promise((resolve) => {
     const { port1, port2 } = new MessageChannel();
     port1.onmessage = (e) => resolve(e.data.stats);

@@ -36,6 +36,22 @@ export function handleRoute(req, res) {
 
 /** Route table: name → handler. Service-worker tests add their routes here. */
 export const routes = {
+  /**
+   * /__t/swpage/<ns>?sw=<query>: a bare page (no drop-in) that registers /dist/tmem-sw.js with
+   * that configuration query for scope '/', for tests that need a configuration the fixture
+   * site's drop-in tag does not give (e.g. a small memory budget). window.swReady resolves
+   * once the page is controlled.
+   */
+  swpage(req, res, url) {
+    const sw = `/dist/tmem-sw.js?${url.searchParams.get('sw') ?? ''}`;
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(`<!doctype html><meta charset="utf-8"><title>sw page</title><script>
+window.swReady = navigator.serviceWorker.register(${JSON.stringify(sw)}, { scope: '/', updateViaCache: 'none' })
+  .then(() => navigator.serviceWorker.controller ?? new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true })))
+  .then(() => true);
+</script>`);
+  },
   /** /__t/echo/<anything>?size=N → N deterministic bytes (default 4096). */
   echo(req, res, url) {
     const size = Number(url.searchParams.get('size') ?? 4096);

@@ -1,9 +1,7 @@
 // The service worker's configuration round trip and its links to the tabs' stores: replies
 // matched by id, a silent port bounded by the timeout and dropped, a missing port asked for.
-// Time is vitest's fake clock: "bounded by the timeout" and "did not wait" are checked by
-// moving it, not by reading the wall clock.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readConfig, serviceWorkerUrl, DEFAULT_PORT_TIMEOUT_MS } from '../../sw/config.js';
+import { describe, expect, it } from 'vitest';
+import { readConfig, serviceWorkerUrl, parseMemory, DEFAULT_MEMORY_BYTES, DEFAULT_PORT_TIMEOUT_MS } from '../../sw/config.js';
 import { StoreLink } from '../../sw/store-link.js';
 
 describe('service-worker configuration in its script URL', () => {
@@ -17,6 +15,19 @@ describe('service-worker configuration in its script URL', () => {
     expect(c.isolate).toBe('credentialless');
     expect(c.capacityBytes).toBe(32_000_000);
     expect(c.portTimeoutMs).toBe(DEFAULT_PORT_TIMEOUT_MS);
+    expect(c.memoryBytes).toBe(DEFAULT_MEMORY_BYTES);
+    expect(readConfig(new URL(serviceWorkerUrl('https://site.test/tmem-sw.js', { memory: '8MiB' })).search).memoryBytes).toBe(8 * 1024 * 1024);
+  });
+
+  it('data-memory: a size in 1MB..4GB, else the default with a clear error', () => {
+    expect(parseMemory(null)).toEqual({ value: DEFAULT_MEMORY_BYTES });
+    expect(parseMemory('16MB')).toEqual({ value: 16_000_000 });
+    for (const bad of ['lots', '10KB', '9GB', '-1MB']) {
+      const parsed = parseMemory(bad);
+      expect(parsed.value).toBe(DEFAULT_MEMORY_BYTES);
+      expect(parsed.error).toMatch(/data-memory=.*not a size/);
+    }
+    expect(readConfig('?memory=lots').memoryBytes).toBe(DEFAULT_MEMORY_BYTES);
   });
 
   it('falls back to defaults for malformed parts', () => {
@@ -32,16 +43,6 @@ function fakeClients() {
     clients: { get: async (id: string) => (id.startsWith('gone') ? undefined : { postMessage: (message: unknown) => posted.push({ id, message }) }) },
   };
 }
-
-/** Whether `p` settles within `ms` of fake time. */
-async function settlesWithin<T>(p: Promise<T>, ms: number): Promise<boolean> {
-  let settled = false;
-  p.then(() => { settled = true; }, () => { settled = true; });
-  await vi.advanceTimersByTimeAsync(ms);
-  return settled;
-}
-
-afterEach(() => vi.useRealTimers());
 
 describe('StoreLink', () => {
   it('matches replies by id on the client\'s own port', async () => {
@@ -59,46 +60,48 @@ describe('StoreLink', () => {
 
   it('bounds a silent port by the timeout, and drops it after a second silence', async () => {
     const { clients } = fakeClients();
-    vi.useFakeTimers();
     const link = new StoreLink(clients, 30);
     const { port1, port2 } = new MessageChannel();
     link.addPort('tab-1', port1);
-    const first = link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] });
-    expect(await settlesWithin(first, 29)).toBe(false);
-    expect(await settlesWithin(first, 1)).toBe(true);
-    expect(await first).toBeNull();
+    const t0 = Date.now();
+    expect(await link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] })).toBeNull();
+    expect(Date.now() - t0).toBeLessThan(500);
     expect(link.stats).toMatchObject({ ports: 1, timeouts: 1 });
-    const second = link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] });
-    expect(await settlesWithin(second, 30)).toBe(true);
-    expect(await second).toBeNull();
+    expect(await link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] })).toBeNull();
     expect(link.stats).toMatchObject({ ports: 0, timeouts: 2 });
     port2.close();
   });
 
-  it('asks a new client for a port without waiting; waits (bounded) only for clients open at a restart', async () => {
+  it('asks a client without a port for one and waits for it, bounded; a gone client is not waited for', async () => {
     const { clients, posted } = fakeClients();
-    vi.useFakeTimers();
     const link = new StoreLink(clients, 2000);
-    const asked = link.request('tab-2', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] });
-    expect(await settlesWithin(asked, 1)).toBe(true);
-    expect(await asked).toBeNull();
-    expect(posted).toEqual([{ id: 'tab-2', message: { webtmem: 'cc-need-port' } }]);
-
-    // After a restart: the open tab is asked, and a request waits for its port.
-    link.askAll(Promise.resolve(['tab-3', 'gone-1']));
     const { port1, port2 } = new MessageChannel();
     port2.onmessage = (e) => port2.postMessage({ webtmem: 'cc-flushed', id: e.data.id });
-    const waiting = link.request('tab-3', { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] });
-    expect(await settlesWithin(waiting, 10)).toBe(false);
-    link.addPort('tab-3', port1);
-    vi.useRealTimers(); // the reply comes through a real MessageChannel
-    expect(await waiting).toMatchObject({ webtmem: 'cc-flushed' });
-    vi.useFakeTimers();
+    setTimeout(() => link.addPort('tab-2', port1), 10);
+    expect(await link.request('tab-2', { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] })).toMatchObject({ webtmem: 'cc-flushed' });
+    expect(posted).toEqual([{ id: 'tab-2', message: { webtmem: 'cc-need-port' } }]);
+    // A client that does not send one in time: null after the bound.
+    const t0 = Date.now();
+    expect(await link.request('tab-9', { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] }, [], 50)).toBeNull();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
     // A client that no longer exists is not waited for.
-    link.removeClient('tab-3');
-    const gone = link.request('gone-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] });
-    expect(await settlesWithin(gone, 1)).toBe(true);
-    expect(await gone).toBeNull();
+    const t1 = Date.now();
+    expect(await link.request('gone-1', { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] })).toBeNull();
+    expect(Date.now() - t1).toBeLessThan(1000);
     port2.close();
+  });
+
+  it('requestAll reaches every tab with a port and counts the answers', async () => {
+    const { clients } = fakeClients();
+    const link = new StoreLink(clients, 100);
+    const answering = new MessageChannel();
+    answering.port2.onmessage = (e) => answering.port2.postMessage({ webtmem: 'cc-flushed', id: e.data.id });
+    const silent = new MessageChannel();
+    link.addPort('tab-a', answering.port1);
+    link.addPort('tab-b', silent.port1);
+    expect(await link.requestAll({ webtmem: 'cc-flush', url: 'https://x.test/', headers: [] })).toBe(1);
+    expect(link.stats).toMatchObject({ requests: 2, timeouts: 1 });
+    answering.port2.close();
+    silent.port2.close();
   });
 });

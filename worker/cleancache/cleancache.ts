@@ -1,8 +1,10 @@
-// The cleancache tier: fetched resources in a shared ephemeral pool of the store, read and
-// written whole (worker/cleancache/record/resource-store.ts), with the counters the panel shows. One instance
-// runs where the service worker's lookups are answered (the store worker, or the page in
-// 'local' mode) and one on the page for page code's synchronous lookups; both open the same
-// pool by its uuid, so they see the same resources.
+// The cleancache tier: fetched resources in a shared ephemeral pool of a store, read and
+// written whole (worker/cleancache/record/resource-store.ts), with the counters the panel
+// shows. The service worker keeps one over its own store (sw/memory-tier.ts: the origin's
+// tier, shared by the tabs). In each tab, one instance takes the copies the service worker
+// sends (the store worker, or the page in 'local' mode) and one on the page answers page
+// code's synchronous lookups; both open the same pool by its uuid, so they see the same
+// resources.
 import type { PoolFlags, TmemStats } from '../core/types.js';
 import { TmemError } from '../core/errors.js';
 import type { CleancacheStats } from '../stats.js';

@@ -1,7 +1,9 @@
-// Answers the service worker's cleancache requests on one MessagePort. Runs where the store is
-// attached: the store worker (registered through hypervisor.servicePorts), or the page itself
-// in 'local' mode. Every request gets exactly one reply, so the service worker's bounded wait
-// ends early on an answer and only a dead port costs it the full timeout.
+// Answers the service worker's cleancache requests on one MessagePort. Runs where the tab's
+// store is attached: the store worker (registered through hypervisor.servicePorts), or the
+// page itself in 'local' mode. The service worker sends puts (copies of what it served or
+// kept, for page-side hits) and flushes; a lookup is answered too, for a host service worker
+// that wants the tab's copy. Every request gets exactly one reply, so the service worker's
+// bounded wait ends early on an answer and only a dead port costs it the full timeout.
 import type { ResourceRecord } from './record/index.js';
 import { kindOf } from '../hypervisor/messages.js';
 import type { Cleancache } from './cleancache.js';

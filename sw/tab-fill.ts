@@ -1,0 +1,88 @@
+// Fills the tabs' stores from the service worker, so page code's synchronous lookups
+// (webtmem.fetch, cleancache.get) hit on the page with no service-worker hop. A tab's store is
+// born empty with each document; the service worker's memory tier is not. Whenever the
+// service worker keeps a response or serves one from memory to a tab, it sends that tab's
+// store a copy over the tab's port (sw/store-link.ts) — always after the response is sent,
+// under waitUntil, never awaited by a response. A fill may be lost (no port in time, a busy
+// store): a cleancache put may always be dropped.
+import type { ResourceRecord } from './http/index.js';
+import type { PutReply } from '../worker/cleancache/protocol.js';
+import type { StoreLink } from './store-link.js';
+
+// A fill waits this long for the tab's port and reply: a new document's store worker starts
+// in some tens of ms, and a multi-megabyte write may take longer on a loaded machine.
+const FILL_TIMEOUT_MS = 5000;
+// Per tab, the puts already sent (key and response time): a page load's repeat hits on the
+// same resource are not sent again. Bounded; a forgotten entry only costs a repeated fill.
+const SENT_PER_TAB = 2048;
+const TABS = 64;
+
+/** How fills ended. */
+export interface TabFillStats {
+  /** Fills started and not yet answered. */
+  inFlight: number;
+  /** By outcome: 'stored', 'too-large', 'rejected', 'failed', 'unreached'. */
+  outcomes: Record<string, number>;
+  /** Hits not sent again because the tab was sent that put already. */
+  skipped: number;
+}
+
+/** Sends records to the tabs' stores. */
+export class TabFill {
+  readonly #link: StoreLink;
+  readonly #sent = new Map<string, Set<string>>();
+  readonly stats: TabFillStats = { inFlight: 0, outcomes: {}, skipped: 0 };
+
+  /** @param link the ports to the tabs' stores */
+  constructor(link: StoreLink) {
+    this.#link = link;
+  }
+
+  /**
+   * Sends `record` to the tab's store, unless it was sent that very put already.
+   * @param clientId the tab (a navigation's resulting client), or null: nothing to fill
+   * @param record the record; its body is copied, the caller keeps it
+   * @param vary the names its response Varies on
+   * @returns a promise for the outcome, to hand to waitUntil (null when nothing is sent)
+   */
+  fill(clientId: string | null, record: ResourceRecord, vary: readonly string[]): Promise<void> | null {
+    if (!clientId) return null;
+    const mark = `${record.key}\n${record.responseTime}\n${record.body.length}`;
+    let sent = this.#sent.get(clientId);
+    if (sent?.has(mark)) {
+      this.stats.skipped++;
+      return null;
+    }
+    if (!sent) {
+      if (this.#sent.size >= TABS) this.#sent.delete(this.#sent.keys().next().value as string);
+      sent = new Set();
+      this.#sent.set(clientId, sent);
+    }
+    if (sent.size >= SENT_PER_TAB) sent.clear();
+    sent.add(mark);
+    const copy = { ...record, body: record.body.slice() };
+    this.stats.inFlight++;
+    return this.#link.request(clientId, { webtmem: 'cc-put', record: copy, vary: [...vary] }, [copy.body.buffer], FILL_TIMEOUT_MS)
+      .then((reply) => {
+        const outcome = (reply as PutReply | null)?.webtmem === 'cc-stored' ? (reply as PutReply).result : 'unreached';
+        // A lost fill may be retried by the next hit.
+        if (outcome !== 'stored') sent.delete(mark);
+        this.stats.outcomes[outcome] = (this.stats.outcomes[outcome] ?? 0) + 1;
+      })
+      .finally(() => { this.stats.inFlight--; });
+  }
+
+  /**
+   * Forgets a URL in every tab's store (after an unsafe request to it), and what was sent.
+   * @returns how many tabs answered
+   */
+  async flush(request: Request, headers: [string, string][]): Promise<number> {
+    for (const sent of this.#sent.values()) for (const mark of sent) if (mark.startsWith(request.url)) sent.delete(mark);
+    return this.#link.requestAll({ webtmem: 'cc-flush', url: request.url, headers });
+  }
+
+  /** A tab went away: forget what it was sent. */
+  forget(clientId: string): void {
+    this.#sent.delete(clientId);
+  }
+}

@@ -1,0 +1,230 @@
+// The service worker's own memory tier, the origin's cleancache: it outlives the document and
+// is shared by the tabs; a stopped service worker loses it and is never wrong; the budget
+// evicts under a burst; requests it would only pass on are left to the browser; the 'claim'
+// message. Needs `npm run build`.
+import { test, expect, type Page } from '@playwright/test';
+import { ISOLATED } from '../../playwright.config.js';
+import { dropInReady, keeperIdle, pageFetch, served, siteNs, swStats, waitCached } from './sw-helpers.js';
+
+/** Waits until the service worker reports `url` stored in its memory tier: its keeper is idle
+ *  and the put's outcome was counted as stored. */
+async function storedInServiceWorker(page: Page, atLeast: number): Promise<void> {
+  await keeperIdle(page);
+  await expect.poll(async () => (await swStats(page)).keeper.outcomes.stored ?? 0).toBeGreaterThanOrEqual(atLeast);
+}
+
+test('a cache-first resource fetched by one document is served to the next document and a second tab from memory', async ({ context, page, request }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  const url = `/__t/echo/next-${ns}?size=50000`;
+  const first = await pageFetch(page, url);
+  expect(await served(request, `/__t/echo/next-${ns}`)).toBe(1);
+  await storedInServiceWorker(page, 1);
+  const hitsBefore = (await swStats(page)).memory.hits;
+
+  // The next document: its tab store is born empty, the service worker's is not.
+  await page.reload();
+  await dropInReady(page);
+  expect((await pageFetch(page, url)).sha).toBe(first.sha);
+  expect(await served(request, `/__t/echo/next-${ns}`)).toBe(1);
+  const after = await swStats(page);
+  expect(after.memory.hits).toBeGreaterThan(hitsBefore);
+  expect(after.memory.budgetBytes).toBe(32 * 1024 * 1024);
+  expect(after.memory.usedBytes).toBeGreaterThanOrEqual(50000);
+  // The document's own store is filled from the service worker: page code hits synchronously.
+  await waitCached(page, url);
+
+  // A second tab of the origin.
+  const other = await context.newPage();
+  await other.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(other);
+  expect((await pageFetch(other, url)).sha).toBe(first.sha);
+  expect(await served(request, `/__t/echo/next-${ns}`)).toBe(1);
+});
+
+test('the service worker stopped between documents: served from disk or the network, never wrong bytes', async ({ context, page, request }) => {
+  const ns = siteNs();
+  const site = `/__t/site/${ns}/`;
+  await page.goto(`${ISOLATED}${site}index.html`);
+  await dropInReady(page);
+  const echo = `/__t/echo/stop-${ns}?size=30000`;
+  const tile = `${site}img/tile-2.svg`; // cache-first and offline: also kept on disk
+  const a = await pageFetch(page, echo);
+  const t = await pageFetch(page, tile);
+  await storedInServiceWorker(page, 2);
+  await expect.poll(async () => (await swStats(page)).keeper.keptOffline).toBeGreaterThanOrEqual(1);
+  const tileCount = await served(request, tile);
+
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await page.goto(`${ISOLATED}${site}blank-${ns}.html`).catch(() => {}); // a 404 document, controlled
+  await page.goto(`${ISOLATED}${site}index.html`);
+  await dropInReady(page);
+  // The restarted service worker's memory is empty: the echo comes from the network, the
+  // offline tile from disk; both byte-exact.
+  expect((await pageFetch(page, echo)).sha).toBe(a.sha);
+  expect((await pageFetch(page, tile)).sha).toBe(t.sha);
+  expect(await served(request, `/__t/echo/stop-${ns}`)).toBe(2);
+  expect(await served(request, tile)).toBe(tileCount);
+  const s = await swStats(page);
+  expect(s.handler.diskHits).toBeGreaterThanOrEqual(1);
+  // And the restarted tier fills again: the next lookup is a memory hit.
+  await storedInServiceWorker(page, 1);
+  expect((await pageFetch(page, echo)).sha).toBe(a.sha);
+  expect(await served(request, `/__t/echo/stop-${ns}`)).toBe(2);
+});
+
+test('two tabs fill the shared tier: each is served what the other fetched', async ({ context, request }) => {
+  const ns = siteNs();
+  const a = await context.newPage();
+  const b = await context.newPage();
+  await a.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(a);
+  await b.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(b);
+  const urls = Array.from({ length: 6 }, (_, i) => `/__t/echo/fill-${i}-${ns}?size=${10000 + i}`);
+  const shas: string[] = [];
+  for (let i = 0; i < urls.length; i++) shas.push((await pageFetch(i % 2 ? b : a, urls[i])).sha);
+  await storedInServiceWorker(a, urls.length);
+  for (let i = 0; i < urls.length; i++) expect((await pageFetch(i % 2 ? a : b, urls[i])).sha).toBe(shas[i]);
+  for (let i = 0; i < urls.length; i++) expect(await served(request, `/__t/echo/fill-${i}-${ns}`)).toBe(1);
+  expect((await swStats(a)).memory.resources).toBeGreaterThanOrEqual(urls.length);
+});
+
+test('the budget evicts under a burst: stats consistent, usage within budget, never wrong bytes', async ({ page, request }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/swpage/${ns}?sw=${encodeURIComponent('memory=2MiB&routes=' + encodeURIComponent('/__t/echo/*=cache-first'))}`);
+  await page.evaluate(() => (window as any).swReady);
+  const n = 80;
+  const urls = Array.from({ length: n }, (_, i) => `/__t/echo/burst-${i}-${ns}?size=65536`);
+  // A burst: all at once.
+  const first = await page.evaluate(async (list) => Promise.all(list.map(async (u) => {
+    const buf = await (await fetch(u)).arrayBuffer();
+    return [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))].map((x) => x.toString(16).padStart(2, '0')).join('');
+  })), urls);
+  await keeperIdle(page);
+  const s = await swStats(page);
+  expect(s.memory.budgetBytes).toBe(2 * 1024 * 1024);
+  expect(s.memory.usedBytes).toBeLessThanOrEqual(s.memory.budgetBytes);
+  expect(s.memory.evictions).toBeGreaterThan(0);
+  expect(s.keeper.outcomes.stored).toBeGreaterThan(0);
+  // Every resource again: whatever memory still holds is byte-exact, the rest is refetched.
+  const again = await page.evaluate(async (list) => Promise.all(list.map(async (u) => {
+    const buf = await (await fetch(u)).arrayBuffer();
+    return [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))].map((x) => x.toString(16).padStart(2, '0')).join('');
+  })), urls);
+  expect(again).toEqual(first);
+  const t = await swStats(page);
+  expect(t.memory.lookups).toBe(t.memory.hits + t.memory.misses);
+  expect(t.memory.hits).toBeGreaterThan(0);
+  let network = 0;
+  for (let i = 0; i < n; i++) network += await served(request, `/__t/echo/burst-${i}-${ns}`);
+  expect(network).toBe(n + (n - t.memory.hits));
+});
+
+test('revalidation of a no-cache resource is left to the browser; a taken navigation uses its preload', async ({ page, request }) => {
+  const ns = siteNs();
+  const site = `/__t/site/${ns}/`;
+  await page.goto(`${ISOLATED}${site}index.html`);
+  await dropInReady(page);
+  const js = `/__t/ver/nc-${ns}.js?etag=1&cc=no-cache`; // a script, on no offline route
+  const first = await pageFetch(page, js);
+  await keeperIdle(page);
+  const before = (await swStats(page)).handler;
+  const second = await pageFetch(page, js);
+  expect(second.sha).toBe(first.sha);
+  const after = (await swStats(page)).handler;
+  // The service worker holds a copy that must be revalidated: it declines, the browser's HTTP
+  // cache revalidates (the server sees the conditional request).
+  expect(after.declined).toBeGreaterThan(before.declined);
+  expect(after.network).toBe(before.network);
+  expect(await served(request, `/__t/ver/nc-${ns}.js`)).toBe(2);
+
+  // index.html is on an offline route, so its navigation is taken: navigation preload answers
+  // it, and the server sees exactly one request per navigation.
+  const docs = await served(request, `${site}index.html`);
+  await page.reload();
+  await dropInReady(page);
+  expect(await served(request, `${site}index.html`)).toBe(docs + 1);
+  const s = await swStats(page);
+  expect(s.navigationPreload).toBe(true);
+  expect(s.handler.preloaded).toBeGreaterThanOrEqual(1);
+  // A navigation it would otherwise decline (no offline route) is answered with the preload,
+  // so the server still sees one request, not the preload's and the browser's own.
+  const other = `${site}panel.html`;
+  await page.goto(`${ISOLATED}${other}`);
+  expect(await served(request, other)).toBe(1);
+  expect((await swStats(page)).handler.preloaded).toBeGreaterThan(s.handler.preloaded);
+});
+
+test("an active service worker that does not control its page claims it on { webtmem: 'claim' }", async ({ page, context }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  // A hard reload bypasses the service worker: the page loads uncontrolled.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Page.reload', { ignoreCache: true });
+  await page.waitForFunction(() => document.readyState === 'complete' && (window as any).webtmem !== undefined);
+  expect(await page.evaluate(() => navigator.serviceWorker.controller === null)).toBe(true);
+  const reply = await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.getRegistration('/');
+    const { port1, port2 } = new MessageChannel();
+    const answered = new Promise((r) => { port1.onmessage = (e) => r(e.data); });
+    reg!.active!.postMessage({ webtmem: 'claim' }, [port2]);
+    return answered;
+  });
+  expect(reply).toEqual({ webtmem: 'claimed', ok: true });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+});
+
+test("the origin's memory budget and use reach the page (serviceWorkerStats) and the panel's cleancache view", async ({ page }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  await pageFetch(page, `/__t/echo/panel-${ns}?size=20000`);
+  await storedInServiceWorker(page, 1);
+  const shown = await page.evaluate(async () => {
+    const { serviceWorkerStats } = await import('/app/sw-link.ts' as string);
+    const { CleancacheView } = await import('/app/panel/cleancache-view.ts' as string);
+    const sw = await serviceWorkerStats();
+    const view = new CleancacheView();
+    document.body.append(view.el);
+    const page = (window as any).webtmem.cleancache.stats();
+    view.update({ ...page, serviceWorker: sw.memory });
+    const value = (f: string) => view.el.querySelector(`[data-field="${f}"]`)?.getAttribute('data-value');
+    const hiddenWithout = (() => { view.update(page); return (view.el.querySelector('[data-part="service-worker-memory"]') as HTMLElement).hidden; })();
+    return { budget: sw.memory.budgetBytes, used: sw.memory.usedBytes, shownBudget: value('swBudget'), shownUsed: value('swUsed'), hiddenWithout };
+  });
+  expect(shown.budget).toBe(32 * 1024 * 1024);
+  expect(shown.used).toBeGreaterThanOrEqual(20000);
+  expect(shown.shownBudget).toBe(String(shown.budget));
+  expect(shown.shownUsed).toBe(String(shown.used));
+  expect(shown.hiddenWithout).toBe(true);
+});
+
+test('webtmem.fetch: a page-side hit is a Response read once, byte-exact, by every reader', async ({ page }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  const url = `/__t/echo/hitresp-${ns}?size=6000`;
+  const net = await pageFetch(page, url);
+  await waitCached(page, url);
+  const r = await page.evaluate(async (u) => {
+    const w = (window as any).webtmem;
+    const hex = async (buf: ArrayBuffer) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const before = w.cleancache.stats().hits;
+    const a = await w.fetch(u);
+    const copy = a.clone();
+    const shaA = await hex(await a.arrayBuffer());
+    const usedA = a.bodyUsed;
+    const again = await a.arrayBuffer().then(() => 'read twice', (e: Error) => e.name);
+    const shaClone = await hex((await copy.bytes()).buffer);
+    const streamed = await w.fetch(u);
+    const shaStream = await hex(await new Response(streamed.body).arrayBuffer());
+    const text = (await (await w.fetch(u)).text()).length;
+    return { shaA, usedA, again, shaClone, shaStream, text, hits: w.cleancache.stats().hits - before, status: a.status, type: a.headers.get('content-type') };
+  }, url);
+  expect(r).toEqual({ shaA: net.sha, usedA: true, again: 'TypeError', shaClone: net.sha, shaStream: net.sha, text: expect.any(Number), hits: 3, status: 200, type: 'application/octet-stream' });
+});

@@ -1,0 +1,106 @@
+// The service worker's own memory tier (the core over a plain ArrayBuffer with the cleancache
+// record format): byte-exact hits, Vary, flush, the budget's eviction under a burst with
+// consistent stats and never a wrong body, a refused budget; and the static routing rules the
+// configuration allows.
+import { describe, expect, it } from 'vitest';
+import { MemoryTier } from '../../sw/memory-tier.js';
+import { staticRoutes } from '../../sw/static-routes.js';
+import { readConfig } from '../../sw/config.js';
+import { resourceKey, toRecord } from '../../sw/http/index.js';
+import { TmemError } from '../../worker/core/errors.js';
+
+function body(seed: number, size: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(size);
+  for (let i = 0; i < size; i++) b[i] = (seed * 31 + i * 7) & 0xff;
+  return b;
+}
+
+function record(url: string, bytes: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}, requestHeaders = new Headers()) {
+  const names = headers.vary ? headers.vary.split(',').map((n) => n.trim().toLowerCase()) : [];
+  const response = { status: 200, statusText: 'OK', headers: new Headers({ 'content-type': 'application/octet-stream', ...headers }) };
+  return { record: toRecord(resourceKey(url, names, requestHeaders), response, bytes, { requestTime: 1, responseTime: 2 }, 0), names };
+}
+
+describe('MemoryTier (service worker)', () => {
+  it('a hit is byte-exact and a body of its own; flush forgets it', () => {
+    const tier = new MemoryTier(2 * 1024 * 1024);
+    const bytes = body(1, 70_000);
+    const { record: r, names } = record('https://s.test/a.js', bytes);
+    expect(tier.put(r, names)).toBe('stored');
+    const hit = tier.lookup(new Request('https://s.test/a.js'));
+    expect(hit).not.toBeNull();
+    expect(hit!.body).toEqual(bytes);
+    expect(hit!.body.byteLength).toBe(hit!.body.buffer.byteLength);
+    expect(new Headers(hit!.headers).get('content-type')).toBe('application/octet-stream');
+    tier.flush(new Request('https://s.test/a.js'));
+    expect(tier.lookup(new Request('https://s.test/a.js'))).toBeNull();
+    const s = tier.stats();
+    expect(s).toMatchObject({ lookups: 2, hits: 1, misses: 1, puts: 1, budgetBytes: 2 * 1024 * 1024 });
+  });
+
+  it('Vary: each flavour its own record', () => {
+    const tier = new MemoryTier(1024 * 1024);
+    const apple = record('https://s.test/v', body(2, 100), { vary: 'X-Flavour' }, new Headers({ 'x-flavour': 'apple' }));
+    const pear = record('https://s.test/v', body(3, 100), { vary: 'X-Flavour' }, new Headers({ 'x-flavour': 'pear' }));
+    expect(tier.put(apple.record, apple.names)).toBe('stored');
+    expect(tier.put(pear.record, pear.names)).toBe('stored');
+    expect(tier.lookup(new Request('https://s.test/v', { headers: { 'X-Flavour': 'apple' } }))!.body).toEqual(body(2, 100));
+    expect(tier.lookup(new Request('https://s.test/v', { headers: { 'X-Flavour': 'pear' } }))!.body).toEqual(body(3, 100));
+    expect(tier.lookup(new Request('https://s.test/v'))).toBeNull();
+  });
+
+  it('a burst past the budget evicts; usage stays within it and no lookup returns wrong bytes', () => {
+    const budget = 1024 * 1024;
+    const tier = new MemoryTier(budget);
+    const n = 60; // 60 × 40 KB ≈ 2.4 MB into 1 MiB
+    for (let i = 0; i < n; i++) {
+      const { record: r, names } = record(`https://s.test/burst/${i}`, body(i, 40_000));
+      expect(['stored', 'rejected']).toContain(tier.put(r, names));
+      expect(tier.stats().usedBytes).toBeLessThanOrEqual(budget);
+    }
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      const hit = tier.lookup(new Request(`https://s.test/burst/${i}`));
+      if (hit) {
+        hits++;
+        expect(hit.body).toEqual(body(i, 40_000));
+      }
+    }
+    const s = tier.stats();
+    expect(hits).toBeGreaterThan(0);
+    expect(hits).toBeLessThan(n);
+    expect(s.evictions).toBeGreaterThan(0);
+    expect(s.lookups).toBe(s.hits + s.misses);
+    expect(s.hits).toBe(hits);
+    expect(s.usedBytes).toBeLessThanOrEqual(s.budgetBytes);
+    // Each hit's record is whole: used pages cover at least the bodies served.
+    expect(s.pages * 4096).toBeGreaterThanOrEqual(hits * 40_000);
+  });
+
+  it('a body over its share of the budget is refused whole', () => {
+    const tier = new MemoryTier(1024 * 1024);
+    expect(tier.maxBodyBytes).toBeLessThanOrEqual(512 * 1024);
+    const { record: r, names } = record('https://s.test/huge', body(9, 700_000));
+    expect(tier.put(r, names)).toBe('too-large');
+    expect(tier.lookup(new Request('https://s.test/huge'))).toBeNull();
+  });
+
+  it('refuses a budget the core refuses, with a TmemError', () => {
+    expect(() => new MemoryTier(-5)).toThrow(TmemError);
+  });
+});
+
+describe('static routes', () => {
+  const origin = 'https://s.test';
+  it('sends cross-origin requests and a leading network-only route to the network', () => {
+    const rules = staticRoutes(readConfig('?routes=' + encodeURIComponent('/api/*=network-only; /img/*=cache-first; /late/*=network-only')), origin);
+    expect(rules).toEqual([
+      { condition: { not: { urlPattern: { protocol: 'https', hostname: 's.test', port: '' } } }, source: 'network' },
+      { condition: { urlPattern: { protocol: 'https', hostname: 's.test', port: '', pathname: '/api/*' } }, source: 'network' },
+    ]);
+  });
+  it('keeps cross-origin requests when a route names another origin, and everything same-origin when isolating', () => {
+    const rules = staticRoutes(readConfig('?isolate=credentialless&routes=' + encodeURIComponent('/api/*=network-only; https://cdn.test/*=cache-first')), origin);
+    expect(rules).toEqual([]);
+  });
+});
