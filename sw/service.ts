@@ -8,6 +8,7 @@ import { withIsolation } from './isolation.js';
 import { Keeper, type KeeperStats } from './keeper.js';
 import { MemoryTier } from './memory-tier.js';
 import { OfflineTier, type OfflineTierStats } from './offline-tier.js';
+import { keepOwnFilesOnInstall, withOwnFiles } from './own-files.js';
 import { StoreLink, type StoreLinkStats } from './store-link.js';
 import type { PortMessage } from '../worker/cleancache/protocol.js';
 
@@ -40,6 +41,7 @@ export class WebtmemService {
    * @param config the configuration (sw/config.ts readConfig)
    */
   constructor(scope: ServiceWorkerGlobalScope, config: SwConfig) {
+    config = withOwnFiles(config, scope);
     this.#scope = scope;
     this.#origin = scope.location.origin;
     this.config = config;
@@ -67,6 +69,8 @@ export class WebtmemService {
         this.link.addPort(source.id, (data as PortMessage).port ?? event.ports[0]);
       } else if (data?.webtmem === 'cc-bye' && source && 'id' in source) {
         this.link.removeClient(source.id);
+      } else if (data?.webtmem === 'claim') {
+        event.waitUntil(this.#scope.clients.claim());
       } else if (data?.webtmem === 'sw-stats') {
         event.ports[0]?.postMessage({ webtmem: 'sw-stats', stats: this.stats(), config: { ...this.config, routes: this.config.routes.map((r) => ({ ...r, match: String(r.match) })) } });
       }
@@ -78,6 +82,7 @@ export class WebtmemService {
    *  directly) and control open pages (clientsClaim), so a first visit is served at once. */
   listenLifecycle(): void {
     this.#scope.addEventListener('install', () => { void this.#scope.skipWaiting(); });
+    keepOwnFilesOnInstall(this.#scope, this.config, this.offline);
     clientsClaim();
     // A full disk first tries compaction (dead slots), which may give back enough room.
     registerQuotaErrorCallback(async () => { await this.offline.compact(); });
