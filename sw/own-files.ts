@@ -38,7 +38,14 @@ declare const __WEBTMEM_OWN_FILES__: readonly OwnFile[] | undefined;
 /** The list the build wrote (empty in an unbuilt service worker). */
 export const BUILT_OWN_FILES: readonly OwnFile[] = typeof __WEBTMEM_OWN_FILES__ === 'undefined' ? [] : __WEBTMEM_OWN_FILES__;
 
-type Scope = Pick<ServiceWorkerGlobalScope, 'location'> & { webtmemOptions?: { standalone?: boolean } };
+/** What this module needs of the service worker's global scope (plain types, so Node tests
+ *  can pass their own). */
+export interface OwnFilesScope {
+  location: { href: string; origin: string };
+  /** Set by a host service worker before importing tmem-sw.js (sw/index.ts). */
+  webtmemOptions?: { standalone?: boolean };
+  addEventListener(type: 'install', listener: (event: { waitUntil(promise: Promise<unknown>): void }) => void): void;
+}
 
 /** True when the configuration keeps anything offline. */
 export function hasOfflineRoutes(config: Pick<SwConfig, 'offline' | 'routes'>): boolean {
@@ -67,7 +74,7 @@ export function ownFileUrls(scriptUrl: string, files: readonly OwnFile[] = BUILT
  * @param scope the service worker's global scope
  * @param files the list (default: the built one)
  */
-export function withOwnFiles(config: SwConfig, scope: Scope, files: readonly OwnFile[] = BUILT_OWN_FILES): SwConfig {
+export function withOwnFiles(config: SwConfig, scope: Pick<OwnFilesScope, 'location' | 'webtmemOptions'>, files: readonly OwnFile[] = BUILT_OWN_FILES): SwConfig {
   if (!hasOfflineRoutes(config) || files.length === 0 || scope.webtmemOptions?.standalone === false) return config;
   const origin = scope.location.origin;
   const patterns = ownFileUrls(scope.location.href, files).map(({ url }) => {
@@ -115,11 +122,15 @@ export async function keepOwnFiles(offline: Pick<OfflineTier, 'put'>, files: rea
  * @param scope the service worker's global scope
  * @param config the configuration (before {@link withOwnFiles})
  * @param offline the offline tier
+ * @param files the list (default: the built one)
+ * @param fetcher fetch (tests pass their own)
  */
-export function keepOwnFilesOnInstall(scope: ServiceWorkerGlobalScope, config: SwConfig, offline: OfflineTier): void {
-  if (!hasOfflineRoutes(config) || BUILT_OWN_FILES.length === 0) return;
+export function keepOwnFilesOnInstall(
+  scope: OwnFilesScope, config: SwConfig, offline: Pick<OfflineTier, 'put'>, files: readonly OwnFile[] = BUILT_OWN_FILES, fetcher: typeof fetch = fetch,
+): void {
+  if (!hasOfflineRoutes(config) || files.length === 0 || scope.webtmemOptions?.standalone === false) return;
   scope.addEventListener('install', (event) => {
-    event.waitUntil(keepOwnFiles(offline, ownFileUrls(scope.location.href)).then(({ failed }) => {
+    event.waitUntil(keepOwnFiles(offline, ownFileUrls(scope.location.href, files), fetcher).then(({ failed }) => {
       if (failed.length > 0) {
         console.warn(`webtmem: could not keep these drop-in files for offline use: ${failed.map((f) => `${f.url} (${f.reason})`).join(', ')}`);
       }
