@@ -75,6 +75,7 @@ export function panelOnDemand(options: PanelHandleOptions): PanelHandle {
 
   const load = (): Promise<PagePanel> => {
     loading ??= options.load().then((m) => {
+      error = null;
       if (destroyed) throw new Error('webtmem: the panel was destroyed while its code loaded');
       const p = m.installPagePanel({ webtmem: options.webtmem, panel: setting, shortcut: 'none' });
       if (wantLayout === 'floating') p.float();
@@ -86,6 +87,7 @@ export function panelOnDemand(options: PanelHandleOptions): PanelHandle {
     }, (e: unknown) => {
       error = `the panel's code could not be loaded: ${(e as Error)?.message ?? String(e)}`;
       console.error(`webtmem: ${error}`);
+      wantOpen = false; // nothing is shown
       loading = null; // a later open() tries again (the network may be back)
       throw e;
     });
@@ -113,7 +115,9 @@ export function panelOnDemand(options: PanelHandleOptions): PanelHandle {
     },
     open() {
       wantOpen = true;
-      withPanel((p) => p.open());
+      // Before the code has run, load() applies what is wanted by then (a close() may follow).
+      if (instance) instance.open();
+      else if (!destroyed) load().catch(() => {});
     },
     close() {
       wantOpen = false;
