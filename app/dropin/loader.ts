@@ -54,6 +54,9 @@ async function start(): Promise<void> {
     webtmem.uncontrolled = 'no service worker here (an insecure context?)';
     console.warn('webtmem: no service worker here (an insecure context?); the cleancache is filled by nothing, page code can still use the store.');
   }
+  // A first visit (no controller yet) starts the store after the load event too: its chunk
+  // and worker would take CPU and network from the page; nothing serves the page from it yet.
+  if (!container?.controller) await loaded();
   const runtime = await (await importRuntime(tag.base)).startRuntime({
     capacityBytes: tag.capacityBytes, workerUrl: tag.workerUrl, linkServiceWorker: container !== null,
   });
