@@ -20,7 +20,7 @@ process.chdir(root);
 const MINIFY = true;
 /** The drop-in's on-demand chunks: tmem.<name>.<hash>.js next to tmem.js. */
 const CHUNK_NAMES = 'tmem.[name].[hash].js';
-export const HASHED_CHUNK = /^tmem\.[\w-]+\.[\w-]{8,}\.js$/;
+const HASHED_CHUNK = /^tmem\.[\w-]+\.[\w-]{8,}\.js$/;
 
 /** [source, output file, format, output dir] */
 const entries = [
