@@ -13,6 +13,7 @@ const suites = [
   ['frontswap in Chromium', 'frontswap.mjs'],
   ['service worker cleancache in Chromium', 'sw.mjs'],
   ['site loads: no worker, Workbox, webtmem in Chromium', 'sites.mjs'],
+  ['drop-in first visit in Chromium', 'dropin.mjs'],
 ];
 console.log(`webtmem benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 let failed = 0;

@@ -1,29 +1,99 @@
-// Builds dist/ with Vite (library mode): one bundle per entry, self-contained, so each can be
-// loaded with no bundler: the core and page ES modules, the store worker (module worker), the
-// drop-in classic script, the service worker, and the DevTools extension. Declarations come
-// from tsc. Entries whose source does not exist yet are skipped with a note.
+// Builds dist/ with Vite: minified production bundles, each loadable with no bundler: the core
+// and page ES modules, the store worker (module worker), the drop-in (a small classic loader,
+// tmem.js, and its on-demand ES chunks), the service worker, and the DevTools extension.
+// Declarations come from tsc. Entries whose source does not exist yet are skipped with a note.
+//
+// The drop-in is built in three steps, each feeding the next: its chunks (content-hashed
+// names, so a site may cache them for good), the loader (the chunk names written in), then
+// the service worker (the list of the drop-in's files and their hashes written in, so it can
+// keep them for offline use: sw/own-files.ts).
 import { build } from 'vite';
-import { existsSync, mkdirSync, cpSync, rmSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, cpSync, rmSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 
+/** Minify every bundle (dev-only text is dropped through NODE_ENV below). */
+const MINIFY = true;
+/** The drop-in's on-demand chunks: tmem.<name>.<hash>.js next to tmem.js. */
+const CHUNK_NAMES = 'tmem.[name].[hash].js';
+const HASHED_CHUNK = /^tmem\.[\w-]+\.[\w-]{8,}\.js$/;
+
 /** [source, output file, format, output dir] */
 const entries = [
   ['worker/core/index.ts', 'core.js', 'es', 'dist'],
   ['app/index.ts', 'index.js', 'es', 'dist'],
   ['worker/store-worker.ts', 'tmem-worker.js', 'es', 'dist'],
-  ['app/dropin.ts', 'tmem.js', 'iife', 'dist'],
-  ['sw/index.ts', 'tmem-sw.js', 'iife', 'dist'],
   ['app/panel/extension-entry.ts', 'panel.js', 'es', 'dist/extension'],
 ];
 
-// The npm entries ship minified (the drop-in's entries decide for themselves below). Their maps
-// are written for debugging a local build but neither referenced from the bundles ('hidden')
-// nor packed (package.json "files"), so a user's dev server looks for no missing map.
-const npmEntries = new Set(['core.js', 'index.js', 'tmem-worker.js']);
+// Source maps are written for debugging a local build, but neither referenced from the bundles
+// ('hidden') nor packed (package.json "files"), so no browser or dev server asks for a map
+// that is not there.
+/** The Vite options every bundle shares. */
+function common(format, define = {}) {
+  return {
+    configFile: false,
+    logLevel: 'warn',
+    publicDir: false,
+    // Workbox (and other libraries) keep dev-only code behind process.env.NODE_ENV, for the
+    // bundler to drop; a browser has no `process`, so it must be replaced here.
+    define: {
+      'process.env.NODE_ENV': JSON.stringify('production'),
+      // A classic script has no import.meta: the drop-in passes connect() a worker URL built
+      // from its own script's src, so connect()'s default is unused there.
+      ...(format === 'iife' ? { 'import.meta.url': 'self.location.href' } : {}),
+      ...define,
+    },
+  };
+}
+
+/** Builds one self-contained bundle. */
+async function bundle(entry, fileName, format, outDir, define) {
+  await build({
+    ...common(format, define),
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: MINIFY,
+      sourcemap: 'hidden',
+      lib: { entry, formats: [format], fileName: () => fileName, name: 'webtmem' },
+      rollupOptions: { output: { codeSplitting: false } },
+    },
+  });
+  console.log(`build: ${outDir}/${fileName}`);
+}
+
+/** The drop-in's on-demand parts as ES chunks; returns { runtime, panel } file names. */
+async function buildDropInChunks() {
+  const input = { runtime: 'app/dropin/runtime.ts', panel: 'app/panel/page-panel.ts' };
+  const result = await build({
+    ...common('es'),
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: MINIFY,
+      sourcemap: 'hidden',
+      lib: { entry: input, formats: ['es'] },
+      rollupOptions: { output: { entryFileNames: CHUNK_NAMES, chunkFileNames: CHUNK_NAMES } },
+    },
+  });
+  const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+  const names = {};
+  for (const c of chunks) if (c.type === 'chunk' && c.isEntry) names[c.name] = c.fileName;
+  for (const c of chunks) if (c.type === 'chunk') console.log(`build: dist/${c.fileName}`);
+  return names;
+}
+
+/** Subresource Integrity of a built file. */
+function integrity(file) {
+  return `sha256-${createHash('sha256').update(readFileSync(file)).digest('base64')}`;
+}
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
@@ -32,33 +102,23 @@ for (const [entry, fileName, format, outDir] of entries) {
     console.log(`build: skip ${fileName} (${entry} not written yet)`);
     continue;
   }
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    publicDir: false,
-    // Workbox (and other libraries) keep dev-only code behind process.env.NODE_ENV, for the
-    // bundler to drop; a browser has no `process`, so it must be replaced here.
-    define: {
-      'process.env.NODE_ENV': JSON.stringify('production'),
-      // A classic script has no import.meta. The drop-in passes connect() a worker URL built
-      // from its own script's src, so connect()'s default (./tmem-worker.js next to the module)
-      // is unused there; in these builds it resolves against the page instead.
-      ...(format === 'iife' ? { 'import.meta.url': 'self.location.href' } : {}),
-    },
-    build: {
-      outDir,
-      emptyOutDir: false,
-      target: 'es2022',
-      minify: npmEntries.has(fileName),
-      sourcemap: npmEntries.has(fileName) ? 'hidden' : true,
-      lib: { entry, formats: [format], fileName: () => fileName, name: 'webtmem' },
-      rollupOptions: { output: { codeSplitting: false } },
-    },
-  });
-  console.log(`build: dist/${outDir === 'dist' ? '' : outDir.slice(5) + '/'}${fileName}`);
+  await bundle(entry, fileName, format, outDir);
 }
-// The drop-in files side by side in public/ too, so a static host of public/ serves them.
-for (const f of ['tmem.js', 'tmem-worker.js', 'tmem-sw.js']) if (existsSync(`dist/${f}`)) cpSync(`dist/${f}`, `public/${f}`);
+
+const chunks = await buildDropInChunks();
+await bundle('app/dropin/loader.ts', 'tmem.js', 'iife', 'dist', { __WEBTMEM_CHUNKS__: JSON.stringify(chunks) });
+// Every file of the drop-in, for the service worker to keep offline (tmem-sw.js last, without
+// a hash: it cannot hold its own).
+const ownFiles = ['tmem.js', ...readdirSync('dist').filter((f) => HASHED_CHUNK.test(f)).sort(), 'tmem-worker.js']
+  .filter((f) => existsSync(`dist/${f}`))
+  .map((path) => ({ path, integrity: integrity(`dist/${path}`) }));
+ownFiles.push({ path: 'tmem-sw.js' });
+await bundle('sw/index.ts', 'tmem-sw.js', 'iife', 'dist', { __WEBTMEM_OWN_FILES__: JSON.stringify(ownFiles) });
+
+// The drop-in files side by side in public/ too, so a static host of public/ serves them
+// (stale chunks of earlier builds removed first).
+for (const f of readdirSync('public')) if (HASHED_CHUNK.test(f)) rmSync(`public/${f}`);
+for (const { path } of ownFiles) cpSync(`dist/${path}`, `public/${path}`);
 if (existsSync('public/extension')) cpSync('public/extension', 'dist/extension', { recursive: true, filter: (p) => !p.endsWith('panel.js') });
 checkBundlerForms();
 

@@ -1,7 +1,9 @@
 // `npm start`: serves the demo site on http://localhost:8080 (PORT to change) with the
 // cross-origin-isolation headers, so the store is a real SharedArrayBuffer shared by the page
-// and its workers. public/ is the site; the built drop-in files (tmem.js, tmem-worker.js,
-// tmem-sw.js) are served from dist/ at the root, next to each other as the drop-in expects.
+// and its workers. public/ is the site; the built drop-in files (tmem.js, its chunks,
+// tmem-worker.js, tmem-sw.js) are served from dist/ at the root, next to each other as the
+// drop-in expects: the content-hashed chunks (tmem.<name>.<hash>.js) immutable, the others
+// with an ETag and a short max-age.
 // /tiles/X-Y.svg are a few hundred generated map tiles, immutable, so a newcomer sees the
 // cleancache fill on the first tour and answer on the second.
 import http from 'node:http';
@@ -17,6 +19,9 @@ const statics = (dir, extra = {}) => sirv(dir, { etag: true, maxAge: 60, ...extr
 const site = statics(`${root}public/demo`, { extensions: ['html'] });
 const publicFiles = statics(`${root}public`);
 const built = statics(`${root}dist`);
+
+/** The drop-in's content-hashed chunks (scripts/build.mjs names them so). */
+const HASHED_CHUNK = /^\/tmem\.[\w-]+\.[\w-]{8,}\.js$/;
 
 export const TILES = 20; // a TILES × TILES world: 400 tiles
 
@@ -52,6 +57,7 @@ const server = http.createServer((req, res) => {
     res.end(body);
     return;
   }
+  if (HASHED_CHUNK.test(url.pathname)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
   site(req, res, () => publicFiles(req, res, () => built(req, res, () => { res.statusCode = 404; res.end('not found'); })));
 });
 

@@ -10,6 +10,7 @@ import { Keeper, type KeeperStats } from './keeper.js';
 import { MemoryTier, type MemoryTierStats } from './memory-tier.js';
 import { OfflineTier, type OfflineTierStats } from './offline-tier.js';
 import { addStaticRoutes, staticRoutes } from './static-routes.js';
+import { keepOwnFilesOnInstall, withOwnFiles } from './own-files.js';
 import { StoreLink, type StoreLinkStats } from './store-link.js';
 import { TabFill, type TabFillStats } from './tab-fill.js';
 import type { PortMessage } from '../worker/cleancache/protocol.js';
@@ -53,6 +54,7 @@ export class WebtmemService {
    * @param config the configuration (sw/config.ts readConfig)
    */
   constructor(scope: ServiceWorkerGlobalScope, config: SwConfig) {
+    config = withOwnFiles(config, scope);
     this.#scope = scope;
     this.#origin = scope.location.origin;
     this.config = config;
@@ -122,6 +124,7 @@ export class WebtmemService {
         preload && this.#takesNavigations() ? preload.enable().catch(() => {}) : preload?.disable().catch(() => {}),
       ]));
     });
+    keepOwnFilesOnInstall(this.#scope, this.config, this.offline);
     // A full disk first tries compaction (dead slots), which may give back enough room.
     registerQuotaErrorCallback(async () => { await this.offline.compact(); });
   }

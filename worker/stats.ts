@@ -42,7 +42,22 @@ export interface CleancacheStats {
   evictions: number;
   resources: number;
   top: { url: string; hits: number; bytes: number }[];
+  /** The origin's memory tier in the service worker, shared by the tabs: the drop-in adds it
+   *  to its snapshots (null when no service worker answered); absent elsewhere. */
+  serviceWorker?: OriginTierStats | null;
 }
+
+/** The origin's memory tier, kept by the service worker and shared by its tabs, as it reports
+ *  it to pages (`{ webtmem: 'sw-stats' }` → `stats.memory`). */
+export interface OriginTierStats extends Omit<CleancacheStats, 'serviceWorker'> {
+  /** The tier's budget (page frames × page size), in bytes: the drop-in's data-memory. */
+  budgetBytes: number;
+  /** Bytes of page frames holding resources now. */
+  usedBytes: number;
+  /** Pages stored. */
+  pages: number;
+}
+
 
 /** Pressure policy state (visibility, freeze, pagehide). */
 export interface PressureStats {

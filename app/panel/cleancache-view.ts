@@ -2,10 +2,9 @@
 // and, when the page's stats carry it, the origin's memory tier kept by the service worker
 // (shared by the tabs): its budget, use, lookups and hits.
 import type { CleancacheStats } from '../../worker/stats.js';
-import type { OriginTierStats } from '../../worker/cleancache/protocol.js';
 
 /** The cleancache counters, with the service worker's memory tier when known. */
-export type CleancacheViewStats = CleancacheStats & { serviceWorker?: OriginTierStats | null };
+export type CleancacheViewStats = CleancacheStats;
 import { KeyedTable, h, setAttr, setText } from './dom.js';
 import { formatBytes, formatCount, formatRatio, ratio } from './format.js';
 

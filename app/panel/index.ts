@@ -14,3 +14,5 @@ export { toSample, SAMPLE_COLUMNS } from './stats-sample.js';
 export type { StatsSample } from './stats-sample.js';
 export { historyToJSON, historyToCSV, EXPORT_FORMAT } from './stats-export.js';
 export { installShortcut, parseShortcut, DEFAULT_SHORTCUT } from './shortcut.js';
+export { panelOnDemand } from './panel-handle.js';
+export type { PanelHandle, PanelHandleOptions, PanelModule } from './panel-handle.js';

@@ -1,6 +1,6 @@
 // The demo's own code: a map viewer (its tiles go through the service worker and the
 // cleancache) and a "decoded tiles" cache in a frontswap area. It only uses window.webtmem,
-// which the drop-in script tag in index.html sets up.
+// which the drop-in script tag in index.html sets up (async: it may run after this module).
 const W = 20, VIEW_W = 6, VIEW_H = 4, PAGE = 4096;
 const $ = (s) => document.querySelector(s);
 let x0 = 0, y0 = 0, area = null, client = null, fullBudget = 0;
@@ -106,7 +106,20 @@ function showStatus() {
     (fs ? ` · frontswap ${fs.memoryPages} in memory, ${fs.inFlightPages} in flight, ${fs.diskPages} on disk` : '');
 }
 
-window.webtmem.ready.then(async (w) => {
+document.querySelectorAll('[data-pan]').forEach((b) => b.addEventListener('click', () => pan(...b.dataset.pan.split(',').map(Number))));
+$('#tour').addEventListener('click', () => void tour());
+$('#squeeze').addEventListener('click', () => void client?.setBudget(64 * 1024));
+$('#restore').addEventListener('click', () => void client?.setBudget(fullBudget));
+$('#verify').addEventListener('click', () => void verify());
+addEventListener('keydown', (e) => {
+  const d = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+  if (d) pan(...d);
+});
+
+// The drop-in loads async, so it may run after this script: the 'webtmem' event says when
+// window.webtmem exists.
+const webtmem = window.webtmem ?? await new Promise((resolve) => addEventListener('webtmem', () => resolve(window.webtmem), { once: true }));
+webtmem.ready.then(async (w) => {
   client = w.client;
   if (!client) { $('#status').textContent = `webtmem did not start: ${w.error}`; return; }
   fullBudget = (await client.budget()).ownerBytes;
@@ -117,13 +130,3 @@ window.webtmem.ready.then(async (w) => {
     badge(fig, (y0 + Math.floor(i / VIEW_W)) * W + x0 + (i % VIEW_W));
   }), 500);
 }, (e) => { $('#status').textContent = `webtmem did not start: ${e.message}`; });
-
-document.querySelectorAll('[data-pan]').forEach((b) => b.addEventListener('click', () => pan(...b.dataset.pan.split(',').map(Number))));
-$('#tour').addEventListener('click', () => void tour());
-$('#squeeze').addEventListener('click', () => void client?.setBudget(64 * 1024));
-$('#restore').addEventListener('click', () => void client?.setBudget(fullBudget));
-$('#verify').addEventListener('click', () => void verify());
-addEventListener('keydown', (e) => {
-  const d = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
-  if (d) pan(...d);
-});

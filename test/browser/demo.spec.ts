@@ -19,10 +19,17 @@ test('the demo runs the drop-in: cleancache hits, the panel, frontswap spill and
   test.setTimeout(90_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  const chunkHeaders: string[] = [];
+  page.on('response', (r) => { if (/\/tmem\.[\w-]+\.[\w-]{8,}\.js$/.test(r.url())) chunkHeaders.push(r.headers()['cache-control'] ?? ''); });
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => (window as any).webtmem?.client && (window as any).webtmem?.link);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   expect(await page.evaluate(() => (window as any).webtmem.mode)).toBe('shared');
+  // The drop-in (an async tag) loaded its runtime and, for data-panel, its panel: hashed chunks
+  // the demo server marks immutable.
+  expect(await page.evaluate(() => (document.querySelector('script[src="/tmem.js"]') as HTMLScriptElement).async)).toBe(true);
+  expect(chunkHeaders.length).toBeGreaterThanOrEqual(2);
+  for (const cc of chunkHeaders) expect(cc).toBe('public, max-age=31536000, immutable');
   // The first visit is not controlled yet; the reload is, and its tiles go through the SW.
   await page.reload();
   await page.waitForFunction(() => (window as any).webtmem?.link && navigator.serviceWorker.controller);

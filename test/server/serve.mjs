@@ -2,7 +2,9 @@
 // headers (COOP/COEP/CORP) and one without (for 'local' mode).
 // - TypeScript sources (/worker/…, /app/…, /sw/…, /test/…) are served as ES modules through
 //   Vite in middleware mode, so browser tests can import a module without a bundle step.
-// - Built files (/dist/…) and fixtures are served as they are.
+// - Built files (/dist/…) are served as they are (not through Vite), with an ETag and
+//   no-cache; the drop-in's content-hashed chunks (tmem.<name>.<hash>.js) as immutable.
+// - Fixtures are served as they are.
 // - Dynamic routes under /__t/ (./routes.mjs) count requests, so service-worker tests can ask
 //   the server what really reached the network.
 import http from 'node:http';
@@ -14,6 +16,9 @@ import { handleRoute } from './routes.mjs';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // Files Vite does not answer in 'custom' app mode (HTML pages, images) are served as they are.
 const statics = sirv(root, { dev: true, dotfiles: false });
+const built = sirv(`${root}dist`, { dev: true, etag: true });
+/** The drop-in's content-hashed chunks (scripts/build.mjs names them so). */
+const HASHED_CHUNK = /^\/dist\/tmem\.[\w-]+\.[\w-]{8,}\.js$/;
 
 export const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -47,6 +52,16 @@ export async function startServer({ port, isolated, host = 'localhost' }) {
     // The service worker is served from /dist/ yet controls the whole origin.
     res.setHeader('Service-Worker-Allowed', '/');
     if (handleRoute(req, res, { isolated })) return;
+    const path = (req.url ?? '/').split('?')[0];
+    if (path.startsWith('/dist/')) {
+      if (HASHED_CHUNK.test(path)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      req.url = req.url.slice('/dist'.length);
+      built(req, res, () => {
+        res.statusCode = 404;
+        res.end('not found');
+      });
+      return;
+    }
     v.middlewares(req, res, () => {
       statics(req, res, () => {
         res.statusCode = 404;

@@ -3,18 +3,9 @@
 // comlink keeps its protocol). Every message carries `webtmem: <kind>`; bodies travel as
 // transferred ArrayBuffers, never copied.
 import type { ResourceRecord } from './record/index.js';
-import type { CleancacheStats } from '../stats.js';
+import type { OriginTierStats } from '../stats.js';
 
-/** The origin's memory tier, kept by the service worker and shared by its tabs, as it reports
- *  it to pages (`{ webtmem: 'sw-stats' }` → `stats.memory`). */
-export interface OriginTierStats extends CleancacheStats {
-  /** The tier's budget (page frames × page size), in bytes: the drop-in's data-memory. */
-  budgetBytes: number;
-  /** Bytes of page frames holding resources now. */
-  usedBytes: number;
-  /** Pages stored. */
-  pages: number;
-}
+export type { OriginTierStats };
 
 /** Page → service worker: the counters, answered on the message's port as
  *  `{ webtmem: 'sw-stats', stats, config }`. */

@@ -1,0 +1,69 @@
+// Offline keeps webtmem itself: the site lists only its own files in data-offline, yet an
+// offline reload (and a cold start offline in a new tab) starts the drop-in, because the
+// service worker keeps tmem.js, its chunks, the store worker and itself (sw/own-files.ts).
+import { test, expect, type Page } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import { ISOLATED } from '../../playwright.config.js';
+import { dropInReady, siteNs, swStats } from './sw-helpers.js';
+
+/** Starts webtmem on the page and round-trips a page through its store. */
+async function storeWorks(page: Page) {
+  return page.evaluate(async () => {
+    const w = await (window as any).webtmem.ready;
+    if (!w.client) return { error: w.error };
+    const pool = w.client.newPool({ persistent: true });
+    const page = new Uint8Array(w.client.pageSize).fill(7);
+    w.client.put(pool, 1n, 0, page);
+    const back = new Uint8Array(w.client.pageSize);
+    const got = w.client.get(pool, 1n, 0, back);
+    return { error: w.error, mode: w.mode, got, byte: back[100] };
+  });
+}
+
+const OWN_FILES = ['tmem.js', 'tmem-worker.js', 'tmem-sw.js', ...readdirSync('dist').filter((f) => /^tmem\.[\w-]+\.[\w-]{8,}\.js$/.test(f))];
+
+test('an offline reload starts webtmem, then a new tab with the service worker stopped', async ({ context, page }) => {
+  const url = `${ISOLATED}/__t/site/${siteNs()}/index.html`;
+  await page.goto(url);
+  await dropInReady(page);
+  // The service worker's configuration lists the drop-in's files among the offline patterns,
+  // though the page's data-offline does not.
+  const config = await page.evaluate(() => new Promise<any>((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = (e) => resolve(e.data.config);
+    navigator.serviceWorker.controller!.postMessage({ webtmem: 'sw-stats' }, [port2]);
+  }));
+  const tag = await page.evaluate(() => document.querySelector('script[src="/dist/tmem.js"]')!.getAttribute('data-offline')!);
+  expect(tag).not.toContain('dist');
+  for (const f of OWN_FILES) expect(config.offline).toContain(`/dist/${f}`);
+  // Kept on install: every own file written to disk before any page asked for it again.
+  await expect.poll(async () => (await swStats(page)).offline.writes, { timeout: 15_000 }).toBeGreaterThanOrEqual(OWN_FILES.length);
+
+  // A controlled view, so the site's own offline routes go through the service worker to disk.
+  await page.reload();
+  await dropInReady(page);
+  await expect.poll(async () => (await swStats(page)).keeper.inFlight, { timeout: 15_000 }).toBe(0);
+
+  await context.setOffline(true);
+  expect(await page.evaluate(() => fetch('/__t/echo/offline-probe').then(() => 'online', () => 'failed'))).toBe('failed');
+  await page.reload();
+  expect(await storeWorks(page)).toEqual({ error: null, mode: 'shared', got: true, byte: 7 });
+
+  // A new tab, the old one closed, the service worker stopped: the drop-in's files come from disk.
+  const fresh = await context.newPage();
+  await page.close();
+  const cdp = await context.newCDPSession(fresh);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await fresh.goto(url);
+  expect(await storeWorks(fresh)).toEqual({ error: null, mode: 'shared', got: true, byte: 7 });
+  expect((await swStats(fresh)).handler.diskHits).toBeGreaterThanOrEqual(3);
+  await context.setOffline(false);
+});
+
+test('without offline routes the service worker keeps none of its files', async ({ page }) => {
+  await page.goto(`${ISOLATED}/__t/site/${siteNs()}/no-shortcut.html`);
+  await dropInReady(page);
+  const stats = await swStats(page);
+  expect(stats.offline.writes).toBe(0);
+});
