@@ -27,6 +27,7 @@ const entries = [
   ['worker/core/index.ts', 'core.js', 'es', 'dist'],
   ['app/index.ts', 'index.js', 'es', 'dist'],
   ['worker/store-worker.ts', 'tmem-worker.js', 'es', 'dist'],
+  ['app/panel/package-entry.ts', 'panel.js', 'es', 'dist'],
   ['app/panel/extension-entry.ts', 'panel.js', 'es', 'dist/extension'],
 ];
 

@@ -1,7 +1,7 @@
 // A frontswap area: pages stored by offset, in memory while the store has room, else copied
 // into a bounded write-behind buffer and written to IndexedDB in batches by the disk service on
 // the hypervisor's thread. The area lives on the calling thread because store() is
-// synchronous: it owns the location map (./location-map.ts) and the buffer, and talks to the
+// synchronous: it owns the tier map (./tier-map.ts) and the buffer, and talks to the
 // memory pool directly (no round trip) and to the disk through its DiskLink.
 //
 // Rules, kept here once (spec/tmem-semantics.md, "Frontswap"):
@@ -25,7 +25,7 @@ import type { FrontswapStats, TmemEvent } from '../../worker/stats.js';
 import type { AreaDiskInfo } from '../../worker/frontswap/protocol.js';
 import { checkOffset, checkPage } from './checks.js';
 import { diskError, type DiskLink } from './disk-link.js';
-import { LocationMap, type Tier } from './location-map.js';
+import { TierMap, type Tier } from './tier-map.js';
 import type { AreaInit, AreaStorageInfo, FrontswapClient, FrontswapEventMap } from './types.js';
 import { OBJECT, Writeback } from './writeback.js';
 /** How often the area's counters are sent to the hypervisor's snapshot. */
@@ -43,7 +43,7 @@ export class Frontswap {
   readonly #client: FrontswapClient;
   readonly #link: DiskLink;
   readonly #wb: WriteBehind;
-  readonly #map = new LocationMap();
+  readonly #map = new TierMap();
   readonly #events = new EventTarget();
   readonly #release: () => void;
   readonly #writeback: Writeback;

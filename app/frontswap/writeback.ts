@@ -3,7 +3,7 @@
 // A page is copied into the buffer before its frame is freed, so it stays loadable throughout;
 // durable areas skip the copy (every page is on its way to disk already).
 import type { WriteBehind } from '../../worker/disk/index.js';
-import type { LocationMap } from './location-map.js';
+import type { TierMap } from './tier-map.js';
 import type { FrontswapClient } from './types.js';
 
 /** Object id of every page of an area in its pool; the offset is the index. */
@@ -14,7 +14,7 @@ export interface WritebackArea {
   readonly client: FrontswapClient;
   readonly poolId: number;
   readonly durable: boolean;
-  readonly map: LocationMap;
+  readonly map: TierMap;
   readonly wb: WriteBehind;
   /** False once the area is closed: queued rebalances then do nothing. */
   isOpen(): boolean;

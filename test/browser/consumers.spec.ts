@@ -3,7 +3,7 @@
 // COOP/COEP, and run in Chromium: connect() in shared mode with no workerUrl (the bundler must
 // have emitted the store worker), a put/get round trip, a frontswap area storing four times
 // the store's capacity and loading every page back, a bad input refused with TmemError, and the
-// service worker copied from 'webtmem/tmem-sw.js' answering lookups from the tab's store. The
+// service worker copied from 'webtmem/tmem-sw.js' answering repeats from its own memory. The
 // Vite dev server (dependency pre-bundling on) runs the same page. A strict TypeScript app
 // type-checks against the shipped declarations. Packing, installing and building happen once.
 import { test, expect, type Page } from '@playwright/test';
@@ -69,14 +69,17 @@ async function checkApp(page: Page, origin: string): Promise<void> {
   expect(result.tiers.disk).toBeGreaterThanOrEqual(96);
   expect(result.tiers.memory + result.tiers.disk).toBe(128);
 
-  // The service worker (the app's copy of webtmem/tmem-sw.js) takes control and asks this tab's
-  // store about the repeats of a same-origin file: its lookups show in the store's stats.
+  // The service worker (the app's copy of webtmem/tmem-sw.js) takes control and answers the
+  // repeats of a cache-first file from its own memory: its hits show in its stats.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await expect.poll(async () => page.evaluate(async () => {
     await fetch('/data.txt').then((r) => r.text());
-    return (await (window as any).tmem.stats()).cleancache.lookups as number;
+    return ((await (window as any).swLink.serviceStats())?.memory?.hits ?? 0) as number;
   }), { timeout: 20_000 }).toBeGreaterThan(0);
   expect(await page.evaluate(() => fetch('/data.txt').then((r) => r.text()))).toContain('cleancache');
+  // The panel from 'webtmem/panel', loaded on demand, opens and draws the store's figures.
+  expect(await page.evaluate(() => (window as any).openPanel())).toBe(true);
+  await expect(page.locator('webtmem-panel')).toBeAttached();
   expect(notFound).toEqual([]);
   expect(errors).toEqual([]);
 }

@@ -2,7 +2,7 @@
 // Vite and webpack apps run the same code). It uses webtmem as an npm user would: the bare
 // 'webtmem' import, no workerUrl, the service worker copied from 'webtmem/tmem-sw.js'. It sets
 // window.consumer to a promise of what happened, for the test to read.
-import { connect, linkServiceWorker, registerServiceWorker, TmemError } from 'webtmem';
+import { connect, linkServiceWorker, registerServiceWorker, serviceWorkerUrl, TmemError } from 'webtmem';
 
 const PAGE = 4096;
 const pageOf = (n) => new Uint8Array(PAGE).map((_, i) => (n * 31 + i) & 0xff);
@@ -35,19 +35,27 @@ async function run() {
 }
 
 // The service worker, served from the site's root (copied there from webtmem/tmem-sw.js by the
-// app's build script), linked to this tab's store so it answers repeats from memory.
+// app's build script), with one cache-first route: it answers repeats of /data.txt from its own
+// memory, and copies what it keeps into this tab's store for page-side hits.
 async function linkSw(tmem) {
-  await registerServiceWorker(new URL('/tmem-sw.js', location.href).href, '/');
+  await registerServiceWorker(serviceWorkerUrl(new URL('/tmem-sw.js', location.href).href, { routes: '/data.txt=cache-first' }), '/');
   const link = linkServiceWorker({ connectPort: (port) => { tmem.connectPort(port).catch(() => port.close()); } });
   await navigator.serviceWorker.ready;
   return link;
 }
+
+// The panel on demand: its code (and uPlot) is a separate chunk of the app's build, loaded on
+// the first call.
+window.openPanel = async () => {
+  const { installPagePanel } = await import('webtmem/panel');
+  return installPagePanel({ webtmem: window.tmem, panel: 'open' }).isOpen;
+};
 
 // For the escape-hatch test: connect() with a workerUrl the site serves itself.
 window.connect = connect;
 
 window.consumer = run().then(async ({ tmem, ...result }) => {
   window.tmem = tmem;
-  await linkSw(tmem);
+  window.swLink = await linkSw(tmem);
   return result;
 });

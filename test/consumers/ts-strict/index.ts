@@ -8,6 +8,7 @@ import {
   type TmemErrorCode,
 } from 'webtmem';
 import { attach, computeLayout, createStore, type Tmem } from 'webtmem/core';
+import type { PagePanel } from 'webtmem/panel';
 // Internals the drop-in uses are not part of the package's surface.
 // @ts-expect-error serveCleancachePort is internal
 import { serveCleancachePort } from 'webtmem';
@@ -31,6 +32,10 @@ export async function page(): Promise<void> {
   await area.close();
 
   const snapshot: StatsSnapshot = await tmem.stats();
+  // The panel, loaded on demand, reads the client's published stats.
+  const { installPagePanel } = await import('webtmem/panel');
+  const panel: PagePanel = installPagePanel({ webtmem: tmem, panel: 'open' });
+  panel.destroy();
   const budget: BudgetInfo = await tmem.setBudget(32 << 20);
   const cache = new PageCleancache(tmem);
   const resource: CachedResource | null = cache.get('/app.css');

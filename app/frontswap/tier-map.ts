@@ -11,7 +11,7 @@
 /** Where a load of an offset goes. */
 export type Tier = 'memory' | 'disk' | 'absent';
 
-export class LocationMap {
+export class TierMap {
   readonly #memory = new Map<number, true>();
   readonly #disk = new Set<number>();
 
