@@ -41,6 +41,15 @@ const FIRST_CHOICE_FILL = 6;
 /** Spins before a thread that may block parks briefly, so that a lock holder preempted on an
  *  oversubscribed machine (4 threads, 2 cores) gets the core back instead of being spun at. */
 const SPINS_BEFORE_PARK = 64;
+/** CLOCK reference counts (one byte a frame): the hand lowers a count by one as it passes and
+ *  evicts a page it finds at REF_NONE. A page read is set to REF_USED, so it outlives pages
+ *  only put. A new page starts at REF_NEW in a free frame (which may sit anywhere on the
+ *  clock, even just ahead of the hand) and at REF_NONE in an evicted frame (just behind the
+ *  hand): either way every page unreferenced at its put goes before it. A rewrite counts as
+ *  a put (REF_NEW). */
+const REF_NONE = 0;
+const REF_NEW = 1;
+const REF_USED = 2;
 const PARK_MS = 0.05;
 
 /** Whether this thread may block in Atomics.wait: dedicated workers and Node may; a browser
@@ -53,8 +62,6 @@ const CAN_PARK = (() => {
     return false;
   }
 })();
-/** Consecutive CLOCK positions a thread claims at once, to keep the hand's line cool. */
-const CLOCK_BATCH = 16;
 
 const scratch64 = new BigUint64Array(1);
 const scratch32 = new Uint32Array(scratch64.buffer);
@@ -478,7 +485,7 @@ class Store implements TmemStore {
         const val = w[base + L.B_VALUES + s];
         if (this.scanSlot(base, s, idx) && !(val & L.SAME_FILLED)) {
           this.copyIn(val, src, off);
-          this.reference(val);
+          this.rewritten(val);
           this.unlock(base);
           this.count(L.C_DUP_REPLACED, 1);
           return true;
@@ -502,7 +509,7 @@ class Store implements TmemStore {
       if (!(old & L.SAME_FILLED)) {
         // Rewrite in place: readers of this bucket see an odd version and retry.
         this.copyIn(old, src, off);
-        this.reference(old);
+        this.rewritten(old);
         this.unlockPair(h);
         this.count(L.C_DUP_REPLACED, 1);
         return true;
@@ -697,7 +704,7 @@ class Store implements TmemStore {
         while (j < n && plan[3 * j + 2] === f + (j - i)) j++;
         if (j - i === 1) this.copyIn(f, src, i * ps);
         else new Uint8Array(this.buffer, this.framesOffset + f * ps, (j - i) * ps).set(src.subarray(i * ps, j * ps));
-        for (let k = i; k < j; k++) this.reference(f + (k - i));
+        for (let k = i; k < j; k++) this.rewritten(f + (k - i));
         i = j;
       }
     }
@@ -854,11 +861,18 @@ class Store implements TmemStore {
     else this.view(f).set(src.subarray(off, off + this.pageSize));
   }
 
-  /** Sets frame f's CLOCK reference bit for a page of the scratch pool that was read or
-   *  rewritten. Only ephemeral frames are ever victims (rule 10), so a persistent page leaves
-   *  the refs line alone; a bit already set is not written again. */
+  /** Marks frame f, holding a page of the scratch pool that was just read, as used (REF_USED).
+   *  Only ephemeral frames are ever victims (rule 10), so a persistent page leaves the refs
+   *  line alone; a count already there is not written again. */
   private reference(f: number): void {
-    if (!(this.pFlags & L.PF_PERSISTENT) && this.refs[f] === 0) this.refs[f] = 1;
+    if (!(this.pFlags & L.PF_PERSISTENT) && this.refs[f] !== REF_USED) this.refs[f] = REF_USED;
+  }
+
+  /** Marks frame f, whose page was just rewritten in place, as at least new (REF_NEW): a put is
+   *  one use, like the put of a new page (measured against an exact LRU in
+   *  test/unit/core-eviction.test.ts, REF_USED here kept twice as many stale pages). */
+  private rewritten(f: number): void {
+    if (!(this.pFlags & L.PF_PERSISTENT) && this.refs[f] === REF_NONE) this.refs[f] = REF_NEW;
   }
 
   /** Records the owner and entry location of frame f (under the entry's bucket lock). */
@@ -866,9 +880,6 @@ class Store implements TmemStore {
     const m = this.metaW + f * L.FRAME_META_WORDS;
     const loc = ((bb - this.indexW) / L.BUCKET_WORDS) * L.BUCKET_SLOTS + s;
     this.w[m + L.F_LOC] = loc;
-    // A new page starts unreferenced: it sits just behind the hand (its frame was free or just
-    // evicted), so it gets a whole revolution to be read before it can be a victim.
-    this.refs[f] = 0;
     const persistent = (this.pFlags & L.PF_PERSISTENT) !== 0;
     Atomics.add(this.w, persistent ? L.H_PERS_FRAMES : L.H_EPH_FRAMES, 1);
     Atomics.store(this.w, m + L.F_OWNER, this.pTag);
@@ -880,10 +891,19 @@ class Store implements TmemStore {
     const w = this.w;
     if (Atomics.add(w, L.H_USED, 1) < Atomics.load(w, L.H_BUDGET)) {
       const f = this.popFree();
-      if (f >= 0) return f;
+      if (f >= 0) {
+        // A free frame may sit anywhere, even just ahead of the hand: starting referenced, its
+        // page outlives every page unreferenced now (the hand's first pass only clears it).
+        this.refs[f] = REF_NEW;
+        return f;
+      }
     }
     Atomics.sub(w, L.H_USED, 1);
-    return this.evictOne();
+    const f = this.evictOne();
+    // An evicted frame is just behind the hand: unreferenced, its page is still the last of
+    // the unreferenced pages to be met.
+    if (f >= 0) this.refs[f] = REF_NONE;
+    return f;
   }
 
   /** Gives back a RESERVED frame that was never published. */
@@ -931,32 +951,32 @@ class Store implements TmemStore {
   }
 
   /** CLOCK: finds an ephemeral page not referenced since the hand last passed, removes it and
-   *  returns its frame RESERVED (still counted in H_USED), or -1 when none can be found. */
+   *  returns its frame RESERVED (still counted in H_USED), or -1 when none can be found. The
+   *  hand is claimed one position at a time, so every position is visited in order and a page
+   *  put into an evicted frame (just behind the hand) is the last unreferenced page to go. */
   private evictOne(): number {
     const w = this.w, n = this.totalFrames;
     // Nothing to evict (every page persistent, or none at all): say so without a scan.
     if (Atomics.load(w, L.H_EPH_FRAMES) === 0 && Atomics.load(w, L.H_ORPHANS) === 0) return -1;
-    const maxSteps = 2 * n + CLOCK_BATCH;
-    for (let steps = 0; steps < maxSteps; steps += CLOCK_BATCH) {
-      const start = Atomics.add(w, L.H_CLOCK, CLOCK_BATCH) >>> 0;
-      for (let j = 0; j < CLOCK_BATCH; j++) {
-        const f = (start + j) % n;
-        const m = this.metaW + f * L.FRAME_META_WORDS;
-        const owner = Atomics.load(w, m + L.F_OWNER);
-        if (owner === L.OWNER_ORPHAN) {
-          if (Atomics.compareExchange(w, m + L.F_OWNER, L.OWNER_ORPHAN, L.OWNER_RESERVED) === L.OWNER_ORPHAN) {
-            Atomics.sub(w, L.H_ORPHANS, 1);
-            return f;
-          }
-          continue;
+    // Every page may need REF_USED passes of the hand before one is a victim.
+    for (let steps = (REF_USED + 1) * n + 1; steps > 0; steps--) {
+      const f = (Atomics.add(w, L.H_CLOCK, 1) >>> 0) % n;
+      const m = this.metaW + f * L.FRAME_META_WORDS;
+      const owner = Atomics.load(w, m + L.F_OWNER);
+      if (owner === L.OWNER_ORPHAN) {
+        if (Atomics.compareExchange(w, m + L.F_OWNER, L.OWNER_ORPHAN, L.OWNER_RESERVED) === L.OWNER_ORPHAN) {
+          Atomics.sub(w, L.H_ORPHANS, 1);
+          return f;
         }
-        if (owner <= 0) continue;
-        const pool = owner & (L.MAX_POOLS_LIMIT - 1);
-        const pb = this.poolsW + pool * L.POOL_WORDS;
-        if ((w[pb + L.P_FLAGS] & L.PF_PERSISTENT) !== 0) continue; // rule 10: never evicted
-        if (this.refs[f] !== 0) { this.refs[f] = 0; continue; }
-        if (this.tryEvict(f, owner, pool)) return f;
+        continue;
       }
+      if (owner <= 0) continue;
+      const pool = owner & (L.MAX_POOLS_LIMIT - 1);
+      const pb = this.poolsW + pool * L.POOL_WORDS;
+      if ((w[pb + L.P_FLAGS] & L.PF_PERSISTENT) !== 0) continue; // rule 10: never evicted
+      const r = this.refs[f];
+      if (r !== REF_NONE) { this.refs[f] = r - 1; continue; }
+      if (this.tryEvict(f, owner, pool)) return f;
     }
     return -1;
   }
