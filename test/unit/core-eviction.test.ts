@@ -5,7 +5,9 @@
 // against an exact LRU model.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { PS, UUID, makeStore, pageOf } from './helpers.js';
+import { attach, createStore } from '../../worker/core/index.js';
+import * as L from '../../worker/layout.js';
+import { PS, UUID, auditFrames, makeStore, pageOf } from './helpers.js';
 
 const N = 128;
 const KEYS = 4 * N;
@@ -24,7 +26,8 @@ const countIn = (s: Set<number>, lo: number, hi: number) => [...s].filter((i) =>
 describe('eviction keeps the newest pages', () => {
   for (const kind of ['shared', 'private'] as const) {
     it(`${kind} ephemeral pool: 3N puts of distinct pages keep the newest quarter, not the oldest`, () => {
-      const t = makeStore(N);
+      const buffer = createStore({ capacityBytes: N * PS, shared: false });
+      const t = attach(buffer);
       const pool = kind === 'shared'
         ? t.newPool({ persistent: false, shared: true, uuid: UUID })
         : t.newPool({ persistent: false });
@@ -35,6 +38,7 @@ describe('eviction keeps the newest pages', () => {
       expect(countIn(hits, 3 * N - q, 3 * N), 'newest quarter kept').toBe(q);
       expect(countIn(hits, 0, q), 'oldest quarter left').toBeLessThanOrEqual(2);
       expect(t.stats().pools[0].evictions).toBe(2 * N);
+      expect(auditFrames(buffer)).toEqual({ free: kind === 'private' ? N : 0, owned: kind === 'private' ? 0 : N, orphans: 0 });
     });
   }
 
@@ -76,6 +80,32 @@ describe('eviction keeps the newest pages', () => {
     const out = new Uint8Array(PS);
     for (let i = 0; i < N / 2; i++) expect(t.get(p, 1, i, out), `persistent ${i}`).toBe(true);
     expect(countIn(kept(t, e, 4 * N), 4 * N - N / 2, 4 * N)).toBe(N / 2);
+  });
+});
+
+describe('the frame audit used by the stress test', () => {
+  it('catches a frame named by two entries and a frame lost from every list', () => {
+    const buffer = createStore({ capacityBytes: 16 * PS, shared: false });
+    const t = attach(buffer);
+    const pool = t.newPool({ persistent: true });
+    for (let i = 0; i < 4; i++) t.put(pool, 1, i, pageOf(i));
+    expect(auditFrames(buffer)).toEqual({ free: 12, owned: 4, orphans: 0 });
+    const w = new Int32Array(buffer);
+    const l = L.computeLayout(PS, 16, 64);
+    const values: number[] = []; // word indexes of live frame values
+    for (let b = 0; b < l.buckets; b++) {
+      for (let s = 0; s < L.BUCKET_SLOTS; s++) {
+        const bb = l.indexOffset / 4 + b * L.BUCKET_WORDS;
+        if (w[bb + L.B_KEYS + s * L.KEY_WORDS] !== 0) values.push(bb + L.B_VALUES + s);
+      }
+    }
+    const [a, b] = values;
+    const saved = w[b];
+    w[b] = w[a];
+    expect(() => auditFrames(buffer)).toThrow(/named by two entries|records location/);
+    w[b] = saved;
+    w[L.H_FREE_TOP]--; // the top frame vanishes from the free stack
+    expect(() => auditFrames(buffer)).toThrow(/is lost/);
   });
 });
 
