@@ -71,6 +71,7 @@ const CAN_PARK = (() => {
   }
 })();
 
+const INT64_MAX = 0x7fffffffffffffffn;
 const scratch64 = new BigUint64Array(1);
 const scratch32 = new Uint32Array(scratch64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -118,6 +119,8 @@ export class Store implements TmemStore {
   private pTag = 0;
   private pFlags = 0;
   private pBase = 0;
+  /** Gets of this pool take the page (private ephemeral, or exclusiveGets). */
+  private pExclusive = false;
   /** The object id of this call as two int32 words. */
   private oLo = 0;
   private oHi = 0;
@@ -344,9 +347,7 @@ export class Store implements TmemStore {
     if (hits !== undefined && (!isBytes(hits) || hits.length < n)) {
       throw new TmemError('bad-page-size', `hits must be a Uint8Array of at least ${n} entries`);
     }
-    const exclusive = (this.pFlags & L.PF_SHARED) === 0 &&
-      ((this.pFlags & L.PF_PERSISTENT) === 0 || (this.pFlags & L.PF_EXCLUSIVE_GETS) !== 0);
-    const got = exclusive || n === 1 ? this.getEach(index, n, into, hits) : this.getRuns(index, n, into, hits);
+    const got = this.pExclusive || n === 1 ? this.getEach(index, n, into, hits) : this.getRuns(index, n, into, hits);
     this.count(L.C_SUCC_GETS, got);
     this.count(L.C_FAILED_GETS, n - got);
     return got;
@@ -388,7 +389,10 @@ export class Store implements TmemStore {
     const sg = this.w[b + L.P_STATE_GEN];
     if (L.poolState(sg) !== L.POOL_LIVE) throw badPool(poolId);
     this.pTag = L.tagOf(sg, poolId);
-    this.pFlags = this.w[b + L.P_FLAGS];
+    const flags = this.w[b + L.P_FLAGS];
+    this.pFlags = flags;
+    this.pExclusive = (flags & L.PF_SHARED) === 0 &&
+      ((flags & L.PF_PERSISTENT) === 0 || (flags & L.PF_EXCLUSIVE_GETS) !== 0);
     this.pBase = b;
     this.ensureCounterBlock(poolId);
   }
@@ -396,7 +400,10 @@ export class Store implements TmemStore {
   /** Splits an object id into two int32 words, without allocating for a bigint. */
   private setObject(object: bigint | number): void {
     if (typeof object === 'bigint') {
-      if (!bigintInRange(object)) throw badObject(object);
+      // Ids below 2^63 (all but the top half of the range) are checked with comparisons V8
+      // compiles to machine instructions; 2^64 itself is no int64, and comparing with it
+      // calls a builtin on every get and put.
+      if ((object < 0n || object > INT64_MAX) && !bigintInRange(object)) throw badObject(object);
       scratch64[0] = object;
       this.oLo = scratch32[LO] | 0;
       this.oHi = scratch32[HI] | 0;
@@ -513,24 +520,42 @@ export class Store implements TmemStore {
     return ok;
   }
 
-  /** Copies one page into `into` at byte offset off; true on a hit. */
+  /** Copies one page into `into` at byte offset off; true on a hit. The first try is kept
+   *  short (V8 inlines it into get); a bucket met mid-write goes to the retry loop. */
   private getOne(idx: number, into: Uint8Array, off: number): boolean {
     const h = this.hash(idx);
-    const exclusive = (this.pFlags & L.PF_SHARED) === 0 &&
-      ((this.pFlags & L.PF_PERSISTENT) === 0 || (this.pFlags & L.PF_EXCLUSIVE_GETS) !== 0);
-    if (exclusive) return this.getExclusive(h, idx, into, off);
+    if (this.pExclusive) return this.getExclusive(h, idx, into, off);
+    // Find the entry with plain reads: an entry that exists before the call never moves, so a
+    // scan that does not see it in either bucket is a true miss (a put racing with this get
+    // may end either way), and a miss costs no atomic operation at all.
+    if (!this.locate(h, idx)) return false;
+    const w = this.w, base = this.fBase, s = this.fSlot;
+    // Seqlock read of the bucket that holds it: version (even), key and value, frame bytes,
+    // version again. Only a writer holding this bucket can change the entry or reuse its
+    // frame, so an unchanged version vouches for the copy.
+    const v = Atomics.load(w, base);
+    if ((v & 1) === 0 && this.scanSlot(base, s, idx)) {
+      const val = w[this.valueWord(base, s)];
+      if (val >= 0 && val < this.totalFrames) { // a frame (not SAME_FILLED, not torn)
+        into.set(this.view(val), off);
+        if (Atomics.load(w, base) === v) {
+          this.reference(val);
+          return true;
+        }
+      }
+    }
+    return this.getRetry(h, idx, into, off);
+  }
+
+  /** getOne past its first try: a same-filled page, or a bucket being written (retried until
+   *  the writer is done, bounded by LOCK_TIMEOUT_MS). */
+  private getRetry(h: number, idx: number, into: Uint8Array, off: number): boolean {
     const w = this.w;
     let spins = 0;
     let deadline = 0;
     for (;;) {
-      // Find the entry with plain reads: an entry that exists before the call never moves, so
-      // a scan that does not see it in either bucket is a true miss (a put racing with this
-      // get may end either way), and a miss costs no atomic operation at all.
       if (!this.locate(h, idx)) return false;
       const base = this.fBase, s = this.fSlot;
-      // Seqlock read of the bucket that holds it: version (even), key and value, frame bytes,
-      // version again. Only a writer holding this bucket can change the entry or reuse its
-      // frame, so an unchanged version vouches for the copy.
       let v = Atomics.load(w, base);
       if ((v & 1) !== 0 && this.knownStuck(base, v)) throw storeBusy('get');
       if ((v & 1) === 0 && this.scanSlot(base, s, idx)) {
@@ -955,6 +980,15 @@ export class Store implements TmemStore {
   /** Spinlock on word i (even = free, odd = held); bounded by LOCK_TIMEOUT_MS. A word this
    *  thread already waited on in vain, still holding the same odd value, fails at once. */
   private lock(i: number): boolean {
+    // First try: the expected value comes from a plain read (the CAS checks it atomically),
+    // which saves an Atomics.load, a builtin call, on every uncontended lock.
+    const v0 = this.w[i];
+    if ((v0 & 1) === 0 && Atomics.compareExchange(this.w, i, v0, v0 + 1) === v0) return true;
+    return this.lockSlow(i);
+  }
+
+  /** lock past its first try: spins, parks where allowed, gives up at LOCK_TIMEOUT_MS. */
+  private lockSlow(i: number): boolean {
     const w = this.w;
     let spins = 0;
     let deadline = 0;
@@ -1030,12 +1064,15 @@ export class Store implements TmemStore {
   private count(c: number, n: number): void {
     if (n === 0) return;
     const i = this.counterBlock(L.poolIdOf(this.pTag)) + c;
-    const u = this.u;
     if (this.slot !== 0) {
-      const before = u[i];
-      u[i] = before + n;
-      if (u[i] < before) u[i + 1]++;
+      // int32 arithmetic on the low word (a Uint32Array read past 2^31 is a double in V8):
+      // it wrapped when its new value, unsigned, is below n.
+      const w = this.w;
+      const lo = (w[i] + n) | 0;
+      w[i] = lo;
+      if ((lo >>> 0) < n) w[i + 1] = (w[i + 1] + 1) | 0;
     } else {
+      const u = this.u;
       const before = Atomics.add(u, i, n);
       if (before + n > 0xffffffff) Atomics.add(u, i + 1, 1);
     }
