@@ -20,15 +20,23 @@ function rngArray(n, mod, seed) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 /**
  * Times named loops in interleaved rounds (each round runs every loop once, after a warm-up
- * round for the JIT) and returns, per loop, the median time and the rounds' times. A ratio is
- * then the median of per-round ratios: on a shared VM the load drifts within seconds, and
- * loops timed back to back see the same load, where loops timed in separate blocks do not.
+ * round for the JIT) and returns, per loop, the rounds' times. A ratio is then the median of
+ * per-round ratios: on a shared VM the load drifts within seconds, and loops timed back to back
+ * see the same load, where loops timed in separate blocks do not. Times are the process's CPU
+ * time (process.cpuUsage), not wall time: these loops run on this thread alone, and on a VM
+ * whose cores are shared the wall clock also counts the time slices other processes took in the
+ * middle of a loop, noise as large as the differences measured here.
  */
 function rounds(loops, n = 11) {
   for (const fn of Object.values(loops)) fn();
   const ts = Object.fromEntries(Object.keys(loops).map((k) => [k, []]));
   for (let r = 0; r < n; r++) {
-    for (const [k, fn] of Object.entries(loops)) { const t0 = performance.now(); fn(); ts[k].push(performance.now() - t0); }
+    for (const [k, fn] of Object.entries(loops)) {
+      const c0 = process.cpuUsage();
+      fn();
+      const c = process.cpuUsage(c0);
+      ts[k].push((c.user + c.system) / 1000);
+    }
   }
   return ts;
 }
@@ -57,8 +65,8 @@ function residentBench(pages, ops) {
   const idxOf = pick.map((i) => (i / OBJS) | 0);
   const out = new Uint8Array(PS);
 
-  // The floor of any SharedArrayBuffer store: the same copy out of a shared buffer (V8 copies
-  // shared memory with relaxed word-by-word loads, not memcpy).
+  // The floor of any SharedArrayBuffer store: the same copy out of (for put: into) a shared
+  // buffer (V8 copies shared memory with relaxed word-by-word loads and stores, not memcpy).
   const sab = new Uint8Array(new SharedArrayBuffer(pages * PS));
   for (let i = 0; i < sab.length; i += 64) sab[i] = i & 0xff;
   const sabViews = Array.from({ length: pages }, (_, i) => sab.subarray(i * PS, (i + 1) * PS));
@@ -70,6 +78,7 @@ function residentBench(pages, ops) {
     refGet: () => { for (let k = 0; k < ops; k++) if (!ref.get(objIds[objOf[k]], idxOf[k], out)) throw new Error('miss'); },
     refPut: () => { for (let k = 0; k < ops; k++) ref.put(objIds[objOf[k]], idxOf[k], page); },
     sabCopy: () => { for (let k = 0; k < ops; k++) out.set(sabViews[pick[k]]); },
+    sabCopyIn: () => { for (let k = 0; k < ops; k++) sabViews[pick[k]].set(page); },
     get: () => { for (let k = 0; k < ops; k++) if (!t.get(pool, objIds[objOf[k]], idxOf[k], out)) throw new Error('miss'); },
     copyIn: () => { for (let k = 0; k < ops; k++) views[pick[k]].set(page); },
     put: () => { for (let k = 0; k < ops; k++) t.put(pool, objIds[objOf[k]], idxOf[k], page); },
@@ -97,7 +106,8 @@ function residentBench(pages, ops) {
     copyNsPerPage: ns(single.copy), getNsPerPage: ns(single.get),
     putNsPerPage: ns(single.put), copyInNsPerPage: ns(single.copyIn),
     getVsCopy: ratio(single.get, single.copy), putVsCopy: ratio(single.put, single.copyIn),
-    sabCopyVsCopy: ratio(single.sabCopy, single.copy),
+    sabCopyVsCopy: ratio(single.sabCopy, single.copy), sabCopyInVsCopyIn: ratio(single.sabCopyIn, single.copyIn),
+    getVsFloor: ratio(single.get, single.sabCopy), putVsFloor: ratio(single.put, single.sabCopyIn),
     refGetVsCopy: ratio(single.refGet, single.copy), refPutVsCopy: ratio(single.refPut, single.copyIn),
     getManyVsSingles: ratio(batch.batched, batch.singles), putManyVsSingles: ratio(batch.putBatched, batch.putSingles),
     t, pool, objIds, objOf, idxOf, out,
@@ -186,6 +196,8 @@ if (!isMainThread) {
   const fmt = (x) => x.toFixed(2);
   const result = {
     machine: `${process.platform} ${process.arch}, node ${process.version}`,
+    getVsFloor1K: small.getVsFloor, getVsFloor64K: large.getVsFloor,
+    putVsFloor1K: small.putVsFloor, putVsFloor64K: large.putVsFloor,
     getVsCopy1K: small.getVsCopy, getVsCopy64K: large.getVsCopy,
     putVsCopy1K: small.putVsCopy, putVsCopy64K: large.putVsCopy,
     flatness: large.getVsCopy / small.getVsCopy,
@@ -203,6 +215,11 @@ if (!isMainThread) {
   const line = (name, v, target) => console.log(`  ${name.padEnd(44)} ${fmt(v).padStart(8)}   target ${target}`);
   console.log(`core (Node, ${result.machine})`);
   line('floor: copy out of a SharedArrayBuffer / copy', small.sabCopyVsCopy, '(physical floor)');
+  line('floor: copy into a SharedArrayBuffer / copy', small.sabCopyInVsCopyIn, '(physical floor)');
+  line('get hit / floor (copy out of SAB), 1K pages', result.getVsFloor1K, '≤ 1.25');
+  line('get hit / floor (copy out of SAB), 64K pages', result.getVsFloor64K, '≤ 1.25');
+  line('put / floor (copy into SAB), 1K pages', result.putVsFloor1K, '≤ 1.25');
+  line('put / floor (copy into SAB), 64K pages', result.putVsFloor64K, '≤ 1.25');
   line('reference store (global lock) get / copy, 1K', small.refGetVsCopy, '(for scale)');
   line('reference store (global lock) put / copy, 1K', small.refPutVsCopy, '(for scale)');
   line('reference store get / copy, 64K', large.refGetVsCopy, '(for scale)');
@@ -215,7 +232,7 @@ if (!isMainThread) {
   line('putMany(16) / 16 single puts, per page', result.putManyVsSingles, '≤ 0.7');
   line('metadata bytes per frame', result.metadataBytesPerFrame, '≤ 64');
   line('GC events during 4M get/put (0 = no alloc)', result.gcEventsIn4MOps, '0 (≥ 4 if 16 B/op)');
-  line('4 threads / 1 thread, read-mostly ops/s', result.contention4vs1, '≥ 1.5');
+  line('4 threads / 1 thread, read-mostly ops/s', result.contention4vs1, '≥ 1.9 (2 cores)');
   line('reference store: 4 threads / 1 thread', result.referenceContention4vs1, '(for scale)');
   line('ops/s with 4 threads: core / reference store', result.coreVsReference4Threads, '(for scale)');
   console.log(`  ns per page: copy ${fmt(result.ns.copy1K)} / get ${fmt(result.ns.get1K)} / put ${fmt(result.ns.put1K)} (1K); copy ${fmt(result.ns.copy64K)} / get ${fmt(result.ns.get64K)} / put ${fmt(result.ns.put64K)} (64K)`);

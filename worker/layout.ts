@@ -16,7 +16,7 @@
 // | counter blocks  | COUNTER_SLOTS × maxPools × 128    | per (thread slot, pool): event counters, one writer  |
 // | free stack      | totalFrames × 4                   | frame numbers not in use (top in header)             |
 // | frame meta      | totalFrames × 8                   | per frame: owner tag, index location of its entry    |
-// | refs            | totalFrames × 1 (padded to words) | per frame: CLOCK reference bit (ephemeral only)      |
+// | refs            | totalFrames × 1 (padded to words) | per frame: CLOCK reference count (ephemeral only)    |
 // | index buckets   | buckets × 168                     | hash buckets of 8 entries: seqlock, count, keys, values |
 // | frames          | totalFrames × pageSize            | page data, aligned to 4096 bytes                     |
 //
@@ -50,7 +50,7 @@ export const H_BUCKETS = 5;
 export const H_BUDGET = 6;
 /** Frames reserved or holding a page (Atomics). */
 export const H_USED = 7;
-/** CLOCK hand, advanced with Atomics.add. */
+/** CLOCK hand: positions are claimed one at a time with Atomics.add (frame = hand % totalFrames). */
 export const H_CLOCK = 8;
 /** Next thread slot for counter blocks (Atomics.add). */
 export const H_NEXT_SLOT = 9;
@@ -121,7 +121,7 @@ export const COUNTER_BLOCK_WORDS = 32;
 /** Word 0: owner pool tag; 0 = free (in the free stack); RESERVED = taken by a put that has
  *  not yet published it; ORPHAN = free but lost from the stack (reclaimed by the CLOCK). */
 export const F_OWNER = 0;
-/** Word 1: location of the index entry that names this frame: bucket × 8 + slot. */
+/** Word 1: location of the index entry that names this frame: (bucket << SLOT_BITS) | slot. */
 export const F_LOC = 1;
 export const FRAME_META_WORDS = 2;
 export const OWNER_FREE = 0;
@@ -137,13 +137,37 @@ export const B_COUNT = 1;
 /** Keys: 8 × [pool tag, object lo, object hi, index]; tag 0 = empty. */
 export const B_KEYS = 2;
 export const KEY_WORDS = 4;
-export const BUCKET_SLOTS = 8;
+/** Words of one key. */
+export const K_TAG = 0;
+export const K_OBJ_LO = 1;
+export const K_OBJ_HI = 2;
+export const K_INDEX = 3;
+/** Slots a bucket: 1 << SLOT_BITS, so an entry location packs bucket and slot in one word. */
+export const SLOT_BITS = 3;
+export const BUCKET_SLOTS = 1 << SLOT_BITS;
 /** Values: 8 words; a frame number, or SAME_FILLED | byte. */
 export const B_VALUES = B_KEYS + BUCKET_SLOTS * KEY_WORDS;
 export const BUCKET_WORDS = B_VALUES + BUCKET_SLOTS;
 /** Index entries per frame (the index is sized for same-filled pages too). */
 export const ENTRIES_PER_FRAME = 2;
 export const SAME_FILLED = 1 << 30;
+//#endregion
+
+//#region encodings of one word
+/** A P_STATE_GEN word: a pool's generation and state (POOL_FREE, POOL_LIVE), and its parts. */
+export const stateGen = (gen: number, state: number): number => (gen << 2) | state;
+export const poolState = (sg: number): number => sg & 3;
+export const poolGen = (sg: number): number => (sg >>> 2) & GEN_MASK;
+/** A pool tag (a frame's owner, an entry's K_TAG): generation and id, and its parts. */
+export const tagOf = (sg: number, id: number): number => (poolGen(sg) << POOL_ID_BITS) | id;
+export const poolIdOf = (tag: number): number => tag & (MAX_POOLS_LIMIT - 1);
+export const tagGen = (tag: number): number => tag >>> POOL_ID_BITS;
+/** The P_STATE_GEN word of a live pool whose current tag is `tag`. */
+export const liveStateGen = (tag: number): number => stateGen(tagGen(tag), POOL_LIVE);
+/** An entry location (F_LOC) and its parts. */
+export const locOf = (bucket: number, slot: number): number => (bucket << SLOT_BITS) | slot;
+export const locBucket = (loc: number): number => loc >>> SLOT_BITS;
+export const locSlot = (loc: number): number => loc & (BUCKET_SLOTS - 1);
 //#endregion
 
 /** Byte offsets and sizes of every region, derived from the geometry. */

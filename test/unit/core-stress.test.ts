@@ -1,18 +1,19 @@
 // Real threads on one SharedArrayBuffer: 4 worker_threads (plus the main thread moving the
 // budget) doing mixed operations on shared and private handles. Every page read is checked
 // for tearing and cross-talk; persistent pages must never be lost; the run must end (no
-// deadlock) within the test's bound.
+// deadlock) within the test's bound. Eviction runs throughout (more handles than frames, and a
+// moving budget); afterwards no frame may be lost or owned twice.
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
 import { attach, createStore } from '../../worker/core/index.js';
+import { auditFrames, coreForWorkers } from './helpers.js';
 
 const PAGE = 4096;
 const workerUrl = new URL('./stress-worker.mjs', import.meta.url);
 
 describe('stress: 4 threads, one store', () => {
-  it('no torn page, no lost persistent page, no cross-talk, no deadlock', async () => {
-    expect(existsSync(new URL('../../dist/core.js', import.meta.url)), 'run npm run build first').toBe(true);
+  it('no torn page, no lost persistent page, no cross-talk, no deadlock, no lost frame', async () => {
+    const coreUrl = await coreForWorkers();
     // Fewer frames than handles, so eviction, rejection and frame reuse happen all the time.
     const buffer = createStore({ capacityBytes: 400 * PAGE });
     const t = attach(buffer);
@@ -24,7 +25,7 @@ describe('stress: 4 threads, one store', () => {
       const done: { id: number; counts: Record<string, number>; model: [string, number][] }[] = [];
       let stop = false;
       const workers = Array.from({ length: THREADS }, (_, id) => {
-        const w = new Worker(workerUrl, { workerData: { buffer, id, ops: 60_000, sharedPool, persistentPool, pageSize: PAGE } });
+        const w = new Worker(workerUrl, { workerData: { buffer, id, ops: 60_000, sharedPool, persistentPool, pageSize: PAGE, coreUrl } });
         w.on('message', (m) => { done.push(m); if (done.length === THREADS) { stop = true; resolve(done); } });
         w.on('error', (e) => { stop = true; reject(e); });
         return w;
@@ -65,6 +66,10 @@ describe('stress: 4 threads, one store', () => {
     }
     expect(s.usedFrames).toBe(s.ephemeralFrames + s.persistentFrames);
     expect(s.pools.find((p) => p.id === sharedPool)!.evictions).toBeGreaterThan(0);
+    // Every frame is free (once) or held by exactly one entry of its owner, and none is lost.
+    const audit = auditFrames(buffer);
+    expect(audit.owned).toBe(s.ephemeralFrames + s.persistentFrames);
+    expect(audit.free + audit.owned + audit.orphans).toBe(s.totalFrames);
     console.log(`stress: ${THREADS} threads × 60k ops in ${elapsed} ms; ${live} persistent pages verified`);
   }, 60_000);
 });

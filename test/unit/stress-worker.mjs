@@ -3,9 +3,10 @@
 // checked: a stamp (object, index, writer, version) and a body derived from the stamp, so a
 // torn page (half of one put, half of another) or another handle's page is caught.
 import { parentPort, workerData } from 'node:worker_threads';
-import { attach } from '../../dist/core.js';
 
-const { buffer, id, ops, sharedPool, persistentPool, pageSize } = workerData;
+// The core compiled from the sources (helpers.ts coreForWorkers), not dist/.
+const { buffer, id, ops, sharedPool, persistentPool, pageSize, coreUrl } = workerData;
+const { attach } = await import(coreUrl);
 const t = attach(buffer);
 const out = new Uint8Array(pageSize);
 const page = new Uint8Array(pageSize);

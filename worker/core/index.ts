@@ -1,5 +1,5 @@
 // The platform-neutral core ("./core" export): no DOM, no IndexedDB, no Node APIs.
-export { createStore, attach } from './store.js';
+export { createStore, attach } from './store-buffer.js';
 export { TmemError } from './errors.js';
 export type {
   StoreOptions, PoolFlags, Tmem, TmemStore, TmemStats, PoolStats, TmemErrorCode,

@@ -1,29 +1,37 @@
 // The tmem engine: pools, the handle index, frames, eviction and counters on one buffer.
 //
-// This file is long on purpose (preact-signals' habit): put and get are the hot paths and they
-// share the views and scratch state of one attached store; splitting them across modules would
-// mean passing that state around on every call. Regions are marked with //#region.
+// One file on purpose, and longer than the project's 300 lines (preact-signals' habit): put
+// and get are the hot paths, and every method they call reads the same views and per-call
+// scratch (pool tag, object words, the entry just located) of one attached store; split across
+// modules, that state would be passed on every call or duplicated. What is not on those paths
+// lives beside it: making and attaching a buffer (store-buffer.ts), stats (stats.ts), the
+// handle hash (hash.ts), same-filled pages (same-fill.ts), argument checks (validate.ts).
+// Regions are marked with //#region; memory is touched through the word accessors of the first
+// region, which are the only place here that adds layout.ts's offsets.
 //
-// Concurrency design (rules 5 and 11 of tmem-semantics.md; no Atomics.wait anywhere):
-// - The index is a hash table of 8-entry buckets with two-choice placement (the first choice
-//   until it holds 6 entries, then the emptier). Each bucket has a seqlock word: writers take
-//   it by CAS even→odd and release it by storing +1; readers of
+// Concurrency design (rules 5 and 11 of tmem-semantics.md):
+// - The index is a hash table of BUCKET_SLOTS-entry buckets with two-choice placement (the
+//   first choice until it holds FIRST_CHOICE_FILL entries, then the emptier). Each bucket has a
+//   seqlock word: writers take it by CAS even→odd and release it by adding 1; readers of
 //   non-destructive gets take no lock at all: they read the version, find the entry, copy the
 //   frame, and re-read the version. A frame is only ever rewritten or reused after its entry
 //   was changed under that bucket's lock, so an unchanged version proves the copy is whole.
 // - Counters live in per-thread blocks (one writer each), so gets on two cores never bounce a
 //   shared cache line. Gauges (pages, frames) change only on writes, under a bucket lock.
 // - Frames come from a free stack (short spinlock) or, at the budget, from CLOCK eviction of an
-//   ephemeral page. Every spin is bounded by LOCK_TIMEOUT_MS; past it an operation throws
-//   'store-busy' (a thread died or stalled inside the store) rather than break a rule, and
-//   the thread remembers the stuck word so that the next call fails at once (markStuck).
+//   ephemeral page (evictOne). Every spin is bounded by LOCK_TIMEOUT_MS; past it an operation
+//   throws 'store-busy' (a thread died or stalled inside the store) rather than break a rule,
+//   and the thread remembers the stuck word so that the next call fails at once (markStuck).
+// - Nothing blocks on a thread that must not: Atomics.wait is used only to park briefly while
+//   spinning, and only where CAN_PARK found it allowed (workers and Node, never a browser
+//   window's main thread or a service worker, which only spin).
 import * as L from '../layout.js';
 import { TmemError } from './errors.js';
-import type { PoolFlags, PoolStats, StoreOptions, TmemStats, TmemStore } from './types.js';
-import {
-  badIndex, badObject, badPage, badPool, bigintInRange, checkPoolFlags, checkStoreOptions,
-  storeBusy, uuidToString,
-} from './validate.js';
+import { bucketOf, bucketOf2, mix } from './hash.js';
+import { sameFill } from './same-fill.js';
+import { readStats } from './stats.js';
+import type { PoolFlags, TmemStats, TmemStore } from './types.js';
+import { badIndex, badObject, badPage, badPool, bigintInRange, checkPoolFlags, isBytes, storeBusy } from './validate.js';
 
 // Neither ES2022's lib nor this platform-neutral core assumes a DOM or Node: both browsers and
 // Node have a global `performance`, which is all the lock timeout needs.
@@ -42,6 +50,15 @@ const FIRST_CHOICE_FILL = 6;
  *  oversubscribed machine (4 threads, 2 cores) gets the core back instead of being spun at. */
 const SPINS_BEFORE_PARK = 64;
 const PARK_MS = 0.05;
+/** CLOCK reference counts (one byte a frame): the hand lowers a count by one as it passes and
+ *  evicts a page it finds at REF_NONE. A page read is set to REF_USED, so it outlives pages
+ *  only put. A new page starts at REF_NEW in a free frame (which may sit anywhere on the
+ *  clock, even just ahead of the hand) and at REF_NONE in an evicted frame (just behind the
+ *  hand): either way every page unreferenced at its put goes before it. A rewrite counts as
+ *  a put (REF_NEW). */
+const REF_NONE = 0;
+const REF_NEW = 1;
+const REF_USED = 2;
 
 /** Whether this thread may block in Atomics.wait: dedicated workers and Node may; a browser
  *  window's main thread and a service worker may not, and they only ever spin (bounded). */
@@ -53,69 +70,15 @@ const CAN_PARK = (() => {
     return false;
   }
 })();
-/** Consecutive CLOCK positions a thread claims at once, to keep the hand's line cool. */
-const CLOCK_BATCH = 16;
 
+const INT64_MAX = 0x7fffffffffffffffn;
 const scratch64 = new BigUint64Array(1);
 const scratch32 = new Uint32Array(scratch64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const LO = LITTLE_ENDIAN ? 0 : 1;
 const HI = 1 - LO;
 
-/** Creates a store buffer. The buffer is initialized; any thread may attach() it. */
-export function createStore(options: StoreOptions): SharedArrayBuffer {
-  const { pageSize, totalFrames, maxPools, shared } = checkStoreOptions(options);
-  const layout = L.computeLayout(pageSize, totalFrames, maxPools);
-  if (shared && typeof SharedArrayBuffer !== 'function') {
-    throw new TmemError('bad-options', 'SharedArrayBuffer is not available here (a page must be crossOriginIsolated); pass shared: false for a local store');
-  }
-  let buffer: SharedArrayBuffer | ArrayBuffer;
-  try {
-    buffer = shared ? new SharedArrayBuffer(layout.byteLength) : new ArrayBuffer(layout.byteLength);
-  } catch (e) {
-    throw new TmemError('bad-options', `cannot allocate ${layout.byteLength} bytes for the store: ${(e as Error).message}`);
-  }
-  const w = new Int32Array(buffer);
-  w[L.H_VERSION] = L.LAYOUT_VERSION;
-  w[L.H_PAGE_SIZE] = pageSize;
-  w[L.H_TOTAL_FRAMES] = totalFrames;
-  w[L.H_MAX_POOLS] = maxPools;
-  w[L.H_BUCKETS] = layout.buckets;
-  w[L.H_BUDGET] = totalFrames;
-  w[L.H_NEXT_SLOT] = 1;
-  w[L.H_SHARED] = shared ? 1 : 0;
-  // The stack pops from the top: lay frames out so that frame 0 is handed out first.
-  const stack = layout.freeStackOffset >> 2;
-  for (let i = 0; i < totalFrames; i++) w[stack + i] = totalFrames - 1 - i;
-  w[L.H_FREE_TOP] = totalFrames;
-  Atomics.store(w, L.H_MAGIC, L.MAGIC); // last: a half-built buffer never passes attach()
-  // The contract types the result as SharedArrayBuffer; in local mode it is an ArrayBuffer with
-  // the same layout, which attach() accepts.
-  return buffer as SharedArrayBuffer;
-}
-
-/** Attaches to a store buffer made by createStore (in this or another thread). */
-export function attach(buffer: SharedArrayBuffer | ArrayBuffer): TmemStore {
-  const isSab = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
-  if (!isSab && !(buffer instanceof ArrayBuffer)) {
-    throw new TmemError('bad-buffer', 'attach needs the SharedArrayBuffer (or local ArrayBuffer) made by createStore');
-  }
-  if (buffer.byteLength < L.HEADER_WORDS * L.WORD) {
-    throw new TmemError('bad-buffer', `buffer of ${buffer.byteLength} bytes is too small to be a store`);
-  }
-  const w = new Int32Array(buffer, 0, L.HEADER_WORDS);
-  if (Atomics.load(w, L.H_MAGIC) !== L.MAGIC) throw new TmemError('bad-buffer', 'buffer is not a webtmem store (bad magic)');
-  if (w[L.H_VERSION] !== L.LAYOUT_VERSION) {
-    throw new TmemError('bad-buffer', `store layout version ${w[L.H_VERSION]} is not this library's version ${L.LAYOUT_VERSION}`);
-  }
-  const layout = L.computeLayout(w[L.H_PAGE_SIZE], w[L.H_TOTAL_FRAMES], w[L.H_MAX_POOLS]);
-  if (layout.byteLength !== buffer.byteLength || layout.buckets !== w[L.H_BUCKETS]) {
-    throw new TmemError('bad-buffer', `store header describes ${layout.byteLength} bytes but the buffer has ${buffer.byteLength}`);
-  }
-  return new Store(buffer, layout);
-}
-
-class Store implements TmemStore {
+export class Store implements TmemStore {
   readonly pageSize: number;
   readonly totalFrames: number;
   //#region views and geometry
@@ -123,13 +86,16 @@ class Store implements TmemStore {
   private readonly w: Int32Array;
   /** The same words, unsigned, for 64-bit counter pairs. */
   private readonly u: Uint32Array;
+  /** CLOCK reference count of each frame (REF_*). */
   private readonly refs: Uint8Array;
   private readonly buffer: ArrayBufferLike;
+  private readonly layout: L.Layout;
   /** One view per frame, made on first use: copies need no allocation after that. */
   private readonly views: (Uint8Array | undefined)[];
   private readonly framesOffset: number;
   private readonly nBuckets: number;
   private readonly maxPools: number;
+  /** Word indexes where the regions of layout.ts start. */
   private readonly poolsW: number;
   private readonly countersW: number;
   private readonly stackW: number;
@@ -137,7 +103,9 @@ class Store implements TmemStore {
   private readonly indexW: number;
   /** This thread's counter slot; slot 0 is shared and updated with Atomics. */
   private readonly slot: number;
+  /** Base word of this thread's counter blocks (one per pool id). */
   private readonly slotW: number;
+  /** The buffer is a SharedArrayBuffer (H_SHARED), not a local store's ArrayBuffer. */
   private readonly isShared: boolean;
   /** Atomics.wait is allowed here and the buffer is shared (see CAN_PARK). */
   private readonly canPark: boolean;
@@ -146,19 +114,24 @@ class Store implements TmemStore {
   /** Lock words this thread waited on in vain, with the odd value they kept (markStuck). */
   private readonly stuck = new Map<number, number>();
 
-  //#region per-call scratch (set by resolvePool / setObject, read by the paths below)
+  //#region per-call scratch (set by resolvePool / setObject / locate, read by the paths below)
+  /** The pool of this call: its tag (generation and id), flags, and pool-table base word. */
   private pTag = 0;
   private pFlags = 0;
   private pBase = 0;
+  /** Gets of this pool take the page (private ephemeral, or exclusiveGets). */
+  private pExclusive = false;
+  /** The object id of this call as two int32 words. */
   private oLo = 0;
   private oHi = 0;
-  /** Set by lockedFind: bucket base word and slot of the entry, or -1. */
+  /** Set by locate: bucket base word and slot of the entry, or -1. */
   private fBase = 0;
   private fSlot = -1;
   //#endregion
 
   constructor(buffer: SharedArrayBuffer | ArrayBuffer, l: L.Layout) {
     this.buffer = buffer;
+    this.layout = l;
     this.pageSize = l.pageSize;
     this.totalFrames = l.totalFrames;
     this.maxPools = l.maxPools;
@@ -181,6 +154,47 @@ class Store implements TmemStore {
     this.slotW = this.countersW + this.slot * this.maxPools * L.COUNTER_BLOCK_WORDS;
   }
 
+  //#region word addresses: the only place here that adds up layout.ts's offsets
+  /** Base word of pool `id`'s entry in the pool table; its fields (L.P_*) are offsets from it. */
+  private poolBase(id: number): number {
+    return this.poolsW + id * L.POOL_WORDS;
+  }
+
+  /** Word `field` (L.F_OWNER, L.F_LOC) of frame f's metadata. */
+  private frameWord(f: number, field: number): number {
+    return this.metaW + f * L.FRAME_META_WORDS + field;
+  }
+
+  /** Base word of bucket b: its seqlock (L.B_VERSION); the other fields are offsets from it. */
+  private bucketBase(b: number): number {
+    return this.indexW + b * L.BUCKET_WORDS;
+  }
+
+  /** First word (L.K_TAG) of slot s's key in the bucket at base bb; L.K_* from there. */
+  private keyWord(bb: number, s: number): number {
+    return bb + L.B_KEYS + s * L.KEY_WORDS;
+  }
+
+  /** Value word of slot s in the bucket at base bb: a frame, or SAME_FILLED | byte. */
+  private valueWord(bb: number, s: number): number {
+    return bb + L.B_VALUES + s;
+  }
+
+  /** The entry location (F_LOC) of slot s in the bucket at base bb, and back. */
+  private locAt(bb: number, s: number): number {
+    return L.locOf((bb - this.indexW) / L.BUCKET_WORDS, s);
+  }
+
+  private locBase(loc: number): number {
+    return this.bucketBase(L.locBucket(loc));
+  }
+
+  /** Base word of this thread's counter block for pool `id`; counters (L.C_*) are offsets. */
+  private counterBlock(id: number): number {
+    return this.slotW + id * L.COUNTER_BLOCK_WORDS;
+  }
+  //#endregion
+
   get budgetFrames(): number {
     return Atomics.load(this.w, L.H_BUDGET);
   }
@@ -193,8 +207,8 @@ class Store implements TmemStore {
     try {
       if (f.shared) {
         for (let id = 0; id < this.maxPools; id++) {
-          const b = this.poolsW + id * L.POOL_WORDS;
-          if ((w[b + L.P_STATE_GEN] & 3) === L.POOL_LIVE && (w[b + L.P_FLAGS] & L.PF_SHARED) &&
+          const b = this.poolBase(id);
+          if (L.poolState(w[b + L.P_STATE_GEN]) === L.POOL_LIVE && (w[b + L.P_FLAGS] & L.PF_SHARED) &&
               w[b + L.P_UUID] === f.uuid![0] && w[b + L.P_UUID + 1] === f.uuid![1] &&
               w[b + L.P_UUID + 2] === f.uuid![2] && w[b + L.P_UUID + 3] === f.uuid![3]) {
             return id; // same uuid joins the same pool
@@ -202,17 +216,17 @@ class Store implements TmemStore {
         }
       }
       for (let id = 0; id < this.maxPools; id++) {
-        const b = this.poolsW + id * L.POOL_WORDS;
+        const b = this.poolBase(id);
         const sg = w[b + L.P_STATE_GEN];
-        if ((sg & 3) !== L.POOL_FREE) continue;
-        const gen = ((sg >>> 2) & L.GEN_MASK) % L.GEN_MASK + 1;
+        if (L.poolState(sg) !== L.POOL_FREE) continue;
+        const gen = L.poolGen(sg) % L.GEN_MASK + 1; // the next generation, never 0
         w[b + L.P_FLAGS] = (f.persistent ? L.PF_PERSISTENT : 0) | (f.shared ? L.PF_SHARED : 0) |
           (f.exclusiveGets ? L.PF_EXCLUSIVE_GETS : 0);
         for (let i = 0; i < 4; i++) w[b + L.P_UUID + i] = f.uuid ? f.uuid[i] : 0;
         Atomics.store(w, b + L.P_PAGES, 0);
         Atomics.store(w, b + L.P_SAME_FILLED, 0);
         Atomics.store(w, b + L.P_MAX_PAGES, f.maxPages);
-        Atomics.store(w, b + L.P_STATE_GEN, (gen << 2) | L.POOL_LIVE); // publishes the entry
+        Atomics.store(w, b + L.P_STATE_GEN, L.stateGen(gen, L.POOL_LIVE)); // publishes the entry
         return id;
       }
       throw new TmemError('too-many-pools', `all ${this.maxPools} pool ids are in use; destroy a pool first`);
@@ -228,16 +242,16 @@ class Store implements TmemStore {
     const w = this.w;
     if (!this.lock(L.H_POOL_LOCK)) throw storeBusy('destroyPool');
     try {
-      if (Atomics.load(w, base + L.P_STATE_GEN) !== this.stateGenOf(tag)) throw badPool(poolId);
+      if (Atomics.load(w, base + L.P_STATE_GEN) !== L.liveStateGen(tag)) throw badPool(poolId);
       // Free first: from here no put can publish an entry of this tag (puts re-check the pool
       // under their bucket lock), so one sweep of every bucket removes them all. The pool lock
       // is held through the sweep so the id cannot be reused before its gauges are back at 0.
-      Atomics.store(w, base + L.P_STATE_GEN, ((tag >>> L.POOL_ID_BITS) << 2) | L.POOL_FREE);
+      Atomics.store(w, base + L.P_STATE_GEN, L.stateGen(L.tagGen(tag), L.POOL_FREE));
       for (let b = 0; b < this.nBuckets; b++) {
-        const bb = this.indexW + b * L.BUCKET_WORDS;
+        const bb = this.bucketBase(b);
         if (!this.lock(bb)) throw storeBusy('destroyPool');
         for (let s = 0; s < L.BUCKET_SLOTS; s++) {
-          if (w[bb + L.B_KEYS + s * L.KEY_WORDS] === tag) this.removeEntry(bb, s, true);
+          if (w[this.keyWord(bb, s)] === tag) this.removeEntry(bb, s, true);
         }
         this.unlock(bb);
       }
@@ -295,17 +309,17 @@ class Store implements TmemStore {
     const w = this.w;
     const tag = this.pTag, lo = this.oLo, hi = this.oHi;
     for (let b = 0; b < this.nBuckets; b++) {
-      const bb = this.indexW + b * L.BUCKET_WORDS;
+      const bb = this.bucketBase(b);
       // Unlocked pre-scan: entries that exist before the call do not move, so a bucket that
       // shows none of this object's entries has none to flush (racing puts may end either way).
       let any = false;
-      for (let s = 0, k = bb + L.B_KEYS; s < L.BUCKET_SLOTS; s++, k += L.KEY_WORDS) {
-        if (w[k] === tag && w[k + 1] === lo && w[k + 2] === hi) { any = true; break; }
+      for (let s = 0, k = this.keyWord(bb, 0); s < L.BUCKET_SLOTS; s++, k += L.KEY_WORDS) {
+        if (w[k] === tag && w[k + L.K_OBJ_LO] === lo && w[k + L.K_OBJ_HI] === hi) { any = true; break; }
       }
       if (!any) continue;
       if (!this.lock(bb)) throw storeBusy('flushObject');
-      for (let s = 0, k = bb + L.B_KEYS; s < L.BUCKET_SLOTS; s++, k += L.KEY_WORDS) {
-        if (w[k] === tag && w[k + 1] === lo && w[k + 2] === hi) this.removeEntry(bb, s, true);
+      for (let s = 0, k = this.keyWord(bb, 0); s < L.BUCKET_SLOTS; s++, k += L.KEY_WORDS) {
+        if (w[k] === tag && w[k + L.K_OBJ_LO] === lo && w[k + L.K_OBJ_HI] === hi) this.removeEntry(bb, s, true);
       }
       this.unlock(bb);
     }
@@ -333,9 +347,7 @@ class Store implements TmemStore {
     if (hits !== undefined && (!isBytes(hits) || hits.length < n)) {
       throw new TmemError('bad-page-size', `hits must be a Uint8Array of at least ${n} entries`);
     }
-    const exclusive = (this.pFlags & L.PF_SHARED) === 0 &&
-      ((this.pFlags & L.PF_PERSISTENT) === 0 || (this.pFlags & L.PF_EXCLUSIVE_GETS) !== 0);
-    const got = exclusive || n === 1 ? this.getEach(index, n, into, hits) : this.getRuns(index, n, into, hits);
+    const got = this.pExclusive || n === 1 ? this.getEach(index, n, into, hits) : this.getRuns(index, n, into, hits);
     this.count(L.C_SUCC_GETS, got);
     this.count(L.C_FAILED_GETS, n - got);
     return got;
@@ -363,57 +375,7 @@ class Store implements TmemStore {
   }
 
   stats(): TmemStats {
-    const w = this.w;
-    const used = Atomics.load(w, L.H_USED);
-    const pools: PoolStats[] = [];
-    const slots = Math.min(Atomics.load(w, L.H_NEXT_SLOT), L.COUNTER_SLOTS);
-    for (let id = 0; id < this.maxPools; id++) {
-      const b = this.poolsW + id * L.POOL_WORDS;
-      const sg = Atomics.load(w, b + L.P_STATE_GEN);
-      if ((sg & 3) !== L.POOL_LIVE) continue;
-      const tag = (((sg >>> 2) & L.GEN_MASK) << L.POOL_ID_BITS) | id;
-      const sum = new Float64Array(L.COUNTER_BLOCK_WORDS);
-      for (let s = 0; s < slots; s++) {
-        const cb = this.countersW + (s * this.maxPools + id) * L.COUNTER_BLOCK_WORDS;
-        if (w[cb + L.C_TAG] !== tag) continue;
-        for (let c = L.C_SUCC_PUTS; c <= L.C_CAP_REJECTS; c += 2) sum[c] += this.u[cb + c] + this.u[cb + c + 1] * 4294967296;
-      }
-      const flags = w[b + L.P_FLAGS];
-      const shared = (flags & L.PF_SHARED) !== 0;
-      pools.push({
-        id,
-        persistent: (flags & L.PF_PERSISTENT) !== 0,
-        shared,
-        exclusiveGets: (flags & L.PF_EXCLUSIVE_GETS) !== 0,
-        uuid: shared ? uuidToString(w.subarray(b + L.P_UUID, b + L.P_UUID + 4)) : null,
-        pages: Atomics.load(w, b + L.P_PAGES),
-        puts: sum[L.C_SUCC_PUTS] + sum[L.C_FAILED_PUTS],
-        succPuts: sum[L.C_SUCC_PUTS],
-        failedPuts: sum[L.C_FAILED_PUTS],
-        gets: sum[L.C_SUCC_GETS] + sum[L.C_FAILED_GETS],
-        succGets: sum[L.C_SUCC_GETS],
-        failedGets: sum[L.C_FAILED_GETS],
-        flushes: sum[L.C_FLUSHES],
-        flushObjects: sum[L.C_FLUSH_OBJECTS],
-        evictions: sum[L.C_EVICTIONS],
-        dupPutsReplaced: sum[L.C_DUP_REPLACED],
-        dupPutsFlushed: sum[L.C_DUP_FLUSHED],
-        sameFilledPages: Atomics.load(w, b + L.P_SAME_FILLED),
-        capRejects: sum[L.C_CAP_REJECTS],
-        maxPages: Atomics.load(w, b + L.P_MAX_PAGES),
-      });
-    }
-    return {
-      pageSize: this.pageSize,
-      totalFrames: this.totalFrames,
-      usedFrames: used,
-      freeFrames: this.totalFrames - used,
-      budgetFrames: Atomics.load(w, L.H_BUDGET),
-      ephemeralFrames: Atomics.load(w, L.H_EPH_FRAMES),
-      persistentFrames: Atomics.load(w, L.H_PERS_FRAMES),
-      bufferBytes: this.buffer.byteLength,
-      pools,
-    };
+    return readStats(this.w, this.layout);
   }
   //#endregion
 
@@ -421,13 +383,16 @@ class Store implements TmemStore {
   /** Checks the pool id and loads its tag, flags and table base into scratch. */
   private resolvePool(poolId: number): void {
     if (typeof poolId !== 'number' || (poolId >>> 0) !== poolId || poolId >= this.maxPools) throw badPool(poolId);
-    const b = this.poolsW + poolId * L.POOL_WORDS;
+    const b = this.poolBase(poolId);
     // A plain read (an Atomics.load costs a builtin call here): a pool made or destroyed
     // concurrently may be seen either way, and puts re-check it with Atomics under their lock.
     const sg = this.w[b + L.P_STATE_GEN];
-    if ((sg & 3) !== L.POOL_LIVE) throw badPool(poolId);
-    this.pTag = (((sg >>> 2) & L.GEN_MASK) << L.POOL_ID_BITS) | poolId;
-    this.pFlags = this.w[b + L.P_FLAGS];
+    if (L.poolState(sg) !== L.POOL_LIVE) throw badPool(poolId);
+    this.pTag = L.tagOf(sg, poolId);
+    const flags = this.w[b + L.P_FLAGS];
+    this.pFlags = flags;
+    this.pExclusive = (flags & L.PF_SHARED) === 0 &&
+      ((flags & L.PF_PERSISTENT) === 0 || (flags & L.PF_EXCLUSIVE_GETS) !== 0);
     this.pBase = b;
     this.ensureCounterBlock(poolId);
   }
@@ -435,7 +400,10 @@ class Store implements TmemStore {
   /** Splits an object id into two int32 words, without allocating for a bigint. */
   private setObject(object: bigint | number): void {
     if (typeof object === 'bigint') {
-      if (!bigintInRange(object)) throw badObject(object);
+      // Ids below 2^63 (all but the top half of the range) are checked with comparisons V8
+      // compiles to machine instructions; 2^64 itself is no int64, and comparing with it
+      // calls a builtin on every get and put.
+      if ((object < 0n || object > INT64_MAX) && !bigintInRange(object)) throw badObject(object);
       scratch64[0] = object;
       this.oLo = scratch32[LO] | 0;
       this.oHi = scratch32[HI] | 0;
@@ -475,10 +443,10 @@ class Store implements TmemStore {
       if (this.locate(h, idx)) {
         const base = this.fBase, s = this.fSlot;
         if (!this.lock(base)) throw storeBusy('put');
-        const val = w[base + L.B_VALUES + s];
+        const val = w[this.valueWord(base, s)];
         if (this.scanSlot(base, s, idx) && !(val & L.SAME_FILLED)) {
           this.copyIn(val, src, off);
-          this.reference(val);
+          this.rewritten(val);
           this.unlock(base);
           this.count(L.C_DUP_REPLACED, 1);
           return true;
@@ -489,7 +457,7 @@ class Store implements TmemStore {
     if (!this.lockPair(h)) throw storeBusy('put');
     if (!this.poolStillLive()) { this.unlockPair(h); return false; }
     if (this.locate(h, idx)) {
-      const vi = this.fBase + L.B_VALUES + this.fSlot;
+      const vi = this.valueWord(this.fBase, this.fSlot);
       const old = w[vi];
       if (fill >= 0) {
         w[vi] = L.SAME_FILLED | fill;
@@ -502,7 +470,7 @@ class Store implements TmemStore {
       if (!(old & L.SAME_FILLED)) {
         // Rewrite in place: readers of this bucket see an odd version and retry.
         this.copyIn(old, src, off);
-        this.reference(old);
+        this.rewritten(old);
         this.unlockPair(h);
         this.count(L.C_DUP_REPLACED, 1);
         return true;
@@ -531,7 +499,7 @@ class Store implements TmemStore {
     if (!this.poolStillLive()) { this.unlockPair(h); this.releaseFrame(f); return false; }
     let ok = true;
     if (this.locate(h, idx)) {
-      const vi = this.fBase + L.B_VALUES + this.fSlot;
+      const vi = this.valueWord(this.fBase, this.fSlot);
       const old = w[vi];
       this.publishFrame(f, this.fBase, this.fSlot);
       w[vi] = f;
@@ -552,28 +520,46 @@ class Store implements TmemStore {
     return ok;
   }
 
-  /** Copies one page into `into` at byte offset off; true on a hit. */
+  /** Copies one page into `into` at byte offset off; true on a hit. The first try is kept
+   *  short (V8 inlines it into get); a bucket met mid-write goes to the retry loop. */
   private getOne(idx: number, into: Uint8Array, off: number): boolean {
     const h = this.hash(idx);
-    const exclusive = (this.pFlags & L.PF_SHARED) === 0 &&
-      ((this.pFlags & L.PF_PERSISTENT) === 0 || (this.pFlags & L.PF_EXCLUSIVE_GETS) !== 0);
-    if (exclusive) return this.getExclusive(h, idx, into, off);
+    if (this.pExclusive) return this.getExclusive(h, idx, into, off);
+    // Find the entry with plain reads: an entry that exists before the call never moves, so a
+    // scan that does not see it in either bucket is a true miss (a put racing with this get
+    // may end either way), and a miss costs no atomic operation at all.
+    if (!this.locate(h, idx)) return false;
+    const w = this.w, base = this.fBase, s = this.fSlot;
+    // Seqlock read of the bucket that holds it: version (even), key and value, frame bytes,
+    // version again. Only a writer holding this bucket can change the entry or reuse its
+    // frame, so an unchanged version vouches for the copy.
+    const v = Atomics.load(w, base);
+    if ((v & 1) === 0 && this.scanSlot(base, s, idx)) {
+      const val = w[this.valueWord(base, s)];
+      if (val >= 0 && val < this.totalFrames) { // a frame (not SAME_FILLED, not torn)
+        into.set(this.view(val), off);
+        if (Atomics.load(w, base) === v) {
+          this.reference(val);
+          return true;
+        }
+      }
+    }
+    return this.getRetry(h, idx, into, off);
+  }
+
+  /** getOne past its first try: a same-filled page, or a bucket being written (retried until
+   *  the writer is done, bounded by LOCK_TIMEOUT_MS). */
+  private getRetry(h: number, idx: number, into: Uint8Array, off: number): boolean {
     const w = this.w;
     let spins = 0;
     let deadline = 0;
     for (;;) {
-      // Find the entry with plain reads: an entry that exists before the call never moves, so
-      // a scan that does not see it in either bucket is a true miss (a put racing with this
-      // get may end either way), and a miss costs no atomic operation at all.
       if (!this.locate(h, idx)) return false;
       const base = this.fBase, s = this.fSlot;
-      // Seqlock read of the bucket that holds it: version (even), key and value, frame bytes,
-      // version again. Only a writer holding this bucket can change the entry or reuse its
-      // frame, so an unchanged version vouches for the copy.
       let v = Atomics.load(w, base);
       if ((v & 1) !== 0 && this.knownStuck(base, v)) throw storeBusy('get');
       if ((v & 1) === 0 && this.scanSlot(base, s, idx)) {
-        const val = w[base + L.B_VALUES + s];
+        const val = w[this.valueWord(base, s)];
         if (val & L.SAME_FILLED) {
           into.fill(val & 0xff, off, off + this.pageSize);
         } else if (val >= 0 && val < this.totalFrames) {
@@ -622,7 +608,7 @@ class Store implements TmemStore {
       if (!this.locate(this.hash(idx), idx)) { plan[3 * i] = -1; continue; }
       const base = this.fBase, s = this.fSlot;
       const v = Atomics.load(w, base);
-      const val = w[base + L.B_VALUES + s];
+      const val = w[this.valueWord(base, s)];
       // A locked bucket or a moved slot: leave the page to the single-page path below.
       const ok = (v & 1) === 0 && this.scanSlot(base, s, idx) &&
         ((val & L.SAME_FILLED) !== 0 || (val >= 0 && val < this.totalFrames));
@@ -686,7 +672,7 @@ class Store implements TmemStore {
     let ok = held === nl;
     for (let i = 0; ok && i < n; i++) {
       const base = plan[3 * i], s = plan[3 * i + 1];
-      const val = w[base + L.B_VALUES + s];
+      const val = w[this.valueWord(base, s)];
       ok = this.scanSlot(base, s, (index + i) | 0) && !(val & L.SAME_FILLED);
       plan[3 * i + 2] = val;
     }
@@ -697,7 +683,7 @@ class Store implements TmemStore {
         while (j < n && plan[3 * j + 2] === f + (j - i)) j++;
         if (j - i === 1) this.copyIn(f, src, i * ps);
         else new Uint8Array(this.buffer, this.framesOffset + f * ps, (j - i) * ps).set(src.subarray(i * ps, j * ps));
-        for (let k = i; k < j; k++) this.reference(f + (k - i));
+        for (let k = i; k < j; k++) this.rewritten(f + (k - i));
         i = j;
       }
     }
@@ -726,7 +712,7 @@ class Store implements TmemStore {
     if (!this.locate(h, idx)) return false;
     if (!this.lockPair(h)) throw storeBusy('get');
     if (!this.locate(h, idx)) { this.unlockPair(h); return false; }
-    const val = w[this.fBase + L.B_VALUES + this.fSlot];
+    const val = w[this.valueWord(this.fBase, this.fSlot)];
     if (val & L.SAME_FILLED) into.fill(val & 0xff, off, off + this.pageSize);
     else into.set(this.view(val), off);
     this.removeEntry(this.fBase, this.fSlot, false);
@@ -757,8 +743,8 @@ class Store implements TmemStore {
     const tag = this.pTag, lo = this.oLo, hi = this.oHi;
     // The index word first: the entries of one pool share their tag, and often their object,
     // so it tells entries apart soonest (an empty slot's stale index is rejected by its tag 0).
-    for (let s = 0, k = bb + L.B_KEYS; s < L.BUCKET_SLOTS; s++, k += L.KEY_WORDS) {
-      if (w[k + 3] === idx && w[k] === tag && w[k + 1] === lo && w[k + 2] === hi) return s;
+    for (let s = 0, k = this.keyWord(bb, 0); s < L.BUCKET_SLOTS; s++, k += L.KEY_WORDS) {
+      if (w[k + L.K_INDEX] === idx && w[k] === tag && w[k + L.K_OBJ_LO] === lo && w[k + L.K_OBJ_HI] === hi) return s;
     }
     return -1;
   }
@@ -766,18 +752,18 @@ class Store implements TmemStore {
   /** Whether slot s of bucket bb holds (scratch pool, object, idx). */
   private scanSlot(bb: number, s: number, idx: number): boolean {
     const w = this.w;
-    const k = bb + L.B_KEYS + s * L.KEY_WORDS;
-    return w[k] === this.pTag && w[k + 3] === idx && w[k + 1] === this.oLo && w[k + 2] === this.oHi;
+    const k = this.keyWord(bb, s);
+    return w[k] === this.pTag && w[k + L.K_INDEX] === idx && w[k + L.K_OBJ_LO] === this.oLo && w[k + L.K_OBJ_HI] === this.oHi;
   }
 
   /** Finds (scratch pool, object, idx), leaving its place in fBase/fSlot. Plain reads: under
    *  the pair's locks the answer is exact; without them it is a hint that the caller confirms
    *  (an entry that exists before the call never moves, so a miss is a true miss). */
   private locate(h: number, idx: number): boolean {
-    let base = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
+    let base = this.bucketBase(bucketOf(h, this.nBuckets));
     let s = this.scan(base, idx);
     if (s < 0) {
-      base = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
+      base = this.bucketBase(bucketOf2(h, this.nBuckets));
       s = this.scan(base, idx);
     }
     this.fBase = base;
@@ -792,18 +778,18 @@ class Store implements TmemStore {
    *  against 69 % for "always the emptier", and no more failed inserts at that load). */
   private insert(h: number, idx: number, value: number): boolean {
     const w = this.w;
-    const b1 = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
-    const b2 = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
+    const b1 = this.bucketBase(bucketOf(h, this.nBuckets));
+    const b2 = this.bucketBase(bucketOf2(h, this.nBuckets));
     const c1 = w[b1 + L.B_COUNT];
     const bb = c1 < FIRST_CHOICE_FILL || c1 <= w[b2 + L.B_COUNT] ? b1 : b2;
     if (w[bb + L.B_COUNT] >= L.BUCKET_SLOTS) return false;
     let s = 0;
-    while (w[bb + L.B_KEYS + s * L.KEY_WORDS] !== 0) s++;
-    const k = bb + L.B_KEYS + s * L.KEY_WORDS;
-    w[k + 1] = this.oLo;
-    w[k + 2] = this.oHi;
-    w[k + 3] = idx;
-    w[bb + L.B_VALUES + s] = value;
+    while (w[this.keyWord(bb, s)] !== 0) s++;
+    const k = this.keyWord(bb, s);
+    w[k + L.K_OBJ_LO] = this.oLo;
+    w[k + L.K_OBJ_HI] = this.oHi;
+    w[k + L.K_INDEX] = idx;
+    w[this.valueWord(bb, s)] = value;
     w[k] = this.pTag;
     w[bb + L.B_COUNT]++;
     if (!(value & L.SAME_FILLED)) this.publishFrame(value, bb, s);
@@ -815,9 +801,9 @@ class Store implements TmemStore {
    *  (freeFrame) or leaves it to the caller, who still copies from it. */
   private removeEntry(bb: number, s: number, freeFrame: boolean): void {
     const w = this.w;
-    const k = bb + L.B_KEYS + s * L.KEY_WORDS;
-    const pb = this.poolsW + (w[k] & (L.MAX_POOLS_LIMIT - 1)) * L.POOL_WORDS;
-    const val = w[bb + L.B_VALUES + s];
+    const k = this.keyWord(bb, s);
+    const pb = this.poolBase(L.poolIdOf(w[k]));
+    const val = w[this.valueWord(bb, s)];
     w[k] = 0;
     w[bb + L.B_COUNT]--;
     Atomics.sub(w, pb + L.P_PAGES, 1);
@@ -826,11 +812,7 @@ class Store implements TmemStore {
   }
 
   private poolStillLive(): boolean {
-    return Atomics.load(this.w, this.pBase + L.P_STATE_GEN) === this.stateGenOf(this.pTag);
-  }
-
-  private stateGenOf(tag: number): number {
-    return ((tag >>> L.POOL_ID_BITS) << 2) | L.POOL_LIVE;
+    return Atomics.load(this.w, this.pBase + L.P_STATE_GEN) === L.liveStateGen(this.pTag);
   }
 
   private overCap(): boolean {
@@ -854,24 +836,26 @@ class Store implements TmemStore {
     else this.view(f).set(src.subarray(off, off + this.pageSize));
   }
 
-  /** Sets frame f's CLOCK reference bit for a page of the scratch pool that was read or
-   *  rewritten. Only ephemeral frames are ever victims (rule 10), so a persistent page leaves
-   *  the refs line alone; a bit already set is not written again. */
+  /** Marks frame f, holding a page of the scratch pool that was just read, as used (REF_USED).
+   *  Only ephemeral frames are ever victims (rule 10), so a persistent page leaves the refs
+   *  line alone; a count already there is not written again. */
   private reference(f: number): void {
-    if (!(this.pFlags & L.PF_PERSISTENT) && this.refs[f] === 0) this.refs[f] = 1;
+    if (!(this.pFlags & L.PF_PERSISTENT) && this.refs[f] !== REF_USED) this.refs[f] = REF_USED;
+  }
+
+  /** Marks frame f, whose page was just rewritten in place, as at least new (REF_NEW): a put is
+   *  one use, like the put of a new page (measured against an exact LRU in
+   *  test/unit/core-eviction.test.ts, REF_USED here kept twice as many stale pages). */
+  private rewritten(f: number): void {
+    if (!(this.pFlags & L.PF_PERSISTENT) && this.refs[f] === REF_NONE) this.refs[f] = REF_NEW;
   }
 
   /** Records the owner and entry location of frame f (under the entry's bucket lock). */
   private publishFrame(f: number, bb: number, s: number): void {
-    const m = this.metaW + f * L.FRAME_META_WORDS;
-    const loc = ((bb - this.indexW) / L.BUCKET_WORDS) * L.BUCKET_SLOTS + s;
-    this.w[m + L.F_LOC] = loc;
-    // A new page starts unreferenced: it sits just behind the hand (its frame was free or just
-    // evicted), so it gets a whole revolution to be read before it can be a victim.
-    this.refs[f] = 0;
+    this.w[this.frameWord(f, L.F_LOC)] = this.locAt(bb, s);
     const persistent = (this.pFlags & L.PF_PERSISTENT) !== 0;
     Atomics.add(this.w, persistent ? L.H_PERS_FRAMES : L.H_EPH_FRAMES, 1);
-    Atomics.store(this.w, m + L.F_OWNER, this.pTag);
+    Atomics.store(this.w, this.frameWord(f, L.F_OWNER), this.pTag);
   }
 
   /** A frame for a put: a free one while under budget, else an evicted ephemeral one. The
@@ -880,39 +864,46 @@ class Store implements TmemStore {
     const w = this.w;
     if (Atomics.add(w, L.H_USED, 1) < Atomics.load(w, L.H_BUDGET)) {
       const f = this.popFree();
-      if (f >= 0) return f;
+      if (f >= 0) {
+        // A free frame may sit anywhere, even just ahead of the hand: at REF_NEW its page
+        // outlives every page unreferenced now (the hand's first pass only lowers the count).
+        this.refs[f] = REF_NEW;
+        return f;
+      }
     }
     Atomics.sub(w, L.H_USED, 1);
-    return this.evictOne();
+    const f = this.evictOne();
+    // An evicted frame is just behind the hand: at REF_NONE its page is still the last of the
+    // unreferenced pages the hand meets.
+    if (f >= 0) this.refs[f] = REF_NONE;
+    return f;
   }
 
   /** Gives back a RESERVED frame that was never published. */
   private releaseFrame(f: number): void {
-    Atomics.store(this.w, this.metaW + f * L.FRAME_META_WORDS + L.F_OWNER, L.OWNER_FREE);
+    Atomics.store(this.w, this.frameWord(f, L.F_OWNER), L.OWNER_FREE);
     this.pushFree(f);
   }
 
   /** Frees a published frame whose entry is gone. */
   private freeFrame(f: number): void {
-    const m = this.metaW + f * L.FRAME_META_WORDS;
-    const owner = this.w[m + L.F_OWNER];
+    const owner = this.w[this.frameWord(f, L.F_OWNER)];
     if (owner > 0) {
-      const pb = this.poolsW + (owner & (L.MAX_POOLS_LIMIT - 1)) * L.POOL_WORDS;
-      const persistent = (this.w[pb + L.P_FLAGS] & L.PF_PERSISTENT) !== 0;
+      const persistent = (this.w[this.poolBase(L.poolIdOf(owner)) + L.P_FLAGS] & L.PF_PERSISTENT) !== 0;
       Atomics.sub(this.w, persistent ? L.H_PERS_FRAMES : L.H_EPH_FRAMES, 1);
     }
-    Atomics.store(this.w, m + L.F_OWNER, L.OWNER_FREE);
+    Atomics.store(this.w, this.frameWord(f, L.F_OWNER), L.OWNER_FREE);
     this.pushFree(f);
   }
 
   private popFree(): number {
     const w = this.w;
-    if (!this.lock(L.H_FREE_LOCK)) return -1;
+    if (!this.lock(L.H_FREE_LOCK)) return -1; // stuck: the put is refused, never wrong
     const top = w[L.H_FREE_TOP];
-    const f = top > 0 ? w[this.stackW + top - 1] : -1;
+    const f = top > 0 ? w[this.stackW + top - 1] : -1; // stackW + i: the frame at height i
     if (top > 0) w[L.H_FREE_TOP] = top - 1;
     this.unlock(L.H_FREE_LOCK);
-    if (f >= 0) Atomics.store(w, this.metaW + f * L.FRAME_META_WORDS + L.F_OWNER, L.OWNER_RESERVED);
+    if (f >= 0) Atomics.store(w, this.frameWord(f, L.F_OWNER), L.OWNER_RESERVED);
     return f;
   }
 
@@ -925,60 +916,59 @@ class Store implements TmemStore {
       Atomics.sub(w, L.H_USED, 1);
     } else {
       // The stack's lock is stuck: leave the frame for the CLOCK to find, never lose it.
-      Atomics.store(w, this.metaW + f * L.FRAME_META_WORDS + L.F_OWNER, L.OWNER_ORPHAN);
+      Atomics.store(w, this.frameWord(f, L.F_OWNER), L.OWNER_ORPHAN);
       Atomics.add(w, L.H_ORPHANS, 1);
     }
   }
 
   /** CLOCK: finds an ephemeral page not referenced since the hand last passed, removes it and
-   *  returns its frame RESERVED (still counted in H_USED), or -1 when none can be found. */
+   *  returns its frame RESERVED (still counted in H_USED), or -1 when none can be found. The
+   *  hand is claimed one position at a time, so every position is visited in order and a page
+   *  put into an evicted frame (just behind the hand) is the last unreferenced page to go. */
   private evictOne(): number {
     const w = this.w, n = this.totalFrames;
     // Nothing to evict (every page persistent, or none at all): say so without a scan.
     if (Atomics.load(w, L.H_EPH_FRAMES) === 0 && Atomics.load(w, L.H_ORPHANS) === 0) return -1;
-    const maxSteps = 2 * n + CLOCK_BATCH;
-    for (let steps = 0; steps < maxSteps; steps += CLOCK_BATCH) {
-      const start = Atomics.add(w, L.H_CLOCK, CLOCK_BATCH) >>> 0;
-      for (let j = 0; j < CLOCK_BATCH; j++) {
-        const f = (start + j) % n;
-        const m = this.metaW + f * L.FRAME_META_WORDS;
-        const owner = Atomics.load(w, m + L.F_OWNER);
-        if (owner === L.OWNER_ORPHAN) {
-          if (Atomics.compareExchange(w, m + L.F_OWNER, L.OWNER_ORPHAN, L.OWNER_RESERVED) === L.OWNER_ORPHAN) {
-            Atomics.sub(w, L.H_ORPHANS, 1);
-            return f;
-          }
-          continue;
+    // Every page may need REF_USED passes of the hand before one is a victim.
+    for (let steps = (REF_USED + 1) * n + 1; steps > 0; steps--) {
+      const f = (Atomics.add(w, L.H_CLOCK, 1) >>> 0) % n;
+      const ow = this.frameWord(f, L.F_OWNER);
+      const owner = Atomics.load(w, ow);
+      if (owner === L.OWNER_ORPHAN) {
+        if (Atomics.compareExchange(w, ow, L.OWNER_ORPHAN, L.OWNER_RESERVED) === L.OWNER_ORPHAN) {
+          Atomics.sub(w, L.H_ORPHANS, 1);
+          return f;
         }
-        if (owner <= 0) continue;
-        const pool = owner & (L.MAX_POOLS_LIMIT - 1);
-        const pb = this.poolsW + pool * L.POOL_WORDS;
-        if ((w[pb + L.P_FLAGS] & L.PF_PERSISTENT) !== 0) continue; // rule 10: never evicted
-        if (this.refs[f] !== 0) { this.refs[f] = 0; continue; }
-        if (this.tryEvict(f, owner, pool)) return f;
+        continue;
       }
+      if (owner <= 0) continue;
+      const pool = L.poolIdOf(owner);
+      if ((w[this.poolBase(pool) + L.P_FLAGS] & L.PF_PERSISTENT) !== 0) continue; // rule 10: never evicted
+      const r = this.refs[f];
+      if (r !== REF_NONE) { this.refs[f] = r - 1; continue; }
+      if (this.tryEvict(f, owner, pool)) return f;
     }
     return -1;
   }
 
+  /** Evicts frame f's page if its entry still names it (owner tag `owner`, of pool id `pool`);
+   *  the frame comes back RESERVED. */
   private tryEvict(f: number, owner: number, pool: number): boolean {
     const w = this.w;
-    const loc = w[this.metaW + f * L.FRAME_META_WORDS + L.F_LOC];
-    const bb = this.indexW + (loc >>> 3) * L.BUCKET_WORDS;
-    const s = loc & 7;
+    const loc = w[this.frameWord(f, L.F_LOC)];
+    const bb = this.locBase(loc), s = L.locSlot(loc);
     // A busy bucket is skipped, not waited for: another victim will do.
     const v = Atomics.load(w, bb);
     if ((v & 1) !== 0 || Atomics.compareExchange(w, bb, v, v + 1) !== v) return false;
-    const k = bb + L.B_KEYS + s * L.KEY_WORDS;
-    const ok = w[k] === owner && w[bb + L.B_VALUES + s] === f &&
-      Atomics.load(w, this.metaW + f * L.FRAME_META_WORDS + L.F_OWNER) === owner;
+    const k = this.keyWord(bb, s);
+    const ok = w[k] === owner && w[this.valueWord(bb, s)] === f &&
+      Atomics.load(w, this.frameWord(f, L.F_OWNER)) === owner;
     if (ok) {
       w[k] = 0;
       w[bb + L.B_COUNT]--;
-      const pb = this.poolsW + pool * L.POOL_WORDS;
-      Atomics.add(w, pb + L.P_PAGES, -1);
+      Atomics.sub(w, this.poolBase(pool) + L.P_PAGES, 1);
       Atomics.sub(w, L.H_EPH_FRAMES, 1);
-      Atomics.store(w, this.metaW + f * L.FRAME_META_WORDS + L.F_OWNER, L.OWNER_RESERVED);
+      Atomics.store(w, this.frameWord(f, L.F_OWNER), L.OWNER_RESERVED);
     }
     Atomics.store(w, bb, v + 2);
     if (ok) this.countFor(pool, owner, L.C_EVICTIONS, 1);
@@ -990,6 +980,15 @@ class Store implements TmemStore {
   /** Spinlock on word i (even = free, odd = held); bounded by LOCK_TIMEOUT_MS. A word this
    *  thread already waited on in vain, still holding the same odd value, fails at once. */
   private lock(i: number): boolean {
+    // First try: the expected value comes from a plain read (the CAS checks it atomically),
+    // which saves an Atomics.load, a builtin call, on every uncontended lock.
+    const v0 = this.w[i];
+    if ((v0 & 1) === 0 && Atomics.compareExchange(this.w, i, v0, v0 + 1) === v0) return true;
+    return this.lockSlow(i);
+  }
+
+  /** lock past its first try: spins, parks where allowed, gives up at LOCK_TIMEOUT_MS. */
+  private lockSlow(i: number): boolean {
     const w = this.w;
     let spins = 0;
     let deadline = 0;
@@ -1034,8 +1033,8 @@ class Store implements TmemStore {
 
   /** Locks both candidate buckets of a hash, lower address first (no deadlock). */
   private lockPair(h: number): boolean {
-    const a = this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS;
-    const b = this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS;
+    const a = this.bucketBase(bucketOf(h, this.nBuckets));
+    const b = this.bucketBase(bucketOf2(h, this.nBuckets));
     const lo = a < b ? a : b, hi = a < b ? b : a;
     if (!this.lock(lo)) return false;
     if (!this.lock(hi)) { this.unlock(lo); return false; }
@@ -1043,15 +1042,15 @@ class Store implements TmemStore {
   }
 
   private unlockPair(h: number): void {
-    this.unlock(this.indexW + bucketOf(h, this.nBuckets) * L.BUCKET_WORDS);
-    this.unlock(this.indexW + bucketOf2(h, this.nBuckets) * L.BUCKET_WORDS);
+    this.unlock(this.bucketBase(bucketOf(h, this.nBuckets)));
+    this.unlock(this.bucketBase(bucketOf2(h, this.nBuckets)));
   }
   //#endregion
 
   //#region counters
   /** Makes this thread's counter block for the pool belong to the pool's current tag. */
   private ensureCounterBlock(poolId: number): void {
-    const cb = this.slotW + poolId * L.COUNTER_BLOCK_WORDS;
+    const cb = this.counterBlock(poolId);
     const w = this.w;
     if (w[cb + L.C_TAG] === this.pTag) return;
     if (this.slot === 0) {
@@ -1064,13 +1063,16 @@ class Store implements TmemStore {
 
   private count(c: number, n: number): void {
     if (n === 0) return;
-    const i = this.slotW + (this.pTag & (L.MAX_POOLS_LIMIT - 1)) * L.COUNTER_BLOCK_WORDS + c;
-    const u = this.u;
+    const i = this.counterBlock(L.poolIdOf(this.pTag)) + c;
     if (this.slot !== 0) {
-      const before = u[i];
-      u[i] = before + n;
-      if (u[i] < before) u[i + 1]++;
+      // int32 arithmetic on the low word (a Uint32Array read past 2^31 is a double in V8):
+      // it wrapped when its new value, unsigned, is below n.
+      const w = this.w;
+      const lo = (w[i] + n) | 0;
+      w[i] = lo;
+      if ((lo >>> 0) < n) w[i + 1] = (w[i + 1] + 1) | 0;
     } else {
+      const u = this.u;
       const before = Atomics.add(u, i, n);
       if (before + n > 0xffffffff) Atomics.add(u, i + 1, 1);
     }
@@ -1078,7 +1080,7 @@ class Store implements TmemStore {
 
   /** Counts an event of another pool (an eviction done on that pool's behalf). */
   private countFor(pool: number, tag: number, c: number, n: number): void {
-    const cb = this.slotW + pool * L.COUNTER_BLOCK_WORDS;
+    const cb = this.counterBlock(pool);
     const savedTag = this.pTag;
     this.pTag = tag;
     if (this.w[cb + L.C_TAG] !== tag) this.ensureCounterBlock(pool);
@@ -1087,51 +1089,3 @@ class Store implements TmemStore {
   }
   //#endregion
 }
-
-//#region pure helpers
-/** 30-bit hash of a handle (murmur3-style finalizer over four words). */
-function mix(tag: number, lo: number, hi: number, idx: number): number {
-  let h = Math.imul(tag ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ lo, 0xcc9e2d51);
-  h = (h << 15) | (h >>> 17);
-  h = Math.imul(h ^ hi, 0x1b873593);
-  h = (h << 13) | (h >>> 19);
-  h = Math.imul(h ^ idx, 0xe6546b64);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  // 30 bits, so the value stays a small integer: a wider one returned from a call that V8
-  // does not inline is boxed as a heap number, one allocation per put.
-  return h >>> 2;
-}
-
-/** First-choice bucket: the 30-bit hash scaled to the bucket count. */
-function bucketOf(h: number, n: number): number {
-  return Math.floor((h / 1073741824) * n);
-}
-
-/** Second-choice bucket: another scramble of h; never the first choice. */
-function bucketOf2(h: number, n: number): number {
-  const h2 = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 2;
-  const b = Math.floor((h2 / 1073741824) * n);
-  const b1 = bucketOf(h, n);
-  return b === b1 ? (b1 + 1) % n : b;
-}
-
-/** A Uint8Array, also one made in another realm (an iframe's): instanceof first, for speed. */
-function isBytes(x: unknown): x is Uint8Array {
-  return x instanceof Uint8Array ||
-    (ArrayBuffer.isView(x) && Object.prototype.toString.call(x) === '[object Uint8Array]');
-}
-
-/** The byte every byte of the page equals, or -1 (zswap's same_filled_pages). */
-function sameFill(p: Uint8Array, off: number, len: number): number {
-  const b = p[off];
-  // Cheap rejects first: most real pages differ at their ends or middle.
-  if (p[off + len - 1] !== b || p[off + (len >> 1)] !== b || p[off + 1] !== b) return -1;
-  for (let i = off + 2, end = off + len; i < end; i++) if (p[i] !== b) return -1;
-  return b;
-}
-//#endregion

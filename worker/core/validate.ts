@@ -111,6 +111,12 @@ export function storeBusy(what: string): TmemError {
   return new TmemError('store-busy', `${what}: a lock was held past the bound (a thread stalled or died inside the store)`);
 }
 
+/** A Uint8Array, also one made in another realm (an iframe's): instanceof first, for speed. */
+export function isBytes(x: unknown): x is Uint8Array {
+  return x instanceof Uint8Array ||
+    (ArrayBuffer.isView(x) && Object.prototype.toString.call(x) === '[object Uint8Array]');
+}
+
 /** True for a bigint object id in range (checked without allocating). */
 export function bigintInRange(o: bigint): boolean {
   return o >= 0n && o < TWO_64;
