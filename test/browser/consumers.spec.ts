@@ -28,9 +28,19 @@ let apps: Awaited<ReturnType<typeof prepareAll>>;
 const servers: http.Server[] = [];
 let viteDev: ViteDevServer | null = null;
 
-/** A static server of `dir` with the cross-origin isolation headers; returns its origin. */
+/** A static server of `dir` with the cross-origin isolation headers and a production site's
+ *  caching headers (ETag, max-age; sirv's dev mode alone would send no-store, which no cache may
+ *  keep); returns its origin. Dev mode reads the folder on each request (the escape-hatch test
+ *  adds a file). */
 async function serveStatic(dir: string): Promise<string> {
-  const files = sirv(dir, { dev: true, setHeaders: (res) => { for (const [k, v] of Object.entries(ISOLATION)) res.setHeader(k, v); } });
+  const files = sirv(dir, {
+    dev: true,
+    etag: true,
+    setHeaders: (res) => {
+      for (const [k, v] of Object.entries(ISOLATION)) res.setHeader(k, v);
+      res.setHeader('Cache-Control', 'max-age=60');
+    },
+  });
   const server = http.createServer((req, res) => files(req, res, () => { res.statusCode = 404; res.end('not found'); }));
   servers.push(server);
   const port = await freePort();

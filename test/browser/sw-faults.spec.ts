@@ -121,6 +121,19 @@ test("the offline tier's IndexedDB cannot be opened (connection lost, reopen fai
     f.openFails(Infinity);
     f.closeAll(true); // whatever the tier had open is gone, and cannot be reopened
   });
+  // The tier may have opened its database before the faults were installed (it keeps the
+  // drop-in's own files at install): deleting the databases makes that connection let go
+  // (versionchange), so the tier's next use must reopen, and the reopen fails.
+  await sw.evaluate(async () => {
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue;
+      await new Promise<void>((resolve, reject) => {
+        const req = indexedDB.deleteDatabase(name);
+        req.onsuccess = () => resolve();
+        req.onerror = () => reject(req.error);
+      });
+    }
+  });
   const before = (await swStats(page)).offline;
   // Offline, cache-first routes never fetched in these variants: memory misses, the disk fails.
   const url = (i: number) => `/__t/site/${ns}/img/tile-1.svg?fault=${i}`;

@@ -1,5 +1,6 @@
-// The core contract (../shared/spec/api.md, "Core (fixed)"): names, argument order and return
-// values here are what outside tests are written against. Change nothing without the spec.
+// The core contract: names, argument order and return values here are what users' code and
+// outside conformance tests are written against, so they never change between versions
+// (docs/tmem-rules.md states the rules behind them).
 
 /** Options of {@link createStore}. */
 export interface StoreOptions {
