@@ -1,6 +1,7 @@
 // The service worker's links to the tabs' cleancache services. A service worker cannot read a
 // tab's SharedArrayBuffer, so each tab hands it a MessagePort leading to its store worker
-// (spec/platform.md, "Service worker"). Ports die with the service worker (restart) and with
+// (a SharedArrayBuffer cannot be posted to a service worker: it is outside the tab's agent
+// cluster). Ports die with the service worker (restart) and with
 // their tab; this keeps one per client, asks a client for a new one when it has none, and
 // bounds every request with a timeout so a silent store worker is given up on. The link
 // carries writes only (filling a tab's store, flushing a URL), after the response is sent:

@@ -4,7 +4,7 @@
 // synchronous: it owns the tier map (./tier-map.ts) and the buffer, and talks to the
 // memory pool directly (no round trip) and to the disk through its DiskLink.
 //
-// Rules, kept here once (spec/tmem-semantics.md, "Frontswap"):
+// Rules, kept here once (docs/tmem-rules.md, "Frontswap"):
 //  - store() returns 'memory' or 'disk' only when memory or the buffer holds a copy; false when
 //    both refused, and then the offset's older page is dropped everywhere (tmem rule 6: a
 //    refused put to a live handle flushes it), so a later load never returns stale bytes.

@@ -1,4 +1,4 @@
-// One test (at least) per rule of ../shared/spec/tmem-semantics.md, numbered as there.
+// One test (at least) per rule of docs/tmem-rules.md, numbered as there.
 import { describe, expect, it } from 'vitest';
 import { PS, UUID, makeStore, pageOf, same } from './helpers.js';
 

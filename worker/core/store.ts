@@ -9,7 +9,7 @@
 // Regions are marked with //#region; memory is touched through the word accessors of the first
 // region, which are the only place here that adds layout.ts's offsets.
 //
-// Concurrency design (rules 5 and 11 of tmem-semantics.md):
+// Concurrency design (rules 5 and 11 of docs/tmem-rules.md):
 // - The index is a hash table of BUCKET_SLOTS-entry buckets with two-choice placement (the
 //   first choice until it holds FIRST_CHOICE_FILL entries, then the emptier). Each bucket has a
 //   seqlock word: writers take it by CAS even→odd and release it by adding 1; readers of
