@@ -38,8 +38,11 @@ test('the demo runs the drop-in: cleancache hits, the panel, frontswap spill and
   const lookups = async () => page.evaluate(() => (window as any).webtmem.lastStats?.cleancache ?? null);
   // Pan away and back: the tiles of the first view come back from the cleancache.
   await page.click('[data-pan="1,0"]');
-  await page.waitForTimeout(500);
-  const before = (await lookups())!.hits;
+  // The new view is drawn (every tile decoded and badged); then a fresh snapshot, so the
+  // hits of this pan are all counted before the pan back.
+  await page.waitForFunction(() => document.querySelector('#where')?.textContent !== '0,0'
+    && document.querySelectorAll('#viewport figcaption[class^="tier-"]').length === 24, null, { timeout: 20_000 });
+  const before = await page.evaluate(() => (window as any).webtmem.stats().then((s: any) => s.cleancache.hits as number));
   await page.click('[data-pan="-1,0"]');
   await expect.poll(async () => (await lookups())!.hits, { timeout: 10_000 }).toBeGreaterThan(before);
 

@@ -41,14 +41,19 @@ for (const mode of ['async', 'defer'] as const) {
   });
 }
 
-/** Holds every request for the runtime chunk until release() is called. */
-function holdRuntime(page: Page): Promise<{ release(): Promise<void> }> {
+/** Holds every request for the runtime chunk until release() is called; `requested` resolves
+ *  once the loader has asked for it. */
+function holdRuntime(page: Page): Promise<{ requested: Promise<void>; release(): Promise<void> }> {
   const held: Route[] = [];
   let released = false;
+  let onRequest!: () => void;
+  const requested = new Promise<void>((resolve) => { onRequest = resolve; });
   return page.route(/\/dist\/tmem\.runtime\.[\w-]+\.js$/, (route) => {
     if (released) return route.continue();
     held.push(route);
+    onRequest();
   }).then(() => ({
+    requested,
     async release() {
       released = true;
       await Promise.all(held.map((r) => r.continue()));
@@ -61,6 +66,8 @@ test('before the runtime has loaded: lookups miss, fetch goes to the network, st
   page.on('pageerror', (e) => errors.push(e.message));
   const gate = await holdRuntime(page);
   await page.goto(`${ISOLATED}/__t/site/${siteNs()}/index.html`);
+  // The loader has asked for its runtime, which is held: nothing of the runtime can run.
+  await gate.requested;
   const before = await page.evaluate(async () => {
     const w = (window as any).webtmem;
     let readySettled = false;
@@ -69,7 +76,6 @@ test('before the runtime has loaded: lookups miss, fetch goes to the network, st
     const stats = w.stats().then((s: any) => s, (e: Error) => e.message).finally(() => { statsSettled = true; });
     (window as any).pendingStats = stats;
     const fetched = await w.fetch('/__t/echo/early?size=16').then((r: Response) => r.arrayBuffer()).then((b: ArrayBuffer) => b.byteLength);
-    await new Promise((r) => setTimeout(r, 200));
     return {
       get: w.cleancache.get('/__t/echo/early?size=16'),
       has: w.cleancache.has('/app.css'),
