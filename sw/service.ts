@@ -120,8 +120,11 @@ export class WebtmemService {
       event.waitUntil(Promise.all([
         this.#scope.clients.claim(),
         // Only navigations the service worker takes use it (offline routes, isolation); one it
-        // declines goes to the network as if it had none.
-        preload && this.#takesNavigations() ? preload.enable().catch(() => {}) : preload?.disable().catch(() => {}),
+        // declines goes to the network as if it had none. Chromium only: in Firefox ESR 153 a
+        // navigation whose preload request fails (the network gone) is aborted with
+        // NS_ERROR_NET_RESET although the handler answers it from the offline tier, so offline
+        // reloads broke (test/firefox/drop-in.test.mjs); userAgentData is Chromium's.
+        preload && this.#takesNavigations() && 'userAgentData' in this.#scope.navigator ? preload.enable().catch(() => {}) : preload?.disable().catch(() => {}),
       ]));
     });
     keepOwnFilesOnInstall(this.#scope, this.config, this.offline);
