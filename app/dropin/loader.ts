@@ -44,19 +44,19 @@ async function start(): Promise<void> {
     const outcome = await ensureIsolation({ register: () => (registering = register()), scriptUrl: tag.swScript });
     webtmem.isolation = outcome;
     if (outcome === 'reloading') return; // this document is about to go away
-  } else if (container?.controller) {
-    registering = register(); // a repeat view: cheap, and picks up a changed configuration
   } else if (container) {
-    // A first visit: the service worker's install (and its fetches) would compete with the
-    // page's own loading; it can wait for the load event.
+    // After the load event: on a first visit the service worker's install (and its fetches),
+    // on a repeat view the update check of tmem-sw.js (which picks up a changed configuration)
+    // would compete with the page's own loading.
     registering = loaded().then(register);
   } else {
     webtmem.uncontrolled = 'no service worker here (an insecure context?)';
     console.warn('webtmem: no service worker here (an insecure context?); the cleancache is filled by nothing, page code can still use the store.');
   }
-  // A first visit (no controller yet) starts the store after the load event too: its chunk
-  // and worker would take CPU and network from the page; nothing serves the page from it yet.
-  if (!container?.controller) await loaded();
+  // The store starts after the load event too: its chunk and worker would take CPU and
+  // network from the page, which the service worker's own memory serves meanwhile; until the
+  // runtime is up, page-side lookups miss and webtmem.fetch goes through the service worker.
+  await loaded();
   const runtime = await (await importRuntime(tag.base)).startRuntime({
     capacityBytes: tag.capacityBytes, workerUrl: tag.workerUrl, linkServiceWorker: container !== null,
   });
