@@ -2,9 +2,6 @@
 // and, when the page's stats carry it, the origin's memory tier kept by the service worker
 // (shared by the tabs): its budget, use, lookups and hits.
 import type { CleancacheStats } from '../../worker/stats.js';
-
-/** The cleancache counters, with the service worker's memory tier when known. */
-export type CleancacheViewStats = CleancacheStats;
 import { KeyedTable, h, setAttr, setText } from './dom.js';
 import { formatBytes, formatCount, formatRatio, ratio } from './format.js';
 
@@ -62,7 +59,7 @@ export class CleancacheView {
   }
 
   /** Shows the cleancache counters, or says it is off. */
-  update(c: CleancacheViewStats | null): void {
+  update(c: CleancacheStats | null): void {
     this.empty.hidden = c !== null;
     this.body.hidden = c === null;
     if (!c) return;
