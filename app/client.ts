@@ -8,7 +8,7 @@ import type { TmemStore } from '../worker/core/types.js';
 import type { StatsSnapshot } from '../worker/stats.js';
 import type { BudgetInfo } from '../worker/hypervisor/budget.js';
 import type { ControlApi } from '../worker/hypervisor/hypervisor.js';
-import type { WorkerToPage } from '../worker/hypervisor/messages.js';
+import type { WorkerToPage } from '../worker/wire/store-worker.js';
 import type { PressureSignal, PressureState } from '../worker/hypervisor/pressure.js';
 import { StoreHandle, type StoreHandleEventMap } from '../worker/handle/store-handle.js';
 import { postShare, type ShareTarget } from './share.js';

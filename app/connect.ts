@@ -8,7 +8,7 @@ import { TmemError, reviveError } from '../worker/core/errors.js';
 import { createLifecycle } from '../worker/handle/lifecycle.js';
 import { installErrorTransfer } from '../worker/hypervisor/error-transfer.js';
 import { Hypervisor, type ControlApi } from '../worker/hypervisor/hypervisor.js';
-import { isWorkerToPage, type InitMessage, type WorkerToPage } from '../worker/hypervisor/messages.js';
+import { isWorkerToPage, type InitMessage, type WorkerToPage } from '../worker/wire/store-worker.js';
 import { deviceMemory, resolveOptions, type ResolvedOptions, type StoreWorkerOptions } from '../worker/hypervisor/options.js';
 import { TmemClient } from './client.js';
 

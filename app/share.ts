@@ -9,7 +9,8 @@ import { attach } from '../worker/core/index.js';
 import { TmemError } from '../worker/core/errors.js';
 import { installErrorTransfer } from '../worker/hypervisor/error-transfer.js';
 import type { ControlApi } from '../worker/hypervisor/hypervisor.js';
-import { isShareMessage, kindOf, type ShareMessage } from '../worker/hypervisor/messages.js';
+import { isShareMessage, type ShareMessage } from '../worker/wire/store-worker.js';
+import { kindOf } from '../worker/wire/kinds.js';
 import { BudgetWatch } from '../worker/handle/budget-watch.js';
 import { isLifecycle } from '../worker/handle/lifecycle.js';
 import { StoreHandle, type StoreHandleEventMap } from '../worker/handle/store-handle.js';
@@ -118,7 +119,10 @@ export class SharedTmem extends StoreHandle<SharedTmemEventMap> {
  * @throws TmemError 'bad-options' when it is not a webtmem share message.
  */
 export function attachFrom(event: MessageEvent | ShareMessage): SharedTmem {
-  const data: unknown = event instanceof MessageEvent ? event.data : event;
+  return attachData(event instanceof MessageEvent ? event.data : event);
+}
+
+function attachData(data: unknown): SharedTmem {
   if (!isShareMessage(data) || !isLifecycle(data.lifecycle)) {
     throw new TmemError('bad-options', 'attachFrom: the message is not a webtmem share message (client.share(worker) sends one)');
   }
@@ -137,11 +141,11 @@ export function connectShared(options: { scope?: EventTarget; timeoutMs?: number
   const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
     const onMessage = (event: Event) => {
-      const data = (event as MessageEvent).data;
+      const data: unknown = 'data' in event ? event.data : undefined;
       if (kindOf(data) !== 'share') return;
       done();
       try {
-        resolve(attachFrom(data));
+        resolve(attachData(data));
       } catch (e) {
         reject(e);
       }

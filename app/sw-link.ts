@@ -1,15 +1,11 @@
 // The page's link to the service worker: registers it, and hands it a MessagePort leading to
 // this tab's cleancache service, again whenever the controller changes (an update, a first
 // claim) and whenever the service worker asks (it restarted and lost its ports).
-import type { ByeMessage, NeedPortMessage, OriginTierStats, PortMessage, StatsRequestMessage } from '../worker/cleancache/protocol.js';
+import {
+  isServiceWorkerToPage, type ByeMessage, type PortMessage, type ServiceWorkerStats, type StatsRequestMessage,
+} from '../worker/wire/service-worker.js';
 
-/** What the controlling service worker reports of itself (the parts pages show). */
-export interface ServiceWorkerStats {
-  /** The origin's memory tier: budget, use, lookups and hits of every tab. */
-  memory: OriginTierStats;
-  handler: Record<string, number>;
-  [part: string]: unknown;
-}
+export type { ServiceWorkerStats };
 
 /**
  * Asks the controlling service worker for its counters.
@@ -25,8 +21,8 @@ export function serviceWorkerStats(timeoutMs = 1000): Promise<ServiceWorkerStats
     port1.onmessage = (e: MessageEvent) => {
       clearTimeout(timer);
       port1.close();
-      const stats = (e.data as { stats?: ServiceWorkerStats } | null)?.stats;
-      resolve(stats?.memory ? stats : null);
+      const reply: unknown = e.data;
+      resolve(isServiceWorkerToPage(reply) && reply.webtmem === 'sw-stats' ? reply.stats : null);
     };
     controller.postMessage({ webtmem: 'sw-stats' } satisfies StatsRequestMessage, [port2]);
   });
@@ -94,7 +90,8 @@ export function linkServiceWorker(options: ServiceWorkerLinkOptions): ServiceWor
     return true;
   };
   const onMessage = (event: MessageEvent) => {
-    if ((event.data as NeedPortMessage | null)?.webtmem === 'cc-need-port') sendPort();
+    const message: unknown = event.data;
+    if (isServiceWorkerToPage(message) && message.webtmem === 'cc-need-port') sendPort();
   };
   // A page leaving (navigation, reload, close) takes its store worker with it; telling the
   // service worker spares the next page's first fetches a wait on a dead port. (Not sent when

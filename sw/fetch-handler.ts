@@ -38,8 +38,9 @@ export interface FetchContext {
   preloadResponse?: Promise<Response | undefined>;
 }
 
-/** Where answers came from. */
-export interface HandlerStats {
+/** Where answers came from (a type, not an interface, so it is a Record<string, number> as the
+ *  service worker's stats reply declares its counters). */
+export type HandlerStats = {
   memoryHits: number;
   diskHits: number;
   network: number;
@@ -51,7 +52,7 @@ export interface HandlerStats {
   declined: number;
   /** Navigations answered with the navigation preload response. */
   preloaded: number;
-}
+};
 
 /** How a taken request will be answered (plan()). */
 export interface Plan {

@@ -7,7 +7,7 @@
 // the network. Every call is synchronous: a lookup is one hash and a page copy, no port hop.
 import { attach, createStore, type TmemStore } from '../worker/core/index.js';
 import { Cleancache } from '../worker/cleancache/cleancache.js';
-import type { OriginTierStats } from '../worker/cleancache/protocol.js';
+import type { OriginTierStats } from '../worker/stats.js';
 import type { ResourceRecord, WriteResult } from './http/index.js';
 import { DEFAULT_MEMORY_BYTES } from './config.js';
 

@@ -13,10 +13,10 @@ import { addStaticRoutes, staticRoutes } from './static-routes.js';
 import { keepOwnFilesOnInstall, withOwnFiles } from './own-files.js';
 import { StoreLink, type StoreLinkStats } from './store-link.js';
 import { TabFill, type TabFillStats } from './tab-fill.js';
-import type { PortMessage } from '../worker/cleancache/protocol.js';
+import { isPageToServiceWorker, type ClaimedReply, type ServiceWorkerStats, type StatsReply } from '../worker/wire/service-worker.js';
 
 /** Everything the service worker counts (answered to a 'sw-stats' message). */
-export interface ServiceStats {
+export interface ServiceStats extends ServiceWorkerStats {
   handler: HandlerStats;
   keeper: KeeperStats;
   /** The origin's memory tier: budget, use, lookups, hits. */
@@ -87,20 +87,31 @@ export class WebtmemService {
    *  now, since a service worker that just (re)started has none. */
   listenMessages(): void {
     this.#scope.addEventListener('message', (event: ExtendableMessageEvent) => {
-      const data = event.data as { webtmem?: string } | null;
-      const source = event.source as Client | null;
-      if (data?.webtmem === 'cc-port' && source && 'id' in source) {
-        this.link.addPort(source.id, (data as PortMessage).port ?? event.ports[0]);
-      } else if (data?.webtmem === 'cc-bye' && source && 'id' in source) {
-        this.link.removeClient(source.id);
-        this.tabs.forget(source.id);
-      } else if (data?.webtmem === 'sw-stats') {
-        event.ports[0]?.postMessage({ webtmem: 'sw-stats', stats: this.stats(), config: { ...this.config, routes: this.config.routes.map((r) => ({ ...r, match: String(r.match) })) } });
-      } else if (data?.webtmem === 'claim') {
-        event.waitUntil(this.#scope.clients.claim().then(
-          () => event.ports[0]?.postMessage({ webtmem: 'claimed', ok: true }),
-          (e: Error) => event.ports[0]?.postMessage({ webtmem: 'claimed', ok: false, error: e?.message ?? String(e) }),
-        ));
+      const data: unknown = event.data;
+      if (!isPageToServiceWorker(data)) return;
+      const source = event.source;
+      const clientId = source && 'id' in source ? source.id : null;
+      switch (data.webtmem) {
+        case 'cc-port':
+          if (clientId !== null) this.link.addPort(clientId, data.port);
+          break;
+        case 'cc-bye':
+          if (clientId !== null) {
+            this.link.removeClient(clientId);
+            this.tabs.forget(clientId);
+          }
+          break;
+        case 'sw-stats': {
+          const config = { ...this.config, routes: this.config.routes.map((r) => ({ ...r, match: String(r.match) })) };
+          event.ports[0]?.postMessage({ webtmem: 'sw-stats', stats: this.stats(), config } satisfies StatsReply);
+          break;
+        }
+        case 'claim':
+          event.waitUntil(this.#scope.clients.claim().then(
+            () => event.ports[0]?.postMessage({ webtmem: 'claimed', ok: true } satisfies ClaimedReply),
+            (e: Error) => event.ports[0]?.postMessage({ webtmem: 'claimed', ok: false, error: e?.message ?? String(e) } satisfies ClaimedReply),
+          ));
+          break;
       }
     });
     this.link.askAll(this.#scope.clients.matchAll({ type: 'window' }).then((clients) => clients.map((c) => c.id)));

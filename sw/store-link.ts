@@ -6,7 +6,8 @@
 // bounds every request with a timeout so a silent store worker is given up on. The link
 // carries writes only (filling a tab's store, flushing a URL), after the response is sent:
 // lookups are answered by the service worker's own memory tier (sw/memory-tier.ts).
-import type { FromService, ToService } from '../worker/cleancache/protocol.js';
+import { isFromService, type FromService, type ToService } from '../worker/wire/cleancache-port.js';
+import type { NeedPortMessage } from '../worker/wire/service-worker.js';
 
 /** The parts of the service worker's `clients` used here (a test may pass its own). */
 export interface ClientsLike {
@@ -79,7 +80,10 @@ export class StoreLink {
       setTimeout(() => port !== old && old.close(), RETIRE_MS);
     }
     this.#ports.set(clientId, port);
-    port.addEventListener('message', (event: MessageEvent) => this.#receive(event.data as FromService));
+    port.addEventListener('message', (event: MessageEvent) => {
+      const reply: unknown = event.data;
+      if (isFromService(reply)) this.#receive(reply);
+    });
     // Chromium 122+ fires 'close' when the other end's worker or document is gone: drop the
     // port at once instead of learning it from a timeout.
     port.addEventListener('close', () => this.#drop(clientId, port));
@@ -190,12 +194,12 @@ export class StoreLink {
     const client = await this.#clients.get(clientId);
     if (!client) return false;
     this.#stats.portRequests++;
-    client.postMessage({ webtmem: 'cc-need-port' });
+    client.postMessage({ webtmem: 'cc-need-port' } satisfies NeedPortMessage);
     return true;
   }
 
   #receive(reply: FromService): void {
-    const pending = this.#pending.get(reply?.id);
+    const pending = this.#pending.get(reply.id);
     if (!pending) return;
     this.#pending.delete(reply.id);
     clearTimeout(pending.timer);

@@ -6,7 +6,6 @@
 // under waitUntil, never awaited by a response. A fill may be lost (no port in time, a busy
 // store): a cleancache put may always be dropped.
 import type { ResourceRecord } from './http/index.js';
-import type { PutReply } from '../worker/cleancache/protocol.js';
 import type { StoreLink } from './store-link.js';
 
 // A fill waits this long for the tab's port and reply: a new document's store worker starts
@@ -64,7 +63,7 @@ export class TabFill {
     this.stats.inFlight++;
     return this.#link.request(clientId, { webtmem: 'cc-put', record: copy, vary: [...vary] }, [copy.body.buffer], FILL_TIMEOUT_MS)
       .then((reply) => {
-        const outcome = (reply as PutReply | null)?.webtmem === 'cc-stored' ? (reply as PutReply).result : 'unreached';
+        const outcome = reply?.webtmem === 'cc-stored' ? reply.result : 'unreached';
         // A lost fill may be retried by the next hit.
         if (outcome !== 'stored') sent.delete(mark);
         this.stats.outcomes[outcome] = (this.stats.outcomes[outcome] ?? 0) + 1;

@@ -12,7 +12,7 @@ import { installErrorTransfer } from './hypervisor/error-transfer.js';
 import { Hypervisor } from './hypervisor/hypervisor.js';
 import { installCleancache } from './cleancache/index.js';
 import { createLifecycle } from './handle/lifecycle.js';
-import { isPageToWorker, type FailedMessage, type FatalMessage, type InitMessage, type PongMessage, type ReadyMessage } from './hypervisor/messages.js';
+import { isPageToWorker, type FailedMessage, type FatalMessage, type InitMessage, type PongMessage, type ReadyMessage } from './wire/store-worker.js';
 import { deviceMemory, resolveOptions } from './hypervisor/options.js';
 
 /** The parts of DedicatedWorkerGlobalScope used here (tsconfig.json has the DOM lib only). */

@@ -16,7 +16,7 @@ import { TmemError } from '../../worker/core/errors.js';
 import type { DiskItem, DiskKey, DiskSink } from '../../worker/disk/index.js';
 import type { CompactionReport, DiskFaultName } from '../../worker/disk/index.js';
 import type { FrontswapStats } from '../../worker/stats.js';
-import type { AreaDiskApi, AreaDiskInfo, AreaOpenReply, AreaOpenRequest } from '../../worker/frontswap/protocol.js';
+import type { AreaDiskApi, AreaDiskInfo, AreaOpenReply, AreaOpenRequest } from '../../worker/wire/frontswap.js';
 
 export class DiskLink implements DiskSink {
   readonly #remote: Remote<AreaDiskApi>;

@@ -22,7 +22,7 @@
 import { TmemError } from '../../worker/core/errors.js';
 import { WriteBehind, type CompactionReport, type DiskFaultName } from '../../worker/disk/index.js';
 import type { FrontswapStats, TmemEvent } from '../../worker/stats.js';
-import type { AreaDiskInfo } from '../../worker/frontswap/protocol.js';
+import type { AreaDiskInfo } from '../../worker/wire/frontswap.js';
 import { checkOffset, checkPage } from './checks.js';
 import { diskError, type DiskLink } from './disk-link.js';
 import { TierMap, type Tier } from './tier-map.js';

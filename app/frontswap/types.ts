@@ -1,7 +1,7 @@
 // The frontswap tier's public types: options, events, what openFrontswap() hands an area.
 import type { WriteBehindOptions } from '../../worker/disk/index.js';
 import type { TmemEvent } from '../../worker/stats.js';
-import type { AreaDiskInfo } from '../../worker/frontswap/protocol.js';
+import type { AreaDiskInfo } from '../../worker/wire/frontswap.js';
 import type { StoreHandle } from '../../worker/handle/store-handle.js';
 import type { DiskLink } from './disk-link.js';
 

@@ -5,4 +5,4 @@ export { BodyPool, POOLED_MAX_BYTES, SLAB_BYTES } from './body-pool.js';
 export { Cleancache, CLEANCACHE_UUID, DEFAULT_MAX_SHARE, mergeCleancacheStats, type CleancacheStore } from './cleancache.js';
 export { serveCleancachePort } from './port-service.js';
 export { installCleancache, type CleancacheHost } from './install.js';
-export type * from './protocol.js';
+export type * from '../wire/cleancache-port.js';

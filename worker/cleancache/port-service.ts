@@ -3,11 +3,11 @@
 // page itself in 'local' mode. The service worker sends puts (copies of what it served or
 // kept, for page-side hits) and flushes; a lookup is answered too, for a host service worker
 // that wants the tab's copy. Every request gets exactly one reply, so the service worker's
-// bounded wait ends early on an answer and only a dead port costs it the full timeout.
+// bounded wait ends early on an answer and only a dead port costs it the full timeout. A
+// message that is not one of its requests (worker/wire/cleancache-port.ts) is left alone.
 import type { ResourceRecord } from './record/index.js';
-import { kindOf } from '../hypervisor/messages.js';
 import type { Cleancache } from './cleancache.js';
-import type { FlushRequest, FromService, LookupRequest, PutRequest } from './protocol.js';
+import { isToService, type FromService, type PutResult } from '../wire/cleancache-port.js';
 
 /**
  * Starts serving `port` with `cleancache`.
@@ -19,9 +19,9 @@ import type { FlushRequest, FromService, LookupRequest, PutRequest } from './pro
 export function serveCleancachePort(port: MessagePort, cleancache: Cleancache, onError?: (e: unknown) => void): () => void {
   const reply = (message: FromService, transfer: Transferable[] = []) => port.postMessage(message, transfer);
   const onMessage = (event: MessageEvent) => {
-    const kind = kindOf(event.data);
-    if (kind === 'cc-lookup') {
-      const m = event.data as LookupRequest;
+    const m: unknown = event.data;
+    if (!isToService(m)) return;
+    if (m.webtmem === 'cc-lookup') {
       let record: ResourceRecord | null = null;
       try {
         record = cleancache.lookup(m.url, new Headers(m.headers));
@@ -35,17 +35,15 @@ export function serveCleancachePort(port: MessagePort, cleancache: Cleancache, o
         record = { ...record, body: record.body.slice() };
       }
       reply({ webtmem: 'cc-found', id: m.id, record }, record ? [record.body.buffer] : []);
-    } else if (kind === 'cc-put') {
-      const m = event.data as PutRequest;
-      let result: 'stored' | 'too-large' | 'rejected' | 'failed' = 'failed';
+    } else if (m.webtmem === 'cc-put') {
+      let result: PutResult = 'failed';
       try {
         result = cleancache.put(m.record, m.vary);
       } catch (e) {
         onError?.(e);
       }
       reply({ webtmem: 'cc-stored', id: m.id, result });
-    } else if (kind === 'cc-flush') {
-      const m = event.data as FlushRequest;
+    } else {
       try {
         cleancache.flush(m.url, new Headers(m.headers));
       } catch (e) {

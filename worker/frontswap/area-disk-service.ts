@@ -12,7 +12,7 @@ import { transfer } from 'comlink';
 import { TmemError } from '../core/errors.js';
 import { openDiskLog, type CompactionReport, type DiskFaultName, type DiskLog } from '../disk/index.js';
 import type { FrontswapStats, TmemEvent } from '../stats.js';
-import type { AreaDiskApi, AreaDiskInfo, AreaOpenReply, AreaOpenRequest, AreaReadReply } from './protocol.js';
+import { isAreaOpenRequest, type AreaDiskApi, type AreaDiskInfo, type AreaOpenReply, type AreaOpenRequest, type AreaReadReply } from '../wire/frontswap.js';
 
 /** The disk log name of an area; the prefix keeps areas apart from the service worker's logs. */
 export const areaLogName = (name: string): string => `frontswap:${name}`;
@@ -42,6 +42,7 @@ export class AreaDiskService implements AreaDiskApi {
   }
 
   async open(request: AreaOpenRequest): Promise<AreaOpenReply> {
+    if (!isAreaOpenRequest(request)) throw new TmemError('bad-options', 'open: not an area open request (name, durable, pageSize, recordBytes)');
     if (this.#log || this.#request) throw new TmemError('bad-options', 'open: this area port is already open');
     this.#pageSize = request.pageSize;
     this.#name = request.name;

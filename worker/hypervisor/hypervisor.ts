@@ -7,7 +7,7 @@ import type { TmemStore } from '../core/types.js';
 import type { CleancacheStats, StatsSnapshot } from '../stats.js';
 import { BudgetPolicy, type BudgetInfo } from './budget.js';
 import { EventLog } from './events.js';
-import type { BudgetMessage, StatsMessage } from './messages.js';
+import type { BudgetMessage, StatsMessage } from '../wire/store-worker.js';
 import type { ResolvedOptions } from './options.js';
 import { PressurePolicy, type PressureSignal, type PressureState } from './pressure.js';
 import { ServicePorts } from './service-ports.js';

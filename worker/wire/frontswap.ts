@@ -1,9 +1,13 @@
 // The wire between a frontswap area (on the calling thread, app/frontswap/) and its disk
 // service (on the hypervisor's thread: the store worker, or the page itself in 'local' mode).
-// Types only; the area reaches the service with comlink over a MessagePort of its own, handed
-// over by the control call `frontswapPort`.
+// The area reaches the service with comlink over a MessagePort of its own, handed over by the
+// control call `frontswapPort`, so the messages on this port are comlink's own (a discriminated
+// union in comlink's protocol, typed end to end by Remote<AreaDiskApi>); what webtmem defines is
+// the API below, and a reader for its one structured argument, the open request, which the
+// service checks before trusting it.
 import type { CompactionReport, DiskFaultName } from '../disk/index.js';
 import type { FrontswapStats } from '../stats.js';
+import { isFields, isNumber, isString } from './shape.js';
 
 /** Asked once, first, on a fresh port. */
 export interface AreaOpenRequest {
@@ -64,3 +68,12 @@ export interface AreaDiskApi {
   /** Waits for queued writes, closes the log and the port. */
   close(): Promise<void>;
 }
+
+/** Whether a value is an open request: a name, whether durable, a positive integer page size,
+ *  and, when given, a positive integer record size. */
+export function isAreaOpenRequest(v: unknown): v is AreaOpenRequest {
+  return isFields(v) && isString(v.name) && typeof v.durable === 'boolean' && isCount(v.pageSize) &&
+    (v.recordBytes === undefined || isCount(v.recordBytes));
+}
+
+const isCount = (v: unknown): boolean => isNumber(v) && Number.isSafeInteger(v) && v > 0;

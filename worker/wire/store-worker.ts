@@ -1,16 +1,18 @@
 // The wire between the page and its store worker, and the share message that hands the store
-// to an app worker or iframe: message types, one discriminated union per direction, and
-// readers that narrow a received value to them. The control plane (budget, stats, …) is not
-// here: it is comlink on a MessagePort of its own, typed by ControlApi (./hypervisor.ts).
-// Every message carries `webtmem: <kind>`, so an app's own messages on the same port are left
-// alone.
+// to an app worker or iframe: one interface per message, a discriminated union per direction,
+// and readers that check a received value's fields before narrowing it to them. The control
+// plane (budget, stats, …) is not here: it is comlink on a MessagePort of its own, typed by
+// ControlApi (worker/hypervisor/hypervisor.ts). Every message carries `webtmem: <kind>`, so an
+// app's own messages on the same port are left alone.
 import type { StatsSnapshot } from '../stats.js';
-import type { BudgetInfo } from './budget.js';
-import type { StoreWorkerOptions } from './options.js';
+import type { BudgetInfo } from '../hypervisor/budget.js';
+import type { StoreWorkerOptions } from '../hypervisor/options.js';
+import { isFields, isId, isNumber, isPort, isSharedBuffer, isString, isStringOrNull, numbersIn, unionReader, type Fields } from './shape.js';
 
 /** Page → store worker, once: create the store, expose the control plane on `control`. */
 export interface InitMessage {
   webtmem: 'init';
+  /** Checked field by field by the store worker (resolveOptions), which refuses bad ones. */
   options: StoreWorkerOptions;
   control: MessagePort;
 }
@@ -78,40 +80,39 @@ export interface ShareMessage {
 export type PageToWorker = InitMessage | PingMessage;
 /** What the store worker posts to the page. */
 export type WorkerToPage = ReadyMessage | FailedMessage | FatalMessage | StatsMessage | BudgetMessage | PongMessage;
-/** Every kind on these channels. */
-export type MessageKind = PageToWorker['webtmem'] | WorkerToPage['webtmem'] | ShareMessage['webtmem'];
+/** The kinds of this channel. */
+export type StoreWorkerKind = PageToWorker['webtmem'] | WorkerToPage['webtmem'] | ShareMessage['webtmem'];
 
-const PAGE_TO_WORKER: ReadonlySet<string> = new Set<PageToWorker['webtmem']>(['init', 'ping']);
-const WORKER_TO_PAGE: ReadonlySet<string> = new Set<WorkerToPage['webtmem']>(['ready', 'failed', 'fatal', 'stats', 'budget', 'pong']);
+const BUDGET_NUMBERS = [
+  'pageSize', 'totalFrames', 'ownerFrames', 'ownerBytes', 'budgetFrames', 'budgetBytes', 'usedFrames', 'persistentFrames',
+] as const satisfies readonly (keyof BudgetInfo)[];
 
-/** The `webtmem` kind of a message on any webtmem channel, or undefined for a message that is
- *  not ours. */
-export function kindOf(data: unknown): string | undefined {
-  if (data && typeof data === 'object' && 'webtmem' in data && typeof data.webtmem === 'string') return data.webtmem;
-  return undefined;
-}
+const isBudget = (v: unknown): boolean =>
+  isFields(v) && isString(v.reason) && numbersIn(v, BUDGET_NUMBERS) && typeof v.underPressure === 'boolean';
+
+/** The store and its lifecycle words, as both 'ready' and 'share' carry them. */
+const carriesStore = (m: Fields): boolean => isSharedBuffer(m.buffer) && isSharedBuffer(m.lifecycle) && isStringOrNull(m.lockName);
+
+const PAGE_TO_WORKER = {
+  init: (m) => isFields(m.options) && isPort(m.control),
+  ping: (m) => isId(m.id),
+} satisfies { [K in PageToWorker['webtmem']]: (m: Fields) => boolean };
+
+const WORKER_TO_PAGE = {
+  ready: (m) => carriesStore(m) && isBudget(m.budget),
+  failed: (m) => isFields(m.error) && isString(m.error.name) && isString(m.error.message) && (m.error.code === undefined || isString(m.error.code)),
+  fatal: (m) => isString(m.message),
+  stats: (m) => isFields(m.snapshot) && isNumber(m.snapshot.time),
+  budget: (m) => isBudget(m.budget),
+  pong: (m) => isId(m.id),
+} satisfies { [K in WorkerToPage['webtmem']]: (m: Fields) => boolean };
 
 /** Whether a value received by the store worker is one of the page's messages. */
-export function isPageToWorker(data: unknown): data is PageToWorker {
-  const kind = kindOf(data);
-  return kind !== undefined && PAGE_TO_WORKER.has(kind);
-}
+export const isPageToWorker = unionReader<PageToWorker>(PAGE_TO_WORKER);
 
 /** Whether a value received by the page from its store worker is one of the worker's messages. */
-export function isWorkerToPage(data: unknown): data is WorkerToPage {
-  const kind = kindOf(data);
-  return kind !== undefined && WORKER_TO_PAGE.has(kind);
-}
+export const isWorkerToPage = unionReader<WorkerToPage>(WORKER_TO_PAGE);
 
 /** Whether a message's data is a store handed over by client.share(): the kind and the
  *  transferable parts are checked, so a receiver may attach it. */
-export function isShareMessage(data: unknown): data is ShareMessage {
-  if (kindOf(data) !== 'share' || !data || typeof data !== 'object') return false;
-  const m: Partial<Record<keyof ShareMessage, unknown>> = data;
-  return (
-    typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer &&
-    m.lifecycle instanceof SharedArrayBuffer &&
-    (m.lockName === null || typeof m.lockName === 'string') &&
-    typeof MessagePort !== 'undefined' && m.control instanceof MessagePort
-  );
-}
+export const isShareMessage = unionReader<ShareMessage>({ share: (m) => carriesStore(m) && isPort(m.control) });
