@@ -8,6 +8,7 @@
 // lookups are answered by the service worker's own memory tier (sw/memory-tier.ts).
 import { isFromService, type FromService, type ToService } from '../worker/wire/cleancache-port.js';
 import type { NeedPortMessage } from '../worker/wire/service-worker.js';
+import { systemClock, type Clock, type ClockTimer } from '../worker/clock.js';
 
 /** The parts of the service worker's `clients` used here (a test may pass its own). */
 export interface ClientsLike {
@@ -19,7 +20,7 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 interface Pending {
   resolve(reply: FromService | null): void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: ClockTimer;
   port: MessagePort;
 }
 
@@ -45,6 +46,7 @@ const NEED_PORT_INTERVAL_MS = 1000;
 export class StoreLink {
   readonly #clients: ClientsLike;
   readonly #timeoutMs: number;
+  readonly #clock: Clock;
   readonly #ports = new Map<string, MessagePort>();
   readonly #pending = new Map<number, Pending>();
   readonly #silent = new WeakMap<MessagePort, number>();
@@ -57,10 +59,12 @@ export class StoreLink {
   /**
    * @param clients the service worker's `self.clients`
    * @param timeoutMs bound on each request, in ms
+   * @param clock the time and timers of the timeouts and of the port requests' spacing
    */
-  constructor(clients: ClientsLike, timeoutMs: number) {
+  constructor(clients: ClientsLike, timeoutMs: number, clock: Clock = systemClock) {
     this.#clients = clients;
     this.#timeoutMs = timeoutMs;
+    this.#clock = clock;
   }
 
   /** Counters. */
@@ -77,7 +81,7 @@ export class StoreLink {
       // Closing the first at once would lose their replies (a put would be dropped): retire
       // it, and close it once any request sent on it has had its time.
       this.#ports.delete(clientId);
-      setTimeout(() => port !== old && old.close(), RETIRE_MS);
+      this.#clock.setTimeout(() => port !== old && old.close(), RETIRE_MS);
     }
     this.#ports.set(clientId, port);
     port.addEventListener('message', (event: MessageEvent) => {
@@ -106,10 +110,10 @@ export class StoreLink {
   async request(
     clientId: string, message: WithoutId<ToService>, transfer: Transferable[] = [], timeoutMs = this.#timeoutMs,
   ): Promise<FromService | null> {
-    const started = Date.now();
+    const started = this.#clock.now();
     const port = await this.#portFor(clientId, timeoutMs);
     if (port === null) return null;
-    return this.#send(port, message, transfer, Math.max(1, timeoutMs - (Date.now() - started)));
+    return this.#send(port, message, transfer, Math.max(1, timeoutMs - (this.#clock.now() - started)));
   }
 
   /**
@@ -126,7 +130,7 @@ export class StoreLink {
     this.#stats.requests++;
     const id = this.#nextId++;
     return new Promise<FromService | null>((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         this.#pending.delete(id);
         this.#stats.timeouts++;
         // Two timeouts in a row with no reply between: the port leads to a dead or hung store
@@ -141,7 +145,7 @@ export class StoreLink {
       try {
         port.postMessage({ ...message, id }, transfer);
       } catch {
-        clearTimeout(timer);
+        this.#clock.clearTimeout(timer);
         this.#pending.delete(id);
         resolve(null);
       }
@@ -176,9 +180,9 @@ export class StoreLink {
     if (!(await this.#ask(clientId))) return null;
     if (!this.#ports.has(clientId)) {
       await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, waitMs);
+        const timer = this.#clock.setTimeout(wake, waitMs);
         const list = this.#portWaiters.get(clientId) ?? [];
-        list.push(() => { clearTimeout(timer); wake(); });
+        list.push(() => { this.#clock.clearTimeout(timer); wake(); });
         this.#portWaiters.set(clientId, list);
       });
     }
@@ -187,7 +191,7 @@ export class StoreLink {
 
   /** Posts 'cc-need-port' to a client; resolves true when the client exists. */
   async #ask(clientId: string): Promise<boolean> {
-    const now = Date.now();
+    const now = this.#clock.now();
     if (now - (this.#asked.get(clientId) ?? -Infinity) < NEED_PORT_INTERVAL_MS) return true;
     this.#asked.set(clientId, now);
     if (this.#asked.size > 256) this.#asked.delete(this.#asked.keys().next().value as string);
@@ -202,7 +206,7 @@ export class StoreLink {
     const pending = this.#pending.get(reply.id);
     if (!pending) return;
     this.#pending.delete(reply.id);
-    clearTimeout(pending.timer);
+    this.#clock.clearTimeout(pending.timer);
     this.#silent.delete(pending.port);
     pending.resolve(reply);
   }

@@ -1,12 +1,14 @@
-// The timer source of the timing policies (the pressure delay, the budget polling fallback):
-// injected, so a test drives time by hand instead of sleeping, and the system's timers
-// otherwise.
+// The time and timer source of the timing policies (the pressure delay, the budget polling
+// fallback, the service worker's port timeouts): injected, so a test drives time by hand
+// instead of sleeping, and the system's clock and timers otherwise.
 
 /** A handle returned by {@link Clock.setTimeout}. */
 export type ClockTimer = unknown;
 
-/** Schedules and cancels one-shot callbacks. */
+/** Tells the time; schedules and cancels one-shot callbacks. */
 export interface Clock {
+  /** Milliseconds since an arbitrary origin (only differences mean anything). */
+  now(): number;
   /** Calls `fn` once after `ms` milliseconds. */
   setTimeout(fn: () => void, ms: number): ClockTimer;
   /** Cancels a pending callback (a timer that already fired or was cleared is ignored). */
@@ -15,6 +17,7 @@ export interface Clock {
 
 /** The platform's timers. */
 export const systemClock: Clock = {
+  now: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
 };

@@ -2,13 +2,18 @@
 import type { Clock, ClockTimer } from '../../worker/clock.js';
 
 export class ManualClock implements Clock {
-  now = 0;
+  /** The time now, in ms. */
+  time = 0;
   readonly #timers = new Map<number, { at: number; fn: () => void }>();
   #next = 1;
 
+  now(): number {
+    return this.time;
+  }
+
   setTimeout(fn: () => void, ms: number): ClockTimer {
     const id = this.#next++;
-    this.#timers.set(id, { at: this.now + ms, fn });
+    this.#timers.set(id, { at: this.time + ms, fn });
     return id;
   }
 
@@ -23,15 +28,15 @@ export class ManualClock implements Clock {
 
   /** Moves time forward by `ms`, firing every timer due on the way. */
   advance(ms: number): void {
-    const end = this.now + ms;
+    const end = this.time + ms;
     for (;;) {
       let due: [number, { at: number; fn: () => void }] | undefined;
       for (const entry of this.#timers) if (entry[1].at <= end && (!due || entry[1].at < due[1].at)) due = entry;
       if (!due) break;
       this.#timers.delete(due[0]);
-      this.now = due[1].at;
+      this.time = due[1].at;
       due[1].fn();
     }
-    this.now = end;
+    this.time = end;
   }
 }

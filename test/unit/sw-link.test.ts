@@ -1,8 +1,11 @@
 // The service worker's configuration round trip and its links to the tabs' stores: replies
-// matched by id, a silent port bounded by the timeout and dropped, a missing port asked for.
+// matched by id, a silent port bounded by the timeout and dropped, a missing port asked for
+// (at most once a second). Time is a ManualClock the tests move: no bound here waits on the
+// wall clock.
 import { describe, expect, it } from 'vitest';
 import { readConfig, serviceWorkerUrl, parseMemory, DEFAULT_MEMORY_BYTES, DEFAULT_PORT_TIMEOUT_MS } from '../../sw/config.js';
 import { StoreLink } from '../../sw/store-link.js';
+import { ManualClock } from './manual-clock.js';
 
 describe('service-worker configuration in its script URL', () => {
   it('round-trips the drop-in attributes', () => {
@@ -44,62 +47,125 @@ function fakeClients() {
   };
 }
 
+/** A port whose other end answers every request with its flush reply. */
+function answeringPort(): MessageChannel {
+  const channel = new MessageChannel();
+  channel.port2.onmessage = (e) => channel.port2.postMessage({ webtmem: 'cc-flushed', id: e.data.id });
+  return channel;
+}
+
+/** Tracks whether a promise has settled, without waiting for it. */
+function track<T>(promise: Promise<T>): { readonly done: boolean; readonly value: Promise<T> } {
+  let done = false;
+  void promise.finally(() => { done = true; });
+  return { get done() { return done; }, value: promise };
+}
+
+const FLUSH = { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] as [string, string][] } as const;
+const LOOKUP = { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] as [string, string][] } as const;
+
 describe('StoreLink', () => {
   it('matches replies by id on the client\'s own port', async () => {
     const { clients } = fakeClients();
-    const link = new StoreLink(clients, 200);
-    const { port1, port2 } = new MessageChannel();
-    port2.onmessage = (e) => port2.postMessage({ webtmem: 'cc-flushed', id: e.data.id });
+    const link = new StoreLink(clients, 200, new ManualClock());
+    const { port1, port2 } = answeringPort();
     link.addPort('tab-1', port1);
-    const reply = await link.request('tab-1', { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] });
+    const reply = await link.request('tab-1', FLUSH);
     expect(reply).toEqual({ webtmem: 'cc-flushed', id: 1 });
     expect(link.stats).toMatchObject({ ports: 1, requests: 1, timeouts: 0 });
     port1.close();
     port2.close();
   });
 
+  it('ignores a reply that is not one of the service\'s, and takes the real one', async () => {
+    const { clients } = fakeClients();
+    const link = new StoreLink(clients, 200, new ManualClock());
+    const { port1, port2 } = new MessageChannel();
+    port2.onmessage = (e) => {
+      port2.postMessage({ webtmem: 'cc-flushed' });
+      port2.postMessage({ webtmem: 'cc-stored', id: e.data.id, result: 'kept' });
+      port2.postMessage({ webtmem: 'cc-flushed', id: e.data.id });
+    };
+    link.addPort('tab-1', port1);
+    expect(await link.request('tab-1', FLUSH)).toEqual({ webtmem: 'cc-flushed', id: 1 });
+    port1.close();
+    port2.close();
+  });
+
   it('bounds a silent port by the timeout, and drops it after a second silence', async () => {
     const { clients } = fakeClients();
-    const link = new StoreLink(clients, 30);
+    const clock = new ManualClock();
+    const link = new StoreLink(clients, 30, clock);
     const { port1, port2 } = new MessageChannel();
     link.addPort('tab-1', port1);
-    const t0 = Date.now();
-    expect(await link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] })).toBeNull();
-    expect(Date.now() - t0).toBeLessThan(500);
-    expect(link.stats).toMatchObject({ ports: 1, timeouts: 1 });
-    expect(await link.request('tab-1', { webtmem: 'cc-lookup', url: 'https://x.test/', headers: [] })).toBeNull();
-    expect(link.stats).toMatchObject({ ports: 0, timeouts: 2 });
+    for (const [timeouts, ports] of [[1, 1], [2, 0]]) {
+      const reply = track(link.request('tab-1', LOOKUP));
+      await expect.poll(() => clock.pending).toBe(1);
+      clock.advance(29);
+      await Promise.resolve();
+      expect(reply.done).toBe(false);
+      clock.advance(1);
+      expect(await reply.value).toBeNull();
+      expect(link.stats).toMatchObject({ ports, timeouts });
+    }
     port2.close();
   });
 
   it('asks a client without a port for one and waits for it, bounded; a gone client is not waited for', async () => {
     const { clients, posted } = fakeClients();
-    const link = new StoreLink(clients, 2000);
-    const { port1, port2 } = new MessageChannel();
-    port2.onmessage = (e) => port2.postMessage({ webtmem: 'cc-flushed', id: e.data.id });
-    setTimeout(() => link.addPort('tab-2', port1), 10);
-    expect(await link.request('tab-2', { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] })).toMatchObject({ webtmem: 'cc-flushed' });
+    const clock = new ManualClock();
+    const link = new StoreLink(clients, 2000, clock);
+    const { port1, port2 } = answeringPort();
+    const first = link.request('tab-2', FLUSH);
+    await expect.poll(() => posted.length).toBe(1);
+    link.addPort('tab-2', port1);
+    expect(await first).toMatchObject({ webtmem: 'cc-flushed' });
     expect(posted).toEqual([{ id: 'tab-2', message: { webtmem: 'cc-need-port' } }]);
-    // A client that does not send one in time: null after the bound.
-    const t0 = Date.now();
-    expect(await link.request('tab-9', { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] }, [], 50)).toBeNull();
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
-    // A client that no longer exists is not waited for.
-    const t1 = Date.now();
-    expect(await link.request('gone-1', { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] })).toBeNull();
-    expect(Date.now() - t1).toBeLessThan(1000);
+    // A client that does not send one in time: null once the bound has passed, not before.
+    const late = track(link.request('tab-9', FLUSH, [], 50));
+    await expect.poll(() => clock.pending).toBe(1);
+    clock.advance(49);
+    await Promise.resolve();
+    expect(late.done).toBe(false);
+    clock.advance(1);
+    expect(await late.value).toBeNull();
+    // A client that no longer exists is not waited for: null with the clock standing still.
+    expect(await link.request('gone-1', FLUSH)).toBeNull();
     port2.close();
+  });
+
+  it('asks one client for a port at most once a second', async () => {
+    const { clients, posted } = fakeClients();
+    const clock = new ManualClock();
+    const link = new StoreLink(clients, 10, clock);
+    const ask = async () => {
+      const reply = link.request('tab-3', FLUSH);
+      await expect.poll(() => clock.pending).toBe(1);
+      clock.advance(10);
+      expect(await reply).toBeNull();
+    };
+    await ask();
+    clock.advance(900);
+    await ask();
+    expect(posted).toHaveLength(1);
+    clock.advance(100);
+    await ask();
+    expect(posted).toHaveLength(2);
   });
 
   it('requestAll reaches every tab with a port and counts the answers', async () => {
     const { clients } = fakeClients();
-    const link = new StoreLink(clients, 100);
-    const answering = new MessageChannel();
-    answering.port2.onmessage = (e) => answering.port2.postMessage({ webtmem: 'cc-flushed', id: e.data.id });
+    const clock = new ManualClock();
+    const link = new StoreLink(clients, 100, clock);
+    const answering = answeringPort();
     const silent = new MessageChannel();
     link.addPort('tab-a', answering.port1);
     link.addPort('tab-b', silent.port1);
-    expect(await link.requestAll({ webtmem: 'cc-flush', url: 'https://x.test/', headers: [] })).toBe(1);
+    const count = link.requestAll(FLUSH);
+    // The answering tab's reply clears its timer; the silent one's stays until time passes.
+    await expect.poll(() => clock.pending).toBe(1);
+    clock.advance(100);
+    expect(await count).toBe(1);
     expect(link.stats).toMatchObject({ requests: 2, timeouts: 1 });
     answering.port2.close();
     silent.port2.close();
