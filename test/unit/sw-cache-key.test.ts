@@ -33,6 +33,14 @@ describe('checksum', () => {
     expect(sum(words.subarray(0, 63))).not.toBe(base);
   });
 
+  it("is MurmurHash3 x86_32 (published vectors, with the length given in bytes as the reference does)", () => {
+    expect(checksumFinish(0, 0)).toBe(0);
+    expect(checksumFinish(1, 0)).toBe(0x514e28b7);
+    expect(checksumFinish(0xffffffff, 0)).toBe(0x81f16f39);
+    expect(checksumFinish(checksumWords(0, new Uint32Array([0])), 4)).toBe(0x2362f9de);
+    expect(checksumFinish(checksumWords(CHECKSUM_SEED, new Uint32Array([0x61616161])), 4)).toBe(0x5a97808a);
+  });
+
   it('is the same fed whole or in pieces', () => {
     const words = Uint32Array.from({ length: 100 }, (_, i) => i ^ 0xdeadbeef);
     const whole = checksumFinish(checksumWords(CHECKSUM_SEED, words), 100);

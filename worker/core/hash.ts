@@ -9,14 +9,21 @@ export function mix(tag: number, lo: number, hi: number, idx: number): number {
   h = Math.imul(h ^ hi, 0x1b873593);
   h = (h << 13) | (h >>> 19);
   h = Math.imul(h ^ idx, 0xe6546b64);
+  // 30 bits, so the value stays a small integer: a wider one returned from a call that V8
+  // does not inline is boxed as a heap number, one allocation per put.
+  return fmix32(h) >>> 2;
+}
+
+/** MurmurHash3's 32-bit finalizer: every input bit flips each output bit with odds near 1/2.
+ *  Also ends the cleancache's page checksums (worker/cleancache/record/hash.ts).
+ *  @param h a 32-bit state
+ *  @returns the avalanched state, as a signed 32-bit integer */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  // 30 bits, so the value stays a small integer: a wider one returned from a call that V8
-  // does not inline is boxed as a heap number, one allocation per put.
-  return h >>> 2;
+  return h ^ (h >>> 16);
 }
 
 /** First-choice bucket: the 30-bit hash scaled to the bucket count. */

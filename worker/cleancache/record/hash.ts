@@ -10,6 +10,8 @@
 // Words are read through a Uint32Array, so the checksum uses the platform's byte order. Pages
 // never leave the machine that wrote them (the store is memory), so that is enough.
 
+import { fmix32 } from '../../core/hash.js';
+
 const FNV64_OFFSET_HI = 0xcbf29ce4;
 const FNV64_OFFSET_LO = 0x84222325;
 // The FNV-64 prime is 2^40 + 0x1b3: multiplying is one small product plus a shift.
@@ -64,11 +66,5 @@ export function checksumWords(state: number, words: Uint32Array, from = 0, to = 
  * @param wordCount how many words were fed in all
  */
 export function checksumFinish(state: number, wordCount: number): number {
-  let h = (state ^ wordCount) | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(state ^ wordCount) >>> 0;
 }
