@@ -1,18 +1,15 @@
 // Browser benchmark: launches Debian's Chromium, serves the repository on a free port with the
 // isolation headers, runs test/fixtures/bench-browser.ts in the page, prints the ratios.
 //   node bench/browser.mjs [--pages N] [--json]
-import { launchBench } from '../test/chromium.mjs';
-
-
+import { benchInChromium, startTestServer } from './in-chromium.mjs';
 
 const args = process.argv.slice(2);
 const pagesArg = args.indexOf('--pages');
 const pages = pagesArg >= 0 ? Number(args[pagesArg + 1]) : 1024;
 const asJson = args.includes('--json');
 
-const { port, server, browser } = await launchBench();
-let exitCode = 0;
-try {
+const { port, server } = await startTestServer();
+await benchInChromium(server, async (browser) => {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   // The fixture page need not be served as HTML: any response with the isolation headers gives
@@ -34,12 +31,4 @@ try {
       console.log(`  ${k.padEnd(22)} ${f(v).padStart(10)}×${target}`);
     }
   }
-} catch (e) {
-  console.error(e);
-  exitCode = 1;
-} finally {
-  await browser.close();
-  server.close();
-}
-// Vite's middleware keeps handles open; the run is over.
-process.exit(exitCode);
+});

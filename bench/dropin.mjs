@@ -20,7 +20,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath } from '../test/chromium.mjs';
+import { benchInChromium } from './in-chromium.mjs';
 
 const args = process.argv.slice(2);
 const roundsArg = args.indexOf('--rounds');
@@ -140,10 +140,7 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
 const files = makeSite();
 const server = await startSite(files);
 const origin = `http://localhost:${server.address().port}`;
-const { chromium } = await import('@playwright/test');
-const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-let exitCode = 0;
-try {
+await benchInChromium(server, async (browser) => {
   const samples = Object.fromEntries(VARIANTS.map((v) => [v, { load: [], afterResponse: [], ready: [] }]));
   for (const v of VARIANTS) await visit(browser, origin, v); // warm the server and the browser
   for (let round = 0; round < ROUNDS; round++) {
@@ -187,11 +184,4 @@ try {
       console.log(`  ${v.padEnd(8)} ${result.loadMs[v].toFixed(1).padStart(16)} ${ratio(`${v}/none`).padStart(7)} ${result.afterResponseMs[v].toFixed(1).padStart(24)} ${ratio(`${v}/none after response`).padStart(7)} ${(result.readyMs[v]?.toFixed(1) ?? '—').padStart(20)}${target}`);
     }
   }
-} catch (e) {
-  console.error(e);
-  exitCode = 1;
-} finally {
-  await browser.close();
-  server.close();
-}
-process.exit(exitCode);
+});

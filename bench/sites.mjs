@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { chromiumArgs, chromiumPath } from '../test/chromium.mjs';
+import { benchInChromium } from './in-chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -117,144 +117,141 @@ const server = http.createServer((req, res) => {
 await new Promise((r) => server.listen(0, 'localhost', r));
 const origin = `http://localhost:${server.address().port}`;
 
-const { chromium } = await import('@playwright/test');
-const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+await benchInChromium(server, async (browser) => {
+  const loadMs = (page) => page.evaluate(() => {
+    const n = performance.getEntriesByType('navigation')[0];
+    return n.loadEventStart - n.startTime;
+  });
 
-const loadMs = (page) => page.evaluate(() => {
-  const n = performance.getEntriesByType('navigation')[0];
-  return n.loadEventStart - n.startTime;
-});
-
-/** Waits until the set-up's worker controls the page and has kept the site's assets. */
-async function workersFilled(page, setup, assets) {
-  if (setup === 'none') return;
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
-  if (setup === 'workbox') {
-    await page.waitForFunction(async (n) => (await (await caches.open('bench-sites')).keys()).length >= n, assets, { timeout: 20_000, polling: 50 });
-    return;
+  /** Waits until the set-up's worker controls the page and has kept the site's assets. */
+  async function workersFilled(page, setup, assets) {
+    if (setup === 'none') return;
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+    if (setup === 'workbox') {
+      await page.waitForFunction(async (n) => (await (await caches.open('bench-sites')).keys()).length >= n, assets, { timeout: 20_000, polling: 50 });
+      return;
+    }
+    await page.waitForFunction(async (n) => {
+      const s = await new Promise((resolve) => {
+        const { port1, port2 } = new MessageChannel();
+        port1.onmessage = (e) => resolve(e.data.stats);
+        navigator.serviceWorker.controller.postMessage({ webtmem: 'sw-stats' }, [port2]);
+      });
+      return s.keeper.inFlight === 0 && s.memory.resources >= n;
+    }, setup === 'webtmem' ? assets : 0, { timeout: 20_000, polling: 50 });
   }
-  await page.waitForFunction(async (n) => {
-    const s = await new Promise((resolve) => {
+
+  /** The webtmem service worker's memory hits so far. */
+  function swMemoryHits(page) {
+    return page.evaluate(() => new Promise((resolve) => {
       const { port1, port2 } = new MessageChannel();
-      port1.onmessage = (e) => resolve(e.data.stats);
+      port1.onmessage = (e) => resolve(e.data.stats.handler.memoryHits);
       navigator.serviceWorker.controller.postMessage({ webtmem: 'sw-stats' }, [port2]);
-    });
-    return s.keeper.inFlight === 0 && s.memory.resources >= n;
-  }, setup === 'webtmem' ? assets : 0, { timeout: 20_000, polling: 50 });
-}
-
-/** The webtmem service worker's memory hits so far. */
-function swMemoryHits(page) {
-  return page.evaluate(() => new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = (e) => resolve(e.data.stats.handler.memoryHits);
-    navigator.serviceWorker.controller.postMessage({ webtmem: 'sw-stats' }, [port2]);
-  }));
-}
-
-async function sample(site, mode, setup) {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    const url = `${origin}/${mode}/${site}/index.html?v=${setup}`;
-    await page.goto(url, { waitUntil: 'load' });
-    const first = await loadMs(page);
-    // One controlled view lets the workers keep what they are given (a first visit's
-    // requests were made before any worker controlled the page).
-    if (setup !== 'none') await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
-    await page.goto(url, { waitUntil: 'load' });
-    await workersFilled(page, setup, ASSETS[site]);
-    const hitsBefore = setup.startsWith('webtmem') ? await swMemoryHits(page) : 0;
-    await page.goto(url, { waitUntil: 'load' });
-    const repeat = await loadMs(page);
-    // How many of the repeat view's requests the service worker's memory answered.
-    const served = setup.startsWith('webtmem') ? (await swMemoryHits(page)) - hitsBefore : null;
-    return { first, repeat, served };
-  } finally {
-    await context.close();
+    }));
   }
-}
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
-const results = {};
-const t0 = Date.now();
-for (let run = 0; run < RUNS; run++) {
-  for (const site of SITES) {
-    for (const mode of MODES) {
-      // Rotate the order each run, so a drift in the machine's load hits every set-up alike.
-      for (let k = 0; k < SETUPS.length; k++) {
-        const setup = SETUPS[(run + k) % SETUPS.length];
-        const key = `${site}/${mode}/${setup}`;
-        const r = await sample(site, mode, setup);
-        (results[key] ??= { first: [], repeat: [], served: [] }).first.push(r.first);
-        results[key].repeat.push(r.repeat);
-        if (r.served !== null) results[key].served.push(r.served);
+  async function sample(site, mode, setup) {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const url = `${origin}/${mode}/${site}/index.html?v=${setup}`;
+      await page.goto(url, { waitUntil: 'load' });
+      const first = await loadMs(page);
+      // One controlled view lets the workers keep what they are given (a first visit's
+      // requests were made before any worker controlled the page).
+      if (setup !== 'none') await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+      await page.goto(url, { waitUntil: 'load' });
+      await workersFilled(page, setup, ASSETS[site]);
+      const hitsBefore = setup.startsWith('webtmem') ? await swMemoryHits(page) : 0;
+      await page.goto(url, { waitUntil: 'load' });
+      const repeat = await loadMs(page);
+      // How many of the repeat view's requests the service worker's memory answered.
+      const served = setup.startsWith('webtmem') ? (await swMemoryHits(page)) - hitsBefore : null;
+      return { first, repeat, served };
+    } finally {
+      await context.close();
+    }
+  }
+
+  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
+  const results = {};
+  const t0 = Date.now();
+  for (let run = 0; run < RUNS; run++) {
+    for (const site of SITES) {
+      for (const mode of MODES) {
+        // Rotate the order each run, so a drift in the machine's load hits every set-up alike.
+        for (let k = 0; k < SETUPS.length; k++) {
+          const setup = SETUPS[(run + k) % SETUPS.length];
+          const key = `${site}/${mode}/${setup}`;
+          const r = await sample(site, mode, setup);
+          (results[key] ??= { first: [], repeat: [], served: [] }).first.push(r.first);
+          results[key].repeat.push(r.repeat);
+          if (r.served !== null) results[key].served.push(r.served);
+        }
       }
     }
   }
-}
 
-/** In-app: `rounds` × TILES fetches of already-fetched tiles; ms per fetch, median round. */
-async function tiles(setup, how) {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(`${origin}/ma/tiles/index.html?v=${setup}`, { waitUntil: 'load' });
-    if (setup !== 'none') {
-      await page.evaluate(() => window.webtmem.ready);
-      await page.waitForFunction(() => navigator.serviceWorker.controller !== null && window.webtmem.link?.portsSent > 0, undefined, { timeout: 20_000 });
-    }
-    return await page.evaluate(async ([count, how]) => {
-      const urls = Array.from({ length: count }, (_, i) => new URL(`t-${i}.bin`, location.href).href);
-      const get = how === 'webtmem.fetch' ? (u) => window.webtmem.fetch(u) : (u) => fetch(u);
-      for (const u of urls) await (await fetch(u)).arrayBuffer();
-      if (how === 'webtmem.fetch') {
-        const deadline = performance.now() + 20_000;
-        while (!urls.every((u) => window.webtmem.cleancache.has(u)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  /** In-app: `rounds` × TILES fetches of already-fetched tiles; ms per fetch, median round. */
+  async function tiles(setup, how) {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${origin}/ma/tiles/index.html?v=${setup}`, { waitUntil: 'load' });
+      if (setup !== 'none') {
+        await page.evaluate(() => window.webtmem.ready);
+        await page.waitForFunction(() => navigator.serviceWorker.controller !== null && window.webtmem.link?.portsSent > 0, undefined, { timeout: 20_000 });
       }
-      const perFetch = [];
-      let bytes = 0;
-      // Page-side hits of the timed rounds only (the has() checks above count too).
-      const hits0 = how === 'webtmem.fetch' ? window.webtmem.cleancache.stats().hits : 0;
-      for (let r = 0; r < 7; r++) {
-        const t = performance.now();
-        for (const u of urls) bytes += (await (await get(u)).arrayBuffer()).byteLength;
-        perFetch.push((performance.now() - t) / count);
-      }
-      perFetch.sort((a, b) => a - b);
-      const pageHits = how === 'webtmem.fetch' ? window.webtmem.cleancache.stats().hits - hits0 : null;
-      return { ms: perFetch[3], bytes: bytes / 7, pageHits };
-    }, [TILES, how]);
-  } finally {
-    await context.close();
-  }
-}
-const inApp = {
-  http: await tiles('none', 'fetch'),
-  swFetch: await tiles('webtmem', 'fetch'),
-  webtmemFetch: await tiles('webtmem', 'webtmem.fetch'),
-};
-await browser.close();
-server.close();
-
-const table = {};
-for (const [key, r] of Object.entries(results)) table[key] = { first: median(r.first), repeat: median(r.repeat), fromMemory: r.served.length ? median(r.served) : null };
-const out = { browser: `chromium ${browser.version()}`, runs: RUNS, seconds: Math.round((Date.now() - t0) / 1000), table, inApp };
-if (asJson) {
-  console.log(JSON.stringify(out, null, 2));
-} else {
-  console.log(`webtmem site bench — ${out.browser}, medians of ${RUNS} runs (load event, ms), ${out.seconds} s`);
-  console.log('  site/headers    set-up            first   repeat   repeat/none  repeat/workbox  (repeat view requests from SW memory)');
-  for (const site of RUNS > 0 ? SITES : []) for (const mode of MODES) {
-    const none = table[`${site}/${mode}/none`].repeat;
-    const wb = table[`${site}/${mode}/workbox`].repeat;
-    for (const setup of SETUPS) {
-      const r = table[`${site}/${mode}/${setup}`];
-      console.log(`  ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${r.repeat.toFixed(1).padStart(8)} ${(r.repeat / none).toFixed(2).padStart(12)} ${(r.repeat / wb).toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
+      return await page.evaluate(async ([count, how]) => {
+        const urls = Array.from({ length: count }, (_, i) => new URL(`t-${i}.bin`, location.href).href);
+        const get = how === 'webtmem.fetch' ? (u) => window.webtmem.fetch(u) : (u) => fetch(u);
+        for (const u of urls) await (await fetch(u)).arrayBuffer();
+        if (how === 'webtmem.fetch') {
+          const deadline = performance.now() + 20_000;
+          while (!urls.every((u) => window.webtmem.cleancache.has(u)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        }
+        const perFetch = [];
+        let bytes = 0;
+        // Page-side hits of the timed rounds only (the has() checks above count too).
+        const hits0 = how === 'webtmem.fetch' ? window.webtmem.cleancache.stats().hits : 0;
+        for (let r = 0; r < 7; r++) {
+          const t = performance.now();
+          for (const u of urls) bytes += (await (await get(u)).arrayBuffer()).byteLength;
+          perFetch.push((performance.now() - t) / count);
+        }
+        perFetch.sort((a, b) => a - b);
+        const pageHits = how === 'webtmem.fetch' ? window.webtmem.cleancache.stats().hits - hits0 : null;
+        return { ms: perFetch[3], bytes: bytes / 7, pageHits };
+      }, [TILES, how]);
+    } finally {
+      await context.close();
     }
   }
-  const us = (ms) => (ms * 1000).toFixed(1);
-  console.log(`  in-app, ${TILES} tiles of 4 KiB fetched again (µs per fetch, median of 7 rounds):`);
-  console.log(`    fetch() via the HTTP cache (no worker) ${us(inApp.http.ms)}, fetch() via webtmem's worker ${us(inApp.swFetch.ms)}, webtmem.fetch ${us(inApp.webtmemFetch.ms)} (${inApp.webtmemFetch.pageHits} page-side hits of ${7 * TILES})`);
-  console.log(`    HTTP cache / webtmem.fetch: ${(inApp.http.ms / inApp.webtmemFetch.ms).toFixed(0)}× (goal ≥ 100×)`);
-}
+  const inApp = {
+    http: await tiles('none', 'fetch'),
+    swFetch: await tiles('webtmem', 'fetch'),
+    webtmemFetch: await tiles('webtmem', 'webtmem.fetch'),
+  };
+
+  const table = {};
+  for (const [key, r] of Object.entries(results)) table[key] = { first: median(r.first), repeat: median(r.repeat), fromMemory: r.served.length ? median(r.served) : null };
+  const out = { browser: `chromium ${browser.version()}`, runs: RUNS, seconds: Math.round((Date.now() - t0) / 1000), table, inApp };
+  if (asJson) {
+    console.log(JSON.stringify(out, null, 2));
+  } else {
+    console.log(`webtmem site bench — ${out.browser}, medians of ${RUNS} runs (load event, ms), ${out.seconds} s`);
+    console.log('  site/headers    set-up            first   repeat   repeat/none  repeat/workbox  (repeat view requests from SW memory)');
+    for (const site of RUNS > 0 ? SITES : []) for (const mode of MODES) {
+      const none = table[`${site}/${mode}/none`].repeat;
+      const wb = table[`${site}/${mode}/workbox`].repeat;
+      for (const setup of SETUPS) {
+        const r = table[`${site}/${mode}/${setup}`];
+        console.log(`  ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${r.repeat.toFixed(1).padStart(8)} ${(r.repeat / none).toFixed(2).padStart(12)} ${(r.repeat / wb).toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
+      }
+    }
+    const us = (ms) => (ms * 1000).toFixed(1);
+    console.log(`  in-app, ${TILES} tiles of 4 KiB fetched again (µs per fetch, median of 7 rounds):`);
+    console.log(`    fetch() via the HTTP cache (no worker) ${us(inApp.http.ms)}, fetch() via webtmem's worker ${us(inApp.swFetch.ms)}, webtmem.fetch ${us(inApp.webtmemFetch.ms)} (${inApp.webtmemFetch.pageHits} page-side hits of ${7 * TILES})`);
+    console.log(`    HTTP cache / webtmem.fetch: ${(inApp.http.ms / inApp.webtmemFetch.ms).toFixed(0)}× (goal ≥ 100×)`);
+  }
+});

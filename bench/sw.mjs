@@ -7,13 +7,12 @@
 // Also the time inside the service worker from fetch event to response ready, and one lookup
 // alone: the service worker's memory tier against caches.match.
 //   node bench/sw.mjs [--count N] [--json]
-import { launchBench } from '../test/chromium.mjs';
+import { benchInChromium, startTestServer } from './in-chromium.mjs';
 
 const args = process.argv.slice(2);
 const countArg = args.indexOf('--count');
 const COUNT = countArg >= 0 ? Number(args[countArg + 1]) : 300;
 const asJson = args.includes('--json');
-
 
 /** Runs in the page: times COUNT fetches per kind, sequential then 64 at a time. */
 async function pageBench(count) {
@@ -86,9 +85,8 @@ async function pageBench(count) {
   return result;
 }
 
-const { port, server, browser } = await launchBench();
-let exitCode = 0;
-try {
+const { port, server } = await startTestServer();
+await benchInChromium(server, async (browser) => {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`http://localhost:${port}/test/fixtures/bench-sw.html`);
@@ -125,11 +123,4 @@ try {
       console.log(`  ${k.padEnd(24)} ${v.toFixed(v >= 100 ? 0 : 3).padStart(8)}${t ? `  target ${t[0]}: ${t[1](v) ? 'met' : 'MISSED'}` : ''}`);
     }
   }
-} catch (e) {
-  console.error(e);
-  exitCode = 1;
-} finally {
-  await browser.close();
-  server.close();
-}
-process.exit(exitCode);
+});

@@ -25,12 +25,3 @@ export function freePort() {
   });
 }
 
-/** For the browser benchmarks: the test server on a free port (isolated) and a Chromium. */
-export async function launchBench() {
-  const { chromium } = await import('@playwright/test');
-  const { startServer } = await import('./server/serve.mjs');
-  const port = await freePort();
-  const server = await startServer({ port, isolated: true });
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  return { port, server, browser };
-}
