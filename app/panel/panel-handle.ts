@@ -8,7 +8,7 @@
 //
 // Only types come from the panel's own modules here, so bundling this file pulls none of them.
 import type { installPagePanel, PagePanel } from './page-panel.js';
-import type { DockSide, PanelLayout } from './panel.js';
+import type { DockSide, Panel, PanelLayout } from './panel.js';
 import { DEFAULT_SHORTCUT, installShortcut } from './shortcut.js';
 import type { WebtmemGlobal } from './stats-source.js';
 
@@ -29,31 +29,21 @@ export interface PanelHandleOptions {
   shortcut?: string | null;
 }
 
-/** `window.webtmem.panel`: the panel's methods, usable before its code has loaded. */
-export interface PanelHandle {
-  /** Whether the panel is (or, while its code loads, is about to be) open. */
-  readonly isOpen: boolean;
-  readonly layout: PanelLayout;
+/** The Panel's state and controls, which the handle offers under the same names. */
+type PanelControls = Pick<Panel,
+  'isOpen' | 'layout' | 'open' | 'close' | 'toggle' | 'dock' | 'float' | 'refresh' | 'exportJSON' | 'exportCSV' | 'destroy'>;
+
+/** `window.webtmem.panel`: the {@link Panel}'s state and methods, usable before its code has
+ *  loaded. Until then isOpen says whether it is about to be open; open() and the exports load
+ *  the code first, refresh() does nothing, and destroy() removes the shortcut (and the panel
+ *  once loaded; later calls do nothing). */
+export interface PanelHandle extends PanelControls {
   /** The loaded panel (host, shadow root, history), or null before its code has loaded. */
   readonly instance: PagePanel | null;
   /** Why the panel's code could not be loaded, or null. */
   readonly error: string | null;
-  /** Opens the panel, loading its code first if needed. */
-  open(): void;
-  close(): void;
-  /** Opens when closed, closes when open; returns the new state. */
-  toggle(): boolean;
-  dock(side?: DockSide): void;
-  float(): void;
-  /** Polls once now (nothing to do before the panel's code has loaded). */
-  refresh(): Promise<void>;
-  /** Download the recorded history (loads the panel's code if needed). */
-  exportJSON(): void;
-  exportCSV(): void;
   /** Loads the panel's code now (once) and resolves with the panel. */
   load(): Promise<PagePanel>;
-  /** Removes the shortcut, and the panel when loaded; later calls do nothing. */
-  destroy(): void;
 }
 
 /**
