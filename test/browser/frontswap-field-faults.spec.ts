@@ -37,20 +37,71 @@ const faults = (worker: Worker, call: string, arg?: number | boolean) =>
   worker.evaluate(([c, a]) => (globalThis as any).__idbFaults[c as string](a), [call, arg] as const);
 const faultState = (worker: Worker) => worker.evaluate(() => (globalThis as any).__idbFaults.state);
 
-test.beforeEach(async ({ page }) => open(page));
+/** Retries come fast, so a test waits tens of ms for the disk's return, not seconds. */
+const FAST_RETRY = { writeback: false, retryMinMs: 10, retryMaxMs: 40 };
 
-test('indexedDB.open fails ("Internal error opening backing store"): the area opens in memory, buffers, refuses when full, and writes everything once the disk opens', async ({ page }) => {
-  const worker = await connectWithFaults(page);
-  await faults(worker, 'openFails', Infinity);
-  const during = await page.evaluate(async () => {
-    const { pageOf, same, until } = (window as any).t;
+/**
+ * Opens area `name` as window.area, its 'error' and 'recovered' events recorded in
+ * window.events. With `committed`, first sets the budget to 0 (every page then goes to the
+ * disk) and stores and flushes pages 0..committed-1.
+ */
+async function openArea(page: Page, name: string, options: object, committed = 0): Promise<void> {
+  await page.evaluate(async ([name, options, committed]) => {
+    const { pageOf } = (window as any).t;
     const client = (window as any).client;
-    const area = await client.frontswap('field-open', { bufferPages: 8, writeback: false, retryMinMs: 10, retryMaxMs: 40 });
+    if (committed > 0) await client.setBudget(0);
+    const area = await client.frontswap(name, options);
     (window as any).area = area;
     const events: string[] = [];
     area.addEventListener('error', (e: CustomEvent) => events.push(e.detail.message));
     area.addEventListener('recovered', () => events.push('recovered'));
     (window as any).events = events;
+    for (let o = 0; o < committed; o++) area.store(o, pageOf(4096, o));
+    if (committed > 0) await area.flush();
+  }, [name, options, committed] as const);
+}
+
+/**
+ * Lets the disk back, waits for the area's 'recovered' and a flush, then loads pages
+ * from..to-1 and closes the area.
+ * @returns how many loaded whole, the area's stats, the hypervisor's event kinds, and where
+ *   each of `offsets` was before the close
+ */
+async function healAndReadBack(page: Page, worker: Worker, from: number, to: number, offsets: number[] = []) {
+  await faults(worker, 'heal');
+  return page.evaluate(async ([from, to, offsets]) => {
+    const { pageOf, same, until } = (window as any).t;
+    const { area, client, events } = window as any;
+    await until(() => events.includes('recovered'));
+    await area.flush();
+    const into = new Uint8Array(4096);
+    let fromDisk = 0;
+    for (let o = from; o < to; o++) if ((await area.load(o, into)) && same(into, pageOf(4096, o))) fromDisk++;
+    const where = offsets.map((o) => area.where(o));
+    const stats = await area.refreshStats();
+    const hv = (await client.stats()).events.map((e: any) => e.kind);
+    await area.close();
+    return { fromDisk, stats, hv, where };
+  }, [from, to, offsets] as const);
+}
+
+/** What every test ends with: no rejection went unhandled in the store worker or on the page;
+ *  then the client closes. */
+async function expectCleanEnd(page: Page, worker: Worker): Promise<void> {
+  expect((await faultState(worker)).unhandled).toEqual([]);
+  expect(pageErrors).toEqual([]);
+  await page.evaluate(() => (window as any).client.close());
+}
+
+test.beforeEach(async ({ page }) => open(page));
+
+test('indexedDB.open fails ("Internal error opening backing store"): the area opens in memory, buffers, refuses when full, and writes everything once the disk opens', async ({ page }) => {
+  const worker = await connectWithFaults(page);
+  await faults(worker, 'openFails', Infinity);
+  await openArea(page, 'field-open', { bufferPages: 8, ...FAST_RETRY });
+  const during = await page.evaluate(async () => {
+    const { pageOf, same, until } = (window as any).t;
+    const { area, client, events } = window as any;
     const res: unknown[] = [];
     for (let o = 0; o < 4; o++) res.push(area.store(o, pageOf(4096, o))); // memory has room
     await client.setBudget(0);
@@ -73,28 +124,13 @@ test('indexedDB.open fails ("Internal error opening backing store"): the area op
   expect(during.stats.diskErrors).toBeGreaterThanOrEqual(1);
   expect(during.stats).toMatchObject({ inFlightPages: 8, failedStores: 4, diskPages: 0 });
 
-  await faults(worker, 'heal');
-  const after = await page.evaluate(async () => {
-    const { pageOf, same, until } = (window as any).t;
-    const { area, client, events } = window as any;
-    await until(() => events.includes('recovered'));
-    await area.flush();
-    const into = new Uint8Array(4096);
-    let fromDisk = 0;
-    for (let o = 4; o < 12; o++) if ((await area.load(o, into)) && same(into, pageOf(4096, o))) fromDisk++;
-    const stats = await area.refreshStats();
-    const snap = await client.stats();
-    await area.close();
-    return { fromDisk, stats, hv: snap.events.map((e: any) => e.kind) };
-  });
+  const after = await healAndReadBack(page, worker, 4, 12);
   expect(after.fromDisk).toBe(8);
   expect(after.stats).toMatchObject({ inFlightPages: 0, diskPages: 8, diskLoads: 8 });
   expect(after.hv).toContain('disk-error');
   expect(after.hv).toContain('disk-recovered');
   expect((await faultState(worker)).failedOpens).toBeGreaterThanOrEqual(2);
-  expect((await faultState(worker)).unhandled).toEqual([]);
-  expect(pageErrors).toEqual([]);
-  await page.evaluate(() => (window as any).client.close());
+  await expectCleanEnd(page, worker);
 });
 
 test('a durable area whose disk cannot be opened is refused with disk-error (it cannot know its pages), and opens once the disk does', async ({ page }) => {
@@ -110,26 +146,12 @@ test('a durable area whose disk cannot be opened is refused with disk-error (it 
     return { first, stored };
   });
   expect(r).toEqual({ first: 'disk-error', stored: 'memory' });
-  expect((await faultState(worker)).unhandled).toEqual([]);
-  expect(pageErrors).toEqual([]);
-  await page.evaluate(() => (window as any).client.close());
+  await expectCleanEnd(page, worker);
 });
 
 test('the connection closes mid-session and the disk stays away for a while: committed pages come back, buffered ones stay loadable, writes resume', async ({ page }) => {
   const worker = await connectWithFaults(page);
-  await page.evaluate(async () => {
-    const { pageOf } = (window as any).t;
-    const client = (window as any).client;
-    await client.setBudget(0);
-    const area = await client.frontswap('field-close', { writeback: false, retryMinMs: 10, retryMaxMs: 40 });
-    (window as any).area = area;
-    const events: string[] = [];
-    area.addEventListener('error', (e: CustomEvent) => events.push(e.detail.message));
-    area.addEventListener('recovered', () => events.push('recovered'));
-    (window as any).events = events;
-    for (let o = 0; o < 20; o++) area.store(o, pageOf(4096, o));
-    await area.flush();
-  });
+  await openArea(page, 'field-close', FAST_RETRY, 20);
   await faults(worker, 'openFails', Infinity);
   await faults(worker, 'closeAll', true); // the browser's 'close' event
   const during = await page.evaluate(async () => {
@@ -153,43 +175,20 @@ test('the connection closes mid-session and the disk stays away for a while: com
   expect(during.stats.lastError).toContain('Internal error opening backing store');
   expect(during.stats.inFlightPages).toBe(20);
 
-  await faults(worker, 'heal');
-  const after = await page.evaluate(async () => {
-    const { pageOf, same, until } = (window as any).t;
-    const { area, client, events } = window as any;
-    await until(() => events.includes('recovered'));
-    await area.flush();
-    const into = new Uint8Array(4096);
-    let fromDisk = 0;
-    for (let o = 0; o < 40; o++) if ((await area.load(o, into)) && same(into, pageOf(4096, o))) fromDisk++;
-    const stats = await area.refreshStats();
-    await area.close();
-    return { fromDisk, stats };
-  });
+  const after = await healAndReadBack(page, worker, 0, 40);
   expect(after.fromDisk).toBe(40);
   expect(after.stats).toMatchObject({ inFlightPages: 0, diskPages: 40 });
-  const st = await faultState(worker);
-  expect(st.closed).toBeGreaterThanOrEqual(1);
-  expect(st.unhandled).toEqual([]);
-  expect(pageErrors).toEqual([]);
-  await page.evaluate(() => (window as any).client.close());
+  expect((await faultState(worker)).closed).toBeGreaterThanOrEqual(1);
+  await expectCleanEnd(page, worker);
 });
 
 test('a connection closed without its event (InvalidStateError on the next transaction) is reopened: reads at once, writes after one retry', async ({ page }) => {
   const worker = await connectWithFaults(page);
-  await page.evaluate(async () => {
-    const { pageOf } = (window as any).t;
-    const client = (window as any).client;
-    await client.setBudget(0);
-    const area = await client.frontswap('field-silent', { writeback: false, retryMinMs: 10, retryMaxMs: 40 });
-    (window as any).area = area;
-    for (let o = 0; o < 10; o++) area.store(o, pageOf(4096, o));
-    await area.flush();
-  });
+  await openArea(page, 'field-silent', FAST_RETRY, 10);
   await faults(worker, 'closeAll', false);
   const after = await page.evaluate(async () => {
     const { pageOf, same, until } = (window as any).t;
-    const { area, client } = window as any;
+    const { area } = window as any;
     const into = new Uint8Array(4096);
     let read = 0;
     for (let o = 0; o < 10; o++) if ((await area.load(o, into)) && same(into, pageOf(4096, o))) read++;
@@ -204,26 +203,12 @@ test('a connection closed without its event (InvalidStateError on the next trans
   expect(after.read).toBe(10);
   expect(after.all).toBe(20);
   expect(after.stats).toMatchObject({ inFlightPages: 0, diskPages: 20 });
-  expect((await faultState(worker)).unhandled).toEqual([]);
-  expect(pageErrors).toEqual([]);
-  await page.evaluate(() => (window as any).client.close());
+  await expectCleanEnd(page, worker);
 });
 
 test('quota runs out mid-batch: no part of the batch lands, pages stay buffered and loadable, a full buffer refuses, writes resume when space returns', async ({ page }) => {
   const worker = await connectWithFaults(page);
-  await page.evaluate(async () => {
-    const { pageOf } = (window as any).t;
-    const client = (window as any).client;
-    await client.setBudget(0);
-    const area = await client.frontswap('field-quota', { bufferPages: 48, writeback: false, retryMinMs: 10, retryMaxMs: 40 });
-    (window as any).area = area;
-    const events: string[] = [];
-    area.addEventListener('error', (e: CustomEvent) => events.push(e.detail.message));
-    area.addEventListener('recovered', () => events.push('recovered'));
-    (window as any).events = events;
-    for (let o = 0; o < 20; o++) area.store(o, pageOf(4096, o));
-    await area.flush();
-  });
+  await openArea(page, 'field-quota', { bufferPages: 48, ...FAST_RETRY }, 20);
   await faults(worker, 'quota', Infinity);
   const during = await page.evaluate(async () => {
     const { pageOf, same, until } = (window as any).t;
@@ -246,26 +231,10 @@ test('quota runs out mid-batch: no part of the batch lands, pages stay buffered 
   expect(during.stats).toMatchObject({ diskPages: 20, inFlightPages: 48, failedStores: 12 });
   expect(during.events[0]).toContain('QuotaExceededError');
 
-  await faults(worker, 'heal');
-  const after = await page.evaluate(async () => {
-    const { pageOf, same, until } = (window as any).t;
-    const { area, client, events } = window as any;
-    await until(() => events.includes('recovered'));
-    await area.flush();
-    const into = new Uint8Array(4096);
-    let fromDisk = 0;
-    for (let o = 0; o < 68; o++) if ((await area.load(o, into)) && same(into, pageOf(4096, o))) fromDisk++;
-    const refused = [68, 79].map((o) => area.where(o));
-    const stats = await area.refreshStats();
-    await area.close();
-    return { fromDisk, refused, stats };
-  });
+  const after = await healAndReadBack(page, worker, 0, 68, [68, 79]);
   expect(after.fromDisk).toBe(68);
-  expect(after.refused).toEqual(['absent', 'absent']);
+  expect(after.where).toEqual(['absent', 'absent']);
   expect(after.stats).toMatchObject({ inFlightPages: 0, diskPages: 68 });
-  const st = await faultState(worker);
-  expect(st.quotaFaults).toBeGreaterThanOrEqual(1);
-  expect(st.unhandled).toEqual([]);
-  expect(pageErrors).toEqual([]);
-  await page.evaluate(() => (window as any).client.close());
+  expect((await faultState(worker)).quotaFaults).toBeGreaterThanOrEqual(1);
+  await expectCleanEnd(page, worker);
 });
