@@ -94,10 +94,13 @@ test('refreshes at least 4 times a second while open, and charts the history', a
   const [n0, t0] = [await count(), Date.now()];
   await page.evaluate(async () => {
     const m = (window as any).model;
-    // A steady load for 2 s, so the ops chart has a non-zero rate to draw.
-    for (let t = 0; t < 20; t++) {
+    const history = (window as any).webtmem.panel.history;
+    // A steady load over a dozen of the panel's own samples (each step waits for the next one),
+    // so the ops chart has a non-zero rate to draw.
+    for (let t = 0; t < 12; t++) {
       m.workload(0, 200, 0.8, t * 200);
-      await new Promise((r) => setTimeout(r, 100));
+      const seen = history.length;
+      while (history.length === seen) await new Promise((r) => setTimeout(r, 10));
     }
   });
   // At least 4 refreshes a second: the panel's own schedule, read from the gaps between the
@@ -192,13 +195,22 @@ test('a page without webtmem gets a clear message, no exception', async ({ page 
   page.on('pageerror', (e) => errors.push(e.message));
   await gotoFixture(page, ISOLATED, 'blank.html');
   await page.evaluate(async (url) => {
+    // Each poll looks window.webtmem up: counting the look-ups counts the polls.
+    let lookups = 0;
+    Object.defineProperty(window, 'webtmem', { configurable: true, get: () => { lookups++; return undefined; } });
+    Object.defineProperty(window, 'webtmemLookups', { get: () => lookups });
     const m = await import(url);
     m.installPagePanel({ panel: 'open' });
   }, PANEL);
   await expect(page.locator('webtmem-panel [data-role="message"]')).toHaveText(
     'This page has no webtmem (window.webtmem is not defined).',
   );
-  await page.waitForTimeout(500); // several polls
+  const lookups = () => page.evaluate(() => (window as any).webtmemLookups as number);
+  const after = await lookups();
+  await expect.poll(lookups).toBeGreaterThanOrEqual(after + 5); // several more polls
+  await expect(page.locator('webtmem-panel [data-role="message"]')).toHaveText(
+    'This page has no webtmem (window.webtmem is not defined).',
+  );
   expect(errors).toEqual([]);
 });
 
@@ -251,8 +263,10 @@ test('screenshot of the panel with realistic numbers (kept as a CI artifact)', a
     const heap = m.newPool({ persistent: false });
     m.newPool({ persistent: false, shared: true, uuid: '0123456789abcdef0123456789abcdef', maxPages: 2048 });
     const swap = m.newArea('editor-undo', true);
-    (window as any).webtmem.panel.open();
-    (window as any).webtmem.panel.dock('bottom');
+    const panel = (window as any).webtmem.panel;
+    panel.open();
+    panel.dock('bottom');
+    // One step per sample the panel takes, so each shows as its own point on the charts.
     for (let t = 0; t < 30; t++) {
       m.workload(heap, 300 + 20 * t, 0.6 + 0.01 * t, t * 400);
       m.workload(1, 50, 0.9, t * 60);
@@ -262,10 +276,16 @@ test('screenshot of the panel with realistic numbers (kept as a CI artifact)', a
       if (t === 12) m.setBudget(12000);
       if (t === 20) { m.pressure.events++; m.pressure.shrinks++; m.pressure.fraction = 0.25; m.event('pressure', 'page hidden: ephemeral share shrunk by 25%'); }
       if (t === 24) m.diskError(swap, 'QuotaExceededError: write-behind batch kept in memory');
-      await new Promise((r) => setTimeout(r, 120));
+      const seen = panel.history.length;
+      while (panel.history.length === seen) await new Promise((r) => setTimeout(r, 10));
     }
   });
-  await page.evaluate(() => new Promise((r) => setTimeout(r, 400)));
+  // The panel has taken a snapshot of the final state and drawn it (the table and the charts
+  // are drawn together).
+  const lastSeq = await page.evaluate(() => (window as any).model.seq as number);
+  await page.waitForFunction((seq) => (window as any).webtmem.panel.history.latest.seq > seq, lastSeq);
+  const finalGets = await page.evaluate(() => String((window as any).webtmem.panel.history.latest.store.pools[0].succGets));
+  await expect.poll(() => poolCell(page, 0, 'succGets')).toBe(finalGets);
   await page.waitForFunction(() => document.readyState === 'complete');
   const shot = page.locator('webtmem-panel .panel');
   await page.locator('webtmem-panel .panel').evaluate((b) => ((b as HTMLElement).style.height = '1260px'));

@@ -49,13 +49,11 @@ export async function waitCached(page: Page, url: string, headers?: Record<strin
   const has = () => page.evaluate(([u, h]) =>
     (window as unknown as { webtmem: { cleancache: { has(u: string, i?: object): boolean } } }).webtmem.cleancache.has(u, h ? { headers: h } : {}),
   [url, headers] as const);
-  const deadline = Date.now() + 10_000;
-  while (!(await has())) {
-    if (Date.now() > deadline) {
-      const stats = await swStats(page).catch((e) => `(no stats: ${(e as Error).message})`);
-      throw new Error(`waitCached: ${url} was not in the cleancache after 10 s; service worker: ${JSON.stringify(stats)}`);
-    }
-    await page.waitForTimeout(50);
+  try {
+    await expect.poll(has, { timeout: 10_000 }).toBe(true);
+  } catch {
+    const stats = await swStats(page).catch((e) => `(no stats: ${(e as Error).message})`);
+    throw new Error(`waitCached: ${url} was not in the cleancache after 10 s; service worker: ${JSON.stringify(stats)}`);
   }
 }
 
