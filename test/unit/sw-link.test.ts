@@ -54,11 +54,17 @@ function answeringPort(): MessageChannel {
   return channel;
 }
 
-/** Tracks whether a promise has settled, without waiting for it. */
-function track<T>(promise: Promise<T>): { readonly done: boolean; readonly value: Promise<T> } {
+/** Checks that `reply` waits on one timer of `ms`: unsettled a millisecond before, settled
+ *  at it. */
+async function boundedBy<T>(clock: ManualClock, reply: Promise<T>, ms: number): Promise<T> {
   let done = false;
-  void promise.finally(() => { done = true; });
-  return { get done() { return done; }, value: promise };
+  void reply.finally(() => { done = true; });
+  await expect.poll(() => clock.pending).toBe(1);
+  clock.advance(ms - 1);
+  await Promise.resolve();
+  expect(done).toBe(false);
+  clock.advance(1);
+  return reply;
 }
 
 const FLUSH = { webtmem: 'cc-flush', url: 'https://x.test/', headers: [] as [string, string][] } as const;
@@ -99,13 +105,7 @@ describe('StoreLink', () => {
     const { port1, port2 } = new MessageChannel();
     link.addPort('tab-1', port1);
     for (const [timeouts, ports] of [[1, 1], [2, 0]]) {
-      const reply = track(link.request('tab-1', LOOKUP));
-      await expect.poll(() => clock.pending).toBe(1);
-      clock.advance(29);
-      await Promise.resolve();
-      expect(reply.done).toBe(false);
-      clock.advance(1);
-      expect(await reply.value).toBeNull();
+      expect(await boundedBy(clock, link.request('tab-1', LOOKUP), 30)).toBeNull();
       expect(link.stats).toMatchObject({ ports, timeouts });
     }
     port2.close();
@@ -122,13 +122,7 @@ describe('StoreLink', () => {
     expect(await first).toMatchObject({ webtmem: 'cc-flushed' });
     expect(posted).toEqual([{ id: 'tab-2', message: { webtmem: 'cc-need-port' } }]);
     // A client that does not send one in time: null once the bound has passed, not before.
-    const late = track(link.request('tab-9', FLUSH, [], 50));
-    await expect.poll(() => clock.pending).toBe(1);
-    clock.advance(49);
-    await Promise.resolve();
-    expect(late.done).toBe(false);
-    clock.advance(1);
-    expect(await late.value).toBeNull();
+    expect(await boundedBy(clock, link.request('tab-9', FLUSH, [], 50), 50)).toBeNull();
     // A client that no longer exists is not waited for: null with the clock standing still.
     expect(await link.request('gone-1', FLUSH)).toBeNull();
     port2.close();
@@ -138,12 +132,7 @@ describe('StoreLink', () => {
     const { clients, posted } = fakeClients();
     const clock = new ManualClock();
     const link = new StoreLink(clients, 10, clock);
-    const ask = async () => {
-      const reply = link.request('tab-3', FLUSH);
-      await expect.poll(() => clock.pending).toBe(1);
-      clock.advance(10);
-      expect(await reply).toBeNull();
-    };
+    const ask = async () => expect(await boundedBy(clock, link.request('tab-3', FLUSH), 10)).toBeNull();
     await ask();
     clock.advance(900);
     await ask();
