@@ -60,8 +60,9 @@ async function init(message: InitMessage): Promise<void> {
     const lockName = await holdLifeLock();
     scope.postMessage({ webtmem: 'ready', buffer, lifecycle, lockName, budget: hv.budget() } satisfies ReadyMessage);
   } catch (e) {
-    const err = e as { name?: string; code?: string; message?: string };
-    const error = { name: String(err?.name ?? 'Error'), code: err?.code, message: String(err?.message ?? e) };
+    const err = e as { name?: string; code?: unknown; message?: string };
+    // A DOMException's code is a legacy number; only TmemError's kebab-case code is sent.
+    const error = { name: String(err?.name ?? 'Error'), code: typeof err?.code === 'string' ? err.code : undefined, message: String(err?.message ?? e) };
     scope.postMessage({ webtmem: 'failed', error } satisfies FailedMessage);
   }
 }
