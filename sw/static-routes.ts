@@ -10,7 +10,12 @@
 //   - navigations that no offline pattern and no configured route of another strategy could
 //     claim, unless isolation is on. A navigation the handler would only decline still costs
 //     its dispatch to the service worker (measured on the multi-file site fixture: about a
-//     sixth of a repeat view's load time with navigation preload answering it).
+//     sixth of a repeat view's load time with navigation preload answering it);
+//   - GET requests made while the service worker is not running, except those an offline
+//     pattern covers, unless isolation is on. A stopped service worker's memory tier is empty
+//     (it lives in the worker's globals), so it could only pass them on: waiting for it to
+//     start would add its start-up to a return visit's every request. Unsafe methods still
+//     wake it, since they invalidate the tabs' copies of their URL.
 // Anything the browser does not support is left to the fetch handler, which declines the
 // same requests (no respondWith): static routing only spares the dispatch.
 import type { SwConfig } from './config.js';
@@ -41,6 +46,8 @@ export function staticRoutes(config: Pick<SwConfig, 'routes' | 'isolate' | 'offl
   if (config.isolate !== null) return rules;
   const navigations = navigationRules(config, self);
   if (navigations) rules.push(navigations);
+  const stopped = whileStoppedRules(config, self);
+  if (stopped) rules.push(stopped);
   // Only the leading run of network-only routes: a later one may lose its URLs to an earlier
   // route of another strategy.
   for (const route of config.routes) {
@@ -67,6 +74,21 @@ function navigationRules(config: Pick<SwConfig, 'routes' | 'offline'>, self: Rec
     group.push({ condition: { requestMode: 'navigate', urlPattern: { ...self, pathname: escape(m) } }, source: 'fetch-event' });
   }
   group.push({ condition: { requestMode: 'navigate' }, source: 'network' });
+  return group;
+}
+
+/**
+ * GET requests to the network while the service worker is not running, except those an
+ * offline pattern covers (the disk tier answers them): one group, for the same reason as
+ * navigationRules. Null when an offline pattern cannot be written as a URLPattern.
+ */
+function whileStoppedRules(config: Pick<SwConfig, 'offline'>, self: Record<string, string>): RouterRuleGroup | null {
+  const group: RouterRule[] = [];
+  for (const m of config.offline) {
+    if (!m.startsWith('/') || m.includes('?')) return null;
+    group.push({ condition: { runningStatus: 'not-running', urlPattern: { ...self, pathname: escape(m) } }, source: 'fetch-event' });
+  }
+  group.push({ condition: { runningStatus: 'not-running', requestMethod: 'GET' }, source: 'network' });
   return group;
 }
 
