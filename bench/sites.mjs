@@ -11,7 +11,8 @@
 //   webtmem-default  the drop-in with no routes (its default strategies; --defaults)
 // Each sample is a fresh browser context: a first view (timed), one view that lets the
 // workers fill their caches (untimed; waits until they report it), then the repeat view (a
-// new navigation, timed). Times are the load event (navigation timing loadEventStart);
+// new navigation, timed), then a return view: the service workers stopped first (CDP), as the
+// browser stops an idle one after about 30 s (none: just another view). Times are the load event (navigation timing loadEventStart);
 // medians of the runs, set-ups interleaved within each run.
 // Then in-app repeated fetches (a tile viewer): 300 resources of 4 KiB fetched again and
 // again, through the HTTP cache (no worker) and through webtmem.fetch (page-side hits).
@@ -167,7 +168,17 @@ await benchInChromium(server, async (browser) => {
       const repeat = await loadMs(page);
       // How many of the repeat view's requests the service worker's memory answered.
       const served = setup.startsWith('webtmem') ? (await swMemoryHits(page)) - hitsBefore : null;
-      return { first, repeat, served };
+      // A return visit: the browser stopped the idle service worker (as it does after about
+      // 30 s), so its memory is gone and it must start again for the requests it takes.
+      if (setup !== 'none') {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('ServiceWorker.enable');
+        await cdp.send('ServiceWorker.stopAllWorkers');
+        await cdp.detach();
+      }
+      await page.goto(url, { waitUntil: 'load' });
+      const ret = await loadMs(page);
+      return { first, repeat, served, ret };
     } finally {
       await context.close();
     }
@@ -184,8 +195,9 @@ await benchInChromium(server, async (browser) => {
           const setup = SETUPS[(run + k) % SETUPS.length];
           const key = `${site}/${mode}/${setup}`;
           const r = await sample(site, mode, setup);
-          (results[key] ??= { first: [], repeat: [], served: [] }).first.push(r.first);
+          (results[key] ??= { first: [], repeat: [], served: [], ret: [] }).first.push(r.first);
           results[key].repeat.push(r.repeat);
+          results[key].ret.push(r.ret);
           if (r.served !== null) results[key].served.push(r.served);
         }
       }
@@ -234,19 +246,21 @@ await benchInChromium(server, async (browser) => {
   };
 
   const table = {};
-  for (const [key, r] of Object.entries(results)) table[key] = { first: median(r.first), repeat: median(r.repeat), fromMemory: r.served.length ? median(r.served) : null };
+  for (const [key, r] of Object.entries(results)) table[key] = { first: median(r.first), repeat: median(r.repeat), ret: median(r.ret), fromMemory: r.served.length ? median(r.served) : null };
   const out = { browser: `chromium ${browser.version()}`, runs: RUNS, seconds: Math.round((Date.now() - t0) / 1000), table, inApp };
   if (asJson) {
     console.log(JSON.stringify(out, null, 2));
   } else {
     console.log(`webtmem site bench — ${out.browser}, medians of ${RUNS} runs (load event, ms), ${out.seconds} s`);
-    console.log('  site/headers    set-up            first   repeat   repeat/none  repeat/workbox  (repeat view requests from SW memory)');
+    console.log('  site/headers    set-up            first   repeat   repeat/none  repeat/workbox   return  return/none  return/workbox  (repeat view requests from SW memory)');
     for (const site of RUNS > 0 ? SITES : []) for (const mode of MODES) {
       const none = table[`${site}/${mode}/none`].repeat;
       const wb = table[`${site}/${mode}/workbox`].repeat;
+      const noneRet = table[`${site}/${mode}/none`].ret;
+      const wbRet = table[`${site}/${mode}/workbox`].ret;
       for (const setup of SETUPS) {
         const r = table[`${site}/${mode}/${setup}`];
-        console.log(`  ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${r.repeat.toFixed(1).padStart(8)} ${(r.repeat / none).toFixed(2).padStart(12)} ${(r.repeat / wb).toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
+        console.log(`  ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${r.repeat.toFixed(1).padStart(8)} ${(r.repeat / none).toFixed(2).padStart(12)} ${(r.repeat / wb).toFixed(2).padStart(15)} ${r.ret.toFixed(1).padStart(8)} ${(r.ret / noneRet).toFixed(2).padStart(12)} ${(r.ret / wbRet).toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
       }
     }
     const us = (ms) => (ms * 1000).toFixed(1);

@@ -191,7 +191,10 @@ export class WebtmemService {
     return !!this.#scope.registration?.navigationPreload && this.#takesNavigations();
   }
 
+  /** Whether navigations are answered by the handler (isolation headers, the offline tier).
+   *  A navigation only a configured route claims is fetched by the handler itself: enabling
+   *  preload for such routes would make every other navigation wait on the service worker. */
   #takesNavigations(): boolean {
-    return this.config.isolate !== null || this.config.offline.length > 0 || this.config.routes.some((r) => r.strategy !== 'network-only');
+    return this.config.isolate !== null || this.config.offline.length > 0;
   }
 }

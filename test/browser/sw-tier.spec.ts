@@ -159,6 +159,30 @@ test('revalidation of a no-cache resource is left to the browser; a taken naviga
   expect((await swStats(page)).handler.preloaded).toBeGreaterThan(s.handler.preloaded);
 });
 
+test('a navigation no offline pattern or route claims never reaches the service worker; a claimed one is taken', async ({ page, request }) => {
+  const ns = siteNs();
+  // async.html's configuration: offline patterns and routes that are all same-origin paths,
+  // so static routing sends every other navigation straight to the network.
+  await page.goto(`${ISOLATED}/__t/site/${ns}/async.html`);
+  await dropInReady(page);
+  const before = await swStats(page);
+  expect(before.staticRoutes).toBeGreaterThan(0);
+  const plain = `/__t/ver/nav-${ns}`;
+  await page.goto(`${ISOLATED}${plain}`);
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  expect(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming & { workerFinalSourceType?: string }).workerFinalSourceType)).toBe('network');
+  expect(await served(request, plain)).toBe(1);
+  const after = await swStats(page);
+  // Not dispatched: the handler neither declined it nor answered it.
+  for (const k of ['declined', 'preloaded', 'network', 'passThrough'] as const) expect(after.handler[k]).toBe(before.handler[k]);
+  // The document an offline pattern covers is still the handler's (it must work offline).
+  await page.goto(`${ISOLATED}/__t/site/${ns}/async.html`);
+  await expect.poll(async () => {
+    const h = (await swStats(page)).handler;
+    return h.network + h.preloaded + h.memoryHits + h.diskHits;
+  }).toBeGreaterThan(after.handler.network + after.handler.preloaded + after.handler.memoryHits + after.handler.diskHits);
+});
+
 test("an active service worker that does not control its page claims it on { webtmem: 'claim' }", async ({ page, context }) => {
   const ns = siteNs();
   await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);

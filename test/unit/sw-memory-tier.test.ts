@@ -4,7 +4,7 @@
 // configuration allows.
 import { describe, expect, it } from 'vitest';
 import { MemoryTier } from '../../sw/memory-tier.js';
-import { staticRoutes } from '../../sw/static-routes.js';
+import { addStaticRoutes, staticRoutes } from '../../sw/static-routes.js';
 import { readConfig } from '../../sw/config.js';
 import { resourceKey, toRecord } from '../../sw/http/index.js';
 import { TmemError } from '../../worker/core/errors.js';
@@ -92,15 +92,53 @@ describe('MemoryTier (service worker)', () => {
 
 describe('static routes', () => {
   const origin = 'https://s.test';
-  it('sends cross-origin requests and a leading network-only route to the network', () => {
+  const self = { protocol: 'https', hostname: 's.test', port: '' };
+  const toNetwork = { condition: { requestMode: 'navigate' }, source: 'network' };
+  const stoppedToNetwork = { condition: { runningStatus: 'not-running', requestMethod: 'GET' }, source: 'network' };
+  it('sends cross-origin requests, a leading network-only route and unclaimed navigations to the network', () => {
     const rules = staticRoutes(readConfig('?routes=' + encodeURIComponent('/api/*=network-only; /img/*=cache-first; /late/*=network-only')), origin);
     expect(rules).toEqual([
-      { condition: { not: { urlPattern: { protocol: 'https', hostname: 's.test', port: '' } } }, source: 'network' },
-      { condition: { urlPattern: { protocol: 'https', hostname: 's.test', port: '', pathname: '/api/*' } }, source: 'network' },
+      [{ condition: { not: { urlPattern: self } }, source: 'network' }],
+      // Navigations the cache-first route may claim go to the handler; the others to the network.
+      [{ condition: { requestMode: 'navigate', urlPattern: { ...self, pathname: '/img/*' } }, source: 'fetch-event' }, toNetwork],
+      // A stopped service worker has no memory: with no offline pattern, every GET skips it.
+      [stoppedToNetwork],
+      [{ condition: { urlPattern: { ...self, pathname: '/api/*' } }, source: 'network' }],
     ]);
+  });
+  it('lets the handler take navigations an offline pattern covers', () => {
+    const rules = staticRoutes(readConfig('?offline=' + encodeURIComponent('/,/docs/*')), origin);
+    expect(rules[1]).toEqual([
+      { condition: { requestMode: 'navigate', urlPattern: { ...self, pathname: '/' } }, source: 'fetch-event' },
+      { condition: { requestMode: 'navigate', urlPattern: { ...self, pathname: '/docs/*' } }, source: 'fetch-event' },
+      toNetwork,
+    ]);
+    // While it is stopped, what an offline pattern covers still wakes it (the disk tier).
+    expect(rules[2]).toEqual([
+      { condition: { runningStatus: 'not-running', urlPattern: { ...self, pathname: '/' } }, source: 'fetch-event' },
+      { condition: { runningStatus: 'not-running', urlPattern: { ...self, pathname: '/docs/*' } }, source: 'fetch-event' },
+      stoppedToNetwork,
+    ]);
+  });
+  it('sends no navigation to the network when a claiming pattern is not a same-origin path', () => {
+    for (const routes of ['/api/*=cache-first; https://cdn.test/*=cache-first', '/search?q=*=cache-first']) {
+      const rules = staticRoutes(readConfig('?routes=' + encodeURIComponent(routes)), origin);
+      expect(rules.flat().some((r) => r.condition.requestMode === 'navigate')).toBe(false);
+    }
+    const crossOriginOffline = staticRoutes(readConfig('?offline=' + encodeURIComponent('/,https://cdn.test/lib.js')), origin);
+    expect(crossOriginOffline.flat().some((r) => r.condition.runningStatus !== undefined)).toBe(false);
   });
   it('keeps cross-origin requests when a route names another origin, and everything same-origin when isolating', () => {
     const rules = staticRoutes(readConfig('?isolate=credentialless&routes=' + encodeURIComponent('/api/*=network-only; https://cdn.test/*=cache-first')), origin);
     expect(rules).toEqual([]);
+  });
+  it('adds each group with one call and counts the rules of the groups the browser took', async () => {
+    const calls: unknown[][] = [];
+    const event = { addRoutes: async (rules: { source: string }[]) => { calls.push(rules); if (rules.some((r) => r.source === 'fetch-event')) throw new TypeError('unknown source'); } };
+    const groups = staticRoutes(readConfig('?routes=' + encodeURIComponent('/api/*=network-only; /img/*=cache-first')), origin);
+    // The navigation group is refused whole: no navigation is sent past the handler.
+    expect(await addStaticRoutes(event, groups)).toBe(3);
+    expect(calls).toHaveLength(4);
+    expect(await addStaticRoutes({}, groups)).toBe(0);
   });
 });
