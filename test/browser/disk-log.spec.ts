@@ -39,7 +39,7 @@ test('values of any length round-trip byte-exact, read in random order', async (
   expect(r.dead).toBe(0);
 });
 
-test('a batch of 64 pages is one transaction of five records under 64 KiB (15 + 15 + 15 + 15 + 4 pages) plus its journal entry', async ({ page }) => {
+test('a batch of 64 incompressible pages is one transaction of five records under 64 KiB (15 + 15 + 15 + 15 + 4 pages) plus its journal entry', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const { disk, bytes, idb } = (window as any).t;
     const log = await disk.openDiskLog('packing');

@@ -5,7 +5,7 @@
 // a blob file instead. So a record of exactly 64 KiB is written compressed and inline when its
 // bytes compress, and as a blob file (slower to write and 2-3× slower to load) when they do
 // not, while a record of 63 KiB is never compressed. Measured in one page (Chromium 156, pages
-// half random, half zeros): 64 KiB records 1.4-2× the pages/s of 63 KiB ones; pages of text:
+// half random, half zeros): 64 KiB records 1.2-1.9× the pages/s of 63 KiB ones; pages of text:
 // over 10×. The check below is cheap (256 words sampled) and conservative: a value it calls
 // compressible has a quarter of its sampled words repeated exactly, which Snappy finds too.
 // Platform-neutral and pure.

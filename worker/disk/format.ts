@@ -10,7 +10,8 @@
 //   │ journal      │ seq           │ JournalEntry: what a transaction did to the map       │
 //   └──────────────┴───────────────┴───────────────────────────────────────────────────────┘
 //
-//   record 7 (≤ recordBytes, unless it holds one value larger than that)
+//   record 7 (≤ recordBytes, or ≤ COMPRESSED_RECORD_BYTES when its values look compressible,
+//   unless it holds one value larger than that)
 //   ┌──────────┬──────────┬─────┬──────────┐
 //   │ value a  │ value b  │ ... │ value p  │     a slot = (record, offset, length)
 //   └──────────┴──────────┴─────┴──────────┘
