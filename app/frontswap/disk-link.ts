@@ -2,8 +2,8 @@
 // It is the write-behind buffer's sink: each batch is copied into one ArrayBuffer and
 // transferred, so a batch of 64 pages crosses the thread boundary as one message and one
 // buffer, never as 64 structured clones. The disk service hands that buffer back once the batch
-// has committed and the next batch is copied into it: memory written before, instead of a
-// fresh megabyte the OS must map page by page. The write-behind buffer keeps its own copies
+// has committed and a later batch is copied into it: memory written before, instead of a
+// fresh megabyte the OS must map page by page (one buffer per batch the buffer keeps in flight). The write-behind buffer keeps its own copies
 // until the write commits (it serves loads of in-flight pages from them), which is why those
 // are not the ones transferred.
 //
@@ -18,14 +18,17 @@ import type { CompactionReport, DiskFaultName } from '../../worker/disk/index.js
 import type { FrontswapStats } from '../../worker/stats.js';
 import type { AreaDiskApi, AreaDiskInfo, AreaOpenReply, AreaOpenRequest } from '../../worker/wire/frontswap.js';
 
+/** Spare batch buffers kept: one per batch the write-behind buffer keeps in flight (2). */
+const MAX_SPARES = 2;
+
 export class DiskLink implements DiskSink {
   readonly #remote: Remote<AreaDiskApi>;
   readonly #port: MessagePort;
   readonly #pageSize: number;
   readonly #gone: Promise<never>;
   #discarded = false;
-  /** The last batch's buffer, back from the disk service; null while a batch holds it. */
-  #spare: ArrayBuffer | null = null;
+  /** Buffers of committed batches, back from the disk service, for the next ones. */
+  readonly #spares: ArrayBuffer[] = [];
 
   /**
    * @param port the area's end of the channel whose other end the host serves
@@ -49,8 +52,7 @@ export class DiskLink implements DiskSink {
     if (this.#discarded) return;
     const ps = this.#pageSize;
     const need = items.length * ps;
-    const spare = this.#spare;
-    this.#spare = null;
+    const spare = this.#spares.pop();
     const data = spare && spare.byteLength >= need ? spare : new ArrayBuffer(need);
     const view = new Uint8Array(data);
     const offsets = items.map((it, i) => {
@@ -58,7 +60,7 @@ export class DiskLink implements DiskSink {
       return it.key as number;
     });
     const back = await this.#call(() => this.#remote.writeBatch(offsets, transfer(data, [data])));
-    this.#spare = back;
+    if (this.#spares.length < MAX_SPARES) this.#spares.push(back);
   }
 
   /** DiskSink: one transaction for the deletes. */

@@ -2,7 +2,7 @@
 // the old records deleted, all in one transaction per group of records, so a crash leaves
 // either the old records or the new ones, never a mix (format.ts, invariants 2-4).
 import type { LogTx } from './connection.js';
-import { STORE_RECORDS, STORE_JOURNAL, recordId, type JournalEntry } from './format.js';
+import { STORE_RECORDS, STORE_JOURNAL, recordId, compressedRecordBytes, type JournalEntry } from './format.js';
 import { TmemError } from '../core/errors.js';
 import type { DiskKey } from './key.js';
 import type { LocationMap } from './location-map.js';
@@ -52,7 +52,7 @@ export async function runCompaction(map: LocationMap, threshold: number, recordB
         if (!buf) throw new TmemError('bad-database', `record ${s.rec} named by the journal is missing`);
         return [key, new Uint8Array(buf, s.off, s.len)];
       });
-      const packing = pack(values, 0, recordBytes);
+      const packing = pack(values, 0, recordBytes, compressedRecordBytes(recordBytes));
       const id = (part: number) => recordId(seq, part);
       const entry: JournalEntry = {
         kind: 'append',

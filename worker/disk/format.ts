@@ -10,7 +10,8 @@
 //   │ journal      │ seq           │ JournalEntry: what a transaction did to the map       │
 //   └──────────────┴───────────────┴───────────────────────────────────────────────────────┘
 //
-//   record 7 (≤ recordBytes, unless it holds one value larger than that)
+//   record 7 (≤ recordBytes, or ≤ COMPRESSED_RECORD_BYTES when its values look compressible,
+//   unless it holds one value larger than that)
 //   ┌──────────┬──────────┬─────┬──────────┐
 //   │ value a  │ value b  │ ... │ value p  │     a slot = (record, offset, length)
 //   └──────────┴──────────┴─────┴──────────┘
@@ -76,6 +77,14 @@ export const recordId = (seq: number, part: number): number => seq * RECORD_ID_S
  *  write on every put and a file read on every load (measured: loads 2-3× slower, spills
  *  slower too). 63 KiB holds 15 pages of 4 KiB. */
 export const DEFAULT_RECORD_BYTES = 63 * 1024;
+/** Records of values that look compressible (compressible.ts) are this size instead: the
+ *  smallest that Chromium Snappy-compresses, and a compressed result (at most 90 %) stays
+ *  inside its database. Used only when the log's record size is below it. */
+export const COMPRESSED_RECORD_BYTES = 64 * 1024;
+/** The record size for compressible values of a log whose records are `recordBytes`, or
+ *  undefined when they get no records of their own. */
+export const compressedRecordBytes = (recordBytes: number): number | undefined =>
+  recordBytes < COMPRESSED_RECORD_BYTES ? COMPRESSED_RECORD_BYTES : undefined;
 /** The default of logs made before the one above; such a log moves to the new default. */
 export const LEGACY_DEFAULT_RECORD_BYTES = 65536;
 export const MIN_RECORD_BYTES = 512;

@@ -14,7 +14,7 @@ import type { TmemEvent } from '../stats.js';
 import { TmemError } from '../core/errors.js';
 import { connect, load, replay, type LogDB, type LogTx, type ReadTx } from './connection.js';
 import {
-  databaseName, recordId, DEFAULT_RECORD_BYTES, LEGACY_DEFAULT_RECORD_BYTES, MIN_RECORD_BYTES, MAX_RECORD_BYTES,
+  databaseName, recordId, compressedRecordBytes, DEFAULT_RECORD_BYTES, LEGACY_DEFAULT_RECORD_BYTES, MIN_RECORD_BYTES, MAX_RECORD_BYTES,
   STORE_RECORDS, STORE_JOURNAL, type JournalEntry,
 } from './format.js';
 import { checkItems, checkKey, checkKeys, type DiskItem, type DiskKey } from './key.js';
@@ -194,7 +194,7 @@ export class DiskLog {
     for (const { key, bytes } of items) { values.delete(key); values.set(key, bytes); }
     if (values.size === 0) return Promise.resolve();
     // Laid out now, with record parts numbered from 0; copied into records at put time.
-    const packing = pack(values, 0, this.recordBytes);
+    const packing = pack(values, 0, this.recordBytes, compressedRecordBytes(this.recordBytes));
     return this.serial(() => this.append(packing, []));
   }
 

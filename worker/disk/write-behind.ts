@@ -1,6 +1,7 @@
 // WriteBehind: the seed's "buffering layer" in front of a slow device. A synchronous, bounded
-// buffer of page copies that drains to a sink (a DiskLog, or a proxy to one) in batches, one
-// batch in flight at a time. Platform-neutral; time and timers come from a Clock (./backoff.ts).
+// buffer of page copies that drains to a sink (a DiskLog, or a proxy to one) in batches, up to
+// maxInFlight batches at a time (the next batch waits in the sink while one commits, so the disk
+// never idles for a thread hop). Platform-neutral; time and timers come from a Clock (./backoff.ts).
 // About 340 lines: a slot's
 // lifetime is its op's, kept by the same four places (enqueue, invalidate, drain, fail), so
 // they stay together; the slab itself is ./slab.ts.
@@ -8,8 +9,10 @@
 // Coherency rules, kept here once:
 //  - enqueue copies; read serves the newest buffered state of a key, written or not yet.
 //  - A key has at most one op pending and one op in flight. A newer op waits in `pending`
-//    until the in-flight batch settles, so an invalidate of a key being written is issued
-//    after that write commits (no resurrection), and a newer enqueue is written after it.
+//    until the batch holding the key settles, so an invalidate of a key being written is issued
+//    after that write commits (no resurrection), and a newer enqueue is written after it. So the
+//    batches in flight hold disjoint keys, and the order in which they commit (or fail) does
+//    not matter.
 //  - A failed batch goes back to the front of `pending` (unless a newer op superseded it):
 //    pages are never dropped, stay readable, and are retried with exponential backoff.
 //  - flush() resolves when every op made before it has committed; it rejects with the sink's
@@ -48,6 +51,8 @@ export interface WriteBehindOptions {
   /** Most ops one batch (one transaction) takes when a backlog has built up behind a slow
    *  disk: fewer, larger transactions catch up faster. Default 4 × batchPages. */
   maxBatchPages?: number;
+  /** Batches handed to the sink and not yet settled, at most; default 2. */
+  maxInFlight?: number;
   /** A partial batch waits this long for company; default 20 ms. */
   flushDelayMs?: number;
   /** Backoff after a failed batch: retryMinMs × 2^(failures-1), at most retryMaxMs. */
@@ -65,7 +70,7 @@ export interface WriteBehindOptions {
 export interface WriteBehindStats {
   /** Page copies buffered and not yet committed (pending plus in the batch being written). */
   inFlightPages: number;
-  /** Of those, pages in the batch being written now. */
+  /** Of those, pages in the batches being written now. */
   writingPages: number;
   /** Invalidates not yet committed. */
   pendingDeletes: number;
@@ -100,7 +105,10 @@ export class WriteBehind {
   private pages = 0;
   private bytes = 0;
   private seq = 0;
-  private busy = false;
+  /** Batches handed to the sink and not settled. */
+  private inFlight = 0;
+  /** Failed batches so far: a batch handed over before the latest failure proves no recovery. */
+  private failures = 0;
   /** A drain is queued as a microtask. */
   private drainQueued = false;
   private closed = false;
@@ -119,6 +127,7 @@ export class WriteBehind {
     const o = {
       maxPages: options.maxPages ?? 1024, maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
       batchPages: options.batchPages ?? 64, maxBatchPages: options.maxBatchPages ?? 4 * (options.batchPages ?? 64),
+      maxInFlight: options.maxInFlight ?? 2,
       flushDelayMs: options.flushDelayMs ?? 20,
       retryMinMs: options.retryMinMs ?? 50, retryMaxMs: options.retryMaxMs ?? 5000,
       slabIdleMs: options.slabIdleMs ?? 5000,
@@ -224,7 +233,7 @@ export class WriteBehind {
   }
 
   private schedule(): void {
-    if (this.busy || this.retryTimer || this.drainQueued) return; // drain runs again when they end
+    if (this.inFlight >= this.o.maxInFlight || this.retryTimer || this.drainQueued) return; // drain runs again when they end
     if (this.pending.size >= this.o.batchPages || this.waiters.length > 0) {
       if (this.delayTimer) { this.clock.clearTimeout(this.delayTimer); this.delayTimer = null; }
       // One queued drain for a burst of stores, not one per store.
@@ -236,26 +245,32 @@ export class WriteBehind {
   }
 
   private async drain(): Promise<void> {
-    if (this.busy || this.retryTimer) return;
+    if (this.inFlight >= this.o.maxInFlight || this.retryTimer) return;
     if (this.delayTimer) { this.clock.clearTimeout(this.delayTimer); this.delayTimer = null; }
     if (this.pending.size === 0) return this.settle();
-    this.busy = true;
+    // Keys in flight stay pending until their batch settles (the coherency rules above).
+    const batch = new Map<DiskKey, Op>();
     for (const [key, op] of this.pending) {
-      if (this.writing.size >= this.o.maxBatchPages) break;
-      this.writing.set(key, op);
+      if (batch.size >= this.o.maxBatchPages) break;
+      if (!this.writing.has(key)) batch.set(key, op);
     }
-    for (const key of this.writing.keys()) this.pending.delete(key);
+    if (batch.size === 0) return; // drained again when the batches holding them settle
+    for (const [key, op] of batch) { this.pending.delete(key); this.writing.set(key, op); }
+    this.inFlight++;
+    const failuresBefore = this.failures;
+    if (this.pending.size > 0) this.schedule(); // the next batch, queued in the sink meanwhile
     try {
       const writes: DiskItem[] = [];
       const ops: Op[] = [];
       const dels: DiskKey[] = [];
-      for (const [key, op] of this.writing) {
+      for (const [key, op] of batch) {
         if (op.bytes) { writes.push({ key, bytes: op.bytes }); ops.push(op); } else dels.push(key);
       }
       if (writes.length > 0) {
         await this.sink.writeBatch(writes);
         for (let i = 0; i < writes.length; i++) {
           this.writing.delete(writes[i].key);
+          batch.delete(writes[i].key);
           this.pages--;
           this.bytes -= writes[i].bytes.byteLength;
           this.release(ops[i]); // committed: the sink is done with it
@@ -268,35 +283,38 @@ export class WriteBehind {
         this.st.deletesWritten += dels.length;
       }
       this.st.batches++;
-      if (this.backoff.succeed()) {
+      if (failuresBefore === this.failures && this.backoff.succeed()) {
         this.emit('disk-recovered', 'write-behind: the disk accepts writes again');
       }
     } catch (e) {
-      this.fail(e);
+      this.inFlight--;
+      this.fail(batch, e);
       return;
-    } finally {
-      this.busy = false;
     }
+    this.inFlight--;
     this.settle();
     if (this.pending.size > 0) this.schedule();
   }
 
-  private fail(e: unknown): void {
+  /** `batch` (its ops not yet committed) failed with `e`. */
+  private fail(batch: Map<DiskKey, Op>, e: unknown): void {
     // Back to the front of the queue, unless a newer op of the key came meanwhile.
     const merged = new Map<DiskKey, Op>();
-    for (const [key, op] of this.writing) {
+    for (const [key, op] of batch) {
+      this.writing.delete(key);
       if (!this.pending.has(key)) merged.set(key, op);
       else if (op.bytes) { this.pages--; this.bytes -= op.bytes.byteLength; this.release(op); } // the batch settled
     }
     for (const [key, op] of this.pending) merged.set(key, op);
     this.pending = merged;
-    this.writing.clear();
     const err = e as Error;
+    this.failures++;
     this.st.errors++;
     this.st.lastError = `${err?.name}: ${err?.message}`;
     const delay = this.backoff.fail();
     this.emit('disk-error', `write-behind: ${this.st.lastError}; ${this.pages} pages kept, retry in ${delay} ms`);
     for (const w of this.waiters.splice(0)) w.reject(e);
+    if (this.retryTimer) this.clock.clearTimeout(this.retryTimer); // one retry, after the newest failure
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = null;
       this.st.retries++;

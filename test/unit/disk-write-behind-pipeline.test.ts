@@ -1,0 +1,119 @@
+// The write-behind buffer keeps up to maxInFlight batches in its sink at once: their keys are
+// disjoint, a newer op of a key in flight waits for that key's batch, and a batch that fails
+// while another commits loses nothing (its pages stay readable and are retried, newer ops win).
+import { describe, expect, it } from 'vitest';
+import { WriteBehind, type Clock, type DiskItem, type DiskKey, type DiskSink } from '../../worker/disk/index.js';
+
+/** A sink whose batches settle when the test says; committed values land in `disk`. */
+class HeldSink implements DiskSink {
+  readonly disk = new Map<DiskKey, number>();
+  readonly calls: { keys: DiskKey[]; settle: (ok: boolean) => void }[] = [];
+  writeBatch(items: DiskItem[]): Promise<void> {
+    // Read the bytes now, as the contract says (they may be slab slots reused after settling).
+    const values = items.map(({ key, bytes }) => [key, bytes[0]] as const);
+    return new Promise((resolve, reject) => {
+      this.calls.push({
+        keys: values.map(([k]) => k),
+        settle: (ok) => {
+          if (!ok) return reject(new DOMException('injected', 'QuotaExceededError'));
+          for (const [k, v] of values) this.disk.set(k, v);
+          resolve();
+        },
+      });
+    });
+  }
+  async deleteBatch(keys: DiskKey[]): Promise<void> {
+    for (const k of keys) this.disk.delete(k);
+  }
+}
+
+/** Timers that fire only when the test calls fire(). */
+class HeldClock implements Clock {
+  timers = new Map<number, () => void>();
+  #next = 1;
+  now(): number { return 0; }
+  setTimeout(fn: () => void): unknown { const id = this.#next++; this.timers.set(id, fn); return id; }
+  clearTimeout(id: unknown): void { this.timers.delete(id as number); }
+  fire(): void { const fns = [...this.timers.values()]; this.timers.clear(); for (const fn of fns) fn(); }
+}
+
+const settle = () => new Promise<void>((r) => setImmediate(r));
+const page = (v: number) => new Uint8Array(1024).fill(v);
+const valueOf = (wb: WriteBehind, key: number) => wb.read(key)?.[0];
+
+function setup() {
+  const sink = new HeldSink();
+  const clock = new HeldClock();
+  const wb = new WriteBehind(sink, { batchPages: 4, maxBatchPages: 4, flushDelayMs: 0, retryMinMs: 100, clock });
+  return { sink, clock, wb };
+}
+
+describe('WriteBehind with batches in flight', () => {
+  it('hands two batches of disjoint keys to the sink at once; a newer op of a key in flight waits for its batch', async () => {
+    const { sink, clock, wb } = setup();
+    for (let k = 0; k < 12; k++) expect(wb.enqueue(k, page(k))).toBe(true);
+    await settle();
+    expect(sink.calls.map((c) => c.keys)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]); // the default: 2 in flight
+    expect(wb.stats().writingPages).toBe(8);
+    expect(wb.enqueue(1, page(101))).toBe(true); // key 1 is in flight in the first batch
+    expect(valueOf(wb, 1)).toBe(101);
+    sink.calls[1].settle(true);
+    await settle();
+    expect(sink.calls[2].keys).toEqual([8, 9, 10, 11]); // key 1 stays pending behind its batch
+    sink.calls[0].settle(true);
+    await settle();
+    expect(sink.disk.get(1)).toBe(1);
+    clock.fire(); // a partial batch waits flushDelayMs for company
+    await settle();
+    expect(sink.calls[3].keys).toEqual([1]);
+    const flushed = wb.flush();
+    sink.calls[2].settle(true);
+    sink.calls[3].settle(true);
+    await flushed;
+    expect(sink.disk.get(1)).toBe(101);
+    for (let k = 0; k < 12; k++) if (k !== 1) expect(sink.disk.get(k)).toBe(k);
+    expect(wb.stats()).toMatchObject({ inFlightPages: 0, writingPages: 0, batches: 4, pagesWritten: 13 });
+  });
+
+  it('maxInFlight 1 writes one batch at a time', async () => {
+    const sink = new HeldSink();
+    const wb = new WriteBehind(sink, { batchPages: 4, maxBatchPages: 4, flushDelayMs: 0, maxInFlight: 1 });
+    for (let k = 0; k < 8; k++) wb.enqueue(k, page(k));
+    await settle();
+    expect(sink.calls.length).toBe(1);
+    sink.calls[0].settle(true);
+    await settle();
+    expect(sink.calls.length).toBe(2);
+    sink.calls[1].settle(true);
+    await wb.flush();
+  });
+
+  it('a batch failing while the other commits loses nothing: kept readable, retried, newer ops win', async () => {
+    const { sink, clock, wb } = setup();
+    for (let k = 0; k < 8; k++) wb.enqueue(k, page(k));
+    await settle();
+    const flushed = wb.flush();
+    const rejected = expect(flushed).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    wb.enqueue(2, page(102)); // newer than the write about to fail
+    sink.calls[0].settle(false);
+    sink.calls[1].settle(true); // handed over before the failure: no proof of recovery
+    await rejected;
+    await settle();
+    expect(wb.stats()).toMatchObject({ errors: 1, failing: true, inFlightPages: 4 });
+    expect([0, 1, 2, 3].map((k) => valueOf(wb, k))).toEqual([0, 1, 102, 3]);
+    expect([4, 5, 6, 7].map((k) => sink.disk.get(k))).toEqual([4, 5, 6, 7]);
+    expect(sink.calls.length).toBe(2); // waits for its backoff
+    clock.fire();
+    await settle();
+    expect(new Set(sink.calls[2].keys)).toEqual(new Set([0, 1, 2, 3]));
+    const again = wb.flush();
+    sink.calls[2].settle(true);
+    await again;
+    expect([0, 1, 2, 3].map((k) => sink.disk.get(k))).toEqual([0, 1, 102, 3]);
+    expect(wb.stats()).toMatchObject({ inFlightPages: 0, failing: false });
+  });
+
+  it('refuses a maxInFlight below 1', () => {
+    expect(() => new WriteBehind(new HeldSink(), { maxInFlight: 0 })).toThrow(expect.objectContaining({ code: 'bad-options' }));
+  });
+});
