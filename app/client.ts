@@ -12,7 +12,8 @@ import type { WorkerToPage } from '../worker/wire/store-worker.js';
 import type { PressureSignal, PressureState } from '../worker/hypervisor/pressure.js';
 import { StoreHandle, type StoreHandleEventMap } from '../worker/handle/store-handle.js';
 import { postShare, type ShareTarget } from './share.js';
-import { openFrontswap, type Frontswap, type FrontswapOptions } from './frontswap/index.js';
+import type { Frontswap, FrontswapOptions } from './frontswap/index.js';
+import { openFrontswapOnDemand } from './frontswap/on-demand.js';
 
 /** Events of a {@link TmemClient}. */
 export interface TmemClientEventMap extends StoreHandleEventMap {
@@ -146,7 +147,7 @@ export class TmemClient extends StoreHandle<TmemClientEventMap> {
    *   'disk-error', 'closed', 'worker-gone'.
    */
   frontswap(name: string, options?: FrontswapOptions): Promise<Frontswap> {
-    return openFrontswap(this, (port) => this.call('frontswap', (c) => c.frontswapPort(transfer(port, [port]))), name, options);
+    return openFrontswapOnDemand(this, (port) => this.call('frontswap', (c) => c.frontswapPort(transfer(port, [port]))), name, options);
   }
 
   /**

@@ -3,21 +3,37 @@
 // once; a Response built on the bytes would first copy them into the browser's body storage
 // and pipe them back through a stream, which in Chromium cost more than the lookup itself
 // (measured in bench/sites.mjs, in-app fetches: 9× → 90× faster than the HTTP cache under the
-// same load). It is a real Response (headers, status, clone(), a body stream on demand), and
-// its body can be read once, as any Response's.
+// same load). Its headers are built on first use too: the Response constructor parses and
+// checks every stored header, about as costly as the rest of a hit, and most code reads only
+// the body. It is a real Response (headers, status, clone(), a body stream on demand), and its
+// body can be read once, as any Response's.
 import { toResponse, type ResourceRecord } from '../worker/cleancache/record/index.js';
 
 // Statuses whose responses have no body (the Response constructor refuses one for them).
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
+const used = (): TypeError => new TypeError('Response: body has already been used');
+
 /** A Response whose body is the stored bytes, read without a stream unless one is asked for. */
 class HitResponse extends Response {
-  #bytes: Uint8Array | null;
+  #bytes: Uint8Array<ArrayBuffer> | null;
+  /** True when no one else holds #bytes: a whole read hands them over instead of copying. */
+  #owned: boolean;
+  #headerList: readonly (readonly [string, string])[];
+  #headers: Headers | null = null;
   #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
 
-  constructor(status: number, statusText: string, headers: HeadersInit, bytes: Uint8Array) {
-    super(null, { status, statusText, headers });
+  constructor(status: number, statusText: string, headers: readonly (readonly [string, string])[], bytes: Uint8Array<ArrayBuffer>, owned: boolean) {
+    super(null, { status, statusText });
+    this.#headerList = headers;
     this.#bytes = bytes;
+    this.#owned = owned;
+  }
+
+  /** The stored headers, under the guard a Response's own headers have. */
+  override get headers(): Headers {
+    this.#headers ??= new Response(null, { headers: this.#headerList as [string, string][] }).headers;
+    return this.#headers;
   }
 
   override get bodyUsed(): boolean {
@@ -27,13 +43,12 @@ class HitResponse extends Response {
   /** A stream of the bytes, made on first use; from then on every read goes through it. */
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
     if (this.#stream === null) {
-      const bytes = this.#bytes;
-      this.#bytes = null;
+      const bytes = this.#take();
       this.#stream = new ReadableStream<Uint8Array<ArrayBuffer>>({
         start(controller) {
-          if (bytes === null) controller.error(new TypeError('Response: body has already been used'));
+          if (bytes === null) controller.error(used());
           else {
-            controller.enqueue(bytes.slice());
+            controller.enqueue(bytes);
             controller.close();
           }
         },
@@ -49,28 +64,31 @@ class HitResponse extends Response {
       this.#stream = mine;
       return new Response(theirs, { status: this.status, statusText: this.statusText, headers: this.headers });
     }
-    return new HitResponse(this.status, this.statusText, this.headers, this.#bytes as Uint8Array);
+    // Both now share the bytes, so neither may hand them over.
+    this.#owned = false;
+    return new HitResponse(this.status, this.statusText, this.#headerList, this.#bytes as Uint8Array<ArrayBuffer>, false);
   }
 
   override arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#read((b) => b.slice().buffer);
+    return this.#read((b) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer));
   }
 
   override bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return this.#read((b) => b.slice());
+    return this.#read((b) => b);
   }
 
   override text(): Promise<string> {
-    return this.#read((b) => new TextDecoder().decode(b));
+    return this.#read((b) => new TextDecoder().decode(b), false);
   }
 
   override json(): Promise<unknown> {
-    return this.#read((b) => JSON.parse(new TextDecoder().decode(b)) as unknown);
+    return this.#read((b) => JSON.parse(new TextDecoder().decode(b)) as unknown, false);
   }
 
   override blob(): Promise<Blob> {
     const type = this.headers.get('content-type') ?? '';
-    return this.#read((b) => new Blob([b.slice()], { type }));
+    // A Blob copies what it is made of.
+    return this.#read((b) => new Blob([b], { type }), false);
   }
 
   override formData(): Promise<FormData> {
@@ -81,14 +99,31 @@ class HitResponse extends Response {
     return new Response(this.body, { status: this.status, statusText: this.statusText, headers: this.headers });
   }
 
-  #read<T>(convert: (bytes: Uint8Array) => T): Promise<T> {
-    if (this.#stream) {
-      if (this.#stream.locked) return Promise.reject(new TypeError('Response: body has already been used'));
-      return this.#viaStream().bytes().then(convert);
-    }
-    if (this.#bytes === null) return Promise.reject(new TypeError('Response: body has already been used'));
+  /** The bytes, now the reader's alone (a copy unless they were owned); null once used. */
+  #take(): Uint8Array<ArrayBuffer> | null {
     const bytes = this.#bytes;
     this.#bytes = null;
+    return bytes === null || this.#owned ? bytes : bytes.slice();
+  }
+
+  /**
+   * Reads the body whole.
+   * @param convert makes the result of the bytes
+   * @param handsOver whether the result holds the bytes themselves (so they must be the
+   *   reader's alone), or only reads them
+   */
+  #read<T>(convert: (bytes: Uint8Array<ArrayBuffer>) => T, handsOver = true): Promise<T> {
+    if (this.#stream) {
+      if (this.#stream.locked) return Promise.reject(used());
+      return this.#viaStream().bytes().then(convert);
+    }
+    if (this.#bytes === null) return Promise.reject(used());
+    let bytes: Uint8Array<ArrayBuffer>;
+    if (handsOver) bytes = this.#take() as Uint8Array<ArrayBuffer>;
+    else {
+      bytes = this.#bytes;
+      this.#bytes = null;
+    }
     try {
       return Promise.resolve(convert(bytes));
     } catch (e) {
@@ -99,9 +134,11 @@ class HitResponse extends Response {
 
 /**
  * A new Response serving a stored resource.
- * @param record the resource; its body bytes are shared, not copied, until read
+ * @param record the resource
+ * @param owned true when no one else holds `record.body` (a read hands it over); false when
+ *   the caller keeps it too (a read copies it)
  */
-export function hitResponse(record: ResourceRecord): Response {
+export function hitResponse(record: ResourceRecord, owned: boolean): Response {
   if (NULL_BODY_STATUSES.has(record.status)) return toResponse(record);
-  return new HitResponse(record.status, record.statusText, record.headers, record.body);
+  return new HitResponse(record.status, record.statusText, record.headers, record.body, owned);
 }

@@ -14,7 +14,8 @@ import { kindOf } from '../worker/wire/kinds.js';
 import { BudgetWatch } from '../worker/handle/budget-watch.js';
 import { isLifecycle } from '../worker/handle/lifecycle.js';
 import { StoreHandle, type StoreHandleEventMap } from '../worker/handle/store-handle.js';
-import { openFrontswap, type Frontswap, type FrontswapOptions } from './frontswap/index.js';
+import type { Frontswap, FrontswapOptions } from './frontswap/index.js';
+import { openFrontswapOnDemand } from './frontswap/on-demand.js';
 
 export { isShareMessage };
 
@@ -81,7 +82,7 @@ export class SharedTmem extends StoreHandle<SharedTmemEventMap> {
    *   'disk-error', 'closed', 'worker-gone'.
    */
   frontswap(name: string, options?: FrontswapOptions): Promise<Frontswap> {
-    return openFrontswap(this, (port) => this.call('frontswap', (c) => c.frontswapPort(transfer(port, [port]))), name, options);
+    return openFrontswapOnDemand(this, (port) => this.call('frontswap', (c) => c.frontswapPort(transfer(port, [port]))), name, options);
   }
 
   /** Stops using the store on this thread (the store stays open for the others); calls

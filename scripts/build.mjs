@@ -81,7 +81,9 @@ async function buildDropInChunks() {
       minify: MINIFY,
       sourcemap: 'hidden',
       lib: { entry: input, formats: ['es'] },
-      rollupOptions: { output: { entryFileNames: CHUNK_NAMES, chunkFileNames: CHUNK_NAMES } },
+      // Browsers load these as they are, with no bundler after: minified whitespace too (Vite's
+      // lib mode keeps an ES bundle's whitespace and annotations for a bundler to tree-shake).
+      rollupOptions: { output: { entryFileNames: CHUNK_NAMES, chunkFileNames: chunkFileName, minify: MINIFY && { codegen: true } } },
     },
   });
   const chunks = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
@@ -89,6 +91,14 @@ async function buildDropInChunks() {
   for (const c of chunks) if (c.type === 'chunk' && c.isEntry) names[c.name] = c.fileName;
   for (const c of chunks) if (c.type === 'chunk') console.log(`build: dist/${c.fileName}`);
   return names;
+}
+
+/** Names the chunks Rolldown splits off: frontswap's (app/frontswap/on-demand.ts imports it
+ *  when an area is first opened) and the code the others share, after what they are rather
+ *  than after their first module. */
+function chunkFileName(chunk) {
+  if (chunk.facadeModuleId?.endsWith('/app/frontswap/open.ts')) return 'tmem.frontswap.[hash].js';
+  return chunk.isDynamicEntry ? CHUNK_NAMES : 'tmem.shared.[hash].js';
 }
 
 /** Subresource Integrity of a built file. */

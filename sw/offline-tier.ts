@@ -117,6 +117,30 @@ export class OfflineTier {
     }
   }
 
+  /** Every key with a durable copy (URL keys, vary records' and variants' keys); [] when the
+   *  disk cannot be opened. */
+  async keys(): Promise<string[]> {
+    try {
+      const log = await this.#open();
+      return log.keys().filter((k): k is string => typeof k === 'string');
+    } catch (e) {
+      this.#fail(e);
+      return [];
+    }
+  }
+
+  /** Removes these keys' durable copies in one transaction; false when that failed. */
+  async remove(keys: readonly string[]): Promise<boolean> {
+    try {
+      const log = await this.#open();
+      await log.deleteBatch(keys.filter((k) => log.has(k)));
+      return true;
+    } catch (e) {
+      this.#fail(e);
+      return false;
+    }
+  }
+
   /** Compacts the log (its dead slots), run when a write hit the quota. */
   async compact(): Promise<void> {
     try {

@@ -6,10 +6,16 @@
 // files when it installs. Their URLs join the offline patterns, so they are served like any
 // offline route: from memory, else from disk when the network fails.
 //
+// A new build names its chunks anew (content hashes), so the old chunks kept by the service
+// worker before it would stay on disk for good: when the new one activates (its install has
+// kept the files it lists), it removes from the offline tier the chunks next to its script
+// that its list does not name. tmem.js, tmem-worker.js and tmem-sw.js keep their names, so
+// the new copies replaced the old ones already.
+//
 // Only the standalone service worker does this: a site's own Workbox service worker that
 // imports tmem-sw.js runs at another URL, so it lists these files in its own precache.
 import type { SwConfig } from './config.js';
-import { parseVary, resourceKey, toRecord } from './http/index.js';
+import { parseVary, resourceKey, toRecord, urlKey } from './http/index.js';
 import type { OfflineTier } from './offline-tier.js';
 
 /** One of the drop-in's files, as the build lists it. */
@@ -44,8 +50,11 @@ export interface OwnFilesScope {
   location: { href: string; origin: string };
   /** Set by a host service worker before importing tmem-sw.js (sw/index.ts). */
   webtmemOptions?: { standalone?: boolean };
-  addEventListener(type: 'install', listener: (event: { waitUntil(promise: Promise<unknown>): void }) => void): void;
+  addEventListener(type: 'install' | 'activate', listener: (event: { waitUntil(promise: Promise<unknown>): void }) => void): void;
 }
+
+/** The names scripts/build.mjs gives the drop-in's content-hashed chunks. */
+const HASHED_CHUNK = /^tmem\.[\w-]+\.[\w-]{8,}\.js$/;
 
 /** True when the configuration keeps anything offline. */
 export function hasOfflineRoutes(config: Pick<SwConfig, 'offline' | 'routes'>): boolean {
@@ -135,5 +144,51 @@ export function keepOwnFilesOnInstall(
         console.warn(`webtmem: could not keep these drop-in files for offline use: ${failed.map((f) => `${f.url} (${f.reason})`).join(', ')}`);
       }
     }));
+  });
+}
+
+/**
+ * The offline tier's keys of chunks an earlier build kept that this build does not list:
+ * content-hashed chunk names (tmem.<name>.<hash>.js) in the service worker script's directory.
+ * Nothing this build lists, and nothing outside that directory or of another name, is chosen.
+ * @param keys the offline tier's keys (a URL key, or a variant's: the URL, then header lines)
+ * @param scriptUrl the service worker's script URL
+ * @param files this build's list
+ */
+export function staleOwnKeys(keys: readonly string[], scriptUrl: string, files: readonly OwnFile[]): string[] {
+  const dir = new URL('.', scriptUrl).href;
+  const listed = new Set(ownFileUrls(scriptUrl, files).map(({ url }) => urlKey(url)));
+  return keys.filter((key) => {
+    const url = key.split('\n', 1)[0];
+    if (!url.startsWith(dir) || listed.has(url)) return false;
+    const name = url.slice(dir.length);
+    return HASHED_CHUNK.test(name);
+  });
+}
+
+/**
+ * Removes the stale chunks ({@link staleOwnKeys}) from the offline tier. Never rejects.
+ * @returns the keys removed ([] when none, or when the disk failed: its stats say why)
+ */
+export async function removeStaleOwnFiles(offline: Pick<OfflineTier, 'keys' | 'remove'>, scriptUrl: string, files: readonly OwnFile[] = BUILT_OWN_FILES): Promise<string[]> {
+  const stale = staleOwnKeys(await offline.keys(), scriptUrl, files);
+  if (stale.length === 0) return [];
+  return (await offline.remove(stale)) ? stale : [];
+}
+
+/**
+ * On activate, removes the chunks of earlier builds when the configuration has offline routes
+ * (the install before it kept this build's files).
+ * @param scope the service worker's global scope
+ * @param config the configuration (before {@link withOwnFiles})
+ * @param offline the offline tier
+ * @param files the list (default: the built one)
+ */
+export function removeStaleOwnFilesOnActivate(
+  scope: OwnFilesScope, config: SwConfig, offline: Pick<OfflineTier, 'keys' | 'remove'>, files: readonly OwnFile[] = BUILT_OWN_FILES,
+): void {
+  if (!hasOfflineRoutes(config) || files.length === 0 || scope.webtmemOptions?.standalone === false) return;
+  scope.addEventListener('activate', (event) => {
+    event.waitUntil(removeStaleOwnFiles(offline, scope.location.href, files));
   });
 }

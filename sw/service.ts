@@ -10,7 +10,7 @@ import { Keeper, type KeeperStats } from './keeper.js';
 import { MemoryTier, type MemoryTierStats } from './memory-tier.js';
 import { OfflineTier, type OfflineTierStats } from './offline-tier.js';
 import { addStaticRoutes, staticRoutes } from './static-routes.js';
-import { keepOwnFilesOnInstall, withOwnFiles } from './own-files.js';
+import { keepOwnFilesOnInstall, removeStaleOwnFilesOnActivate, withOwnFiles } from './own-files.js';
 import { StoreLink, type StoreLinkStats } from './store-link.js';
 import { TabFill, type TabFillStats } from './tab-fill.js';
 import { isPageToServiceWorker, type ClaimedReply, type ServiceWorkerStats, type StatsReply } from '../worker/wire/service-worker.js';
@@ -139,6 +139,7 @@ export class WebtmemService {
       ]));
     });
     keepOwnFilesOnInstall(this.#scope, this.config, this.offline);
+    removeStaleOwnFilesOnActivate(this.#scope, this.config, this.offline);
     // A full disk first tries compaction (dead slots), which may give back enough room.
     registerQuotaErrorCallback(async () => { await this.offline.compact(); });
   }

@@ -18,6 +18,10 @@ test('the loader is small: at most 20 KiB gzipped, and no chunk is needed to par
   const chunks = readdirSync('dist').filter((f) => /^tmem\.[\w-]+\.[\w-]{8,}\.js$/.test(f));
   expect(chunks.some((f) => f.startsWith('tmem.runtime.'))).toBe(true);
   expect(chunks.some((f) => f.startsWith('tmem.panel.'))).toBe(true);
+  expect(chunks.some((f) => f.startsWith('tmem.frontswap.'))).toBe(true);
+  // Browsers load the chunks as they are: minified, whitespace too (no tab-indented code; the
+  // panel's CSS is a template literal of its own lines).
+  for (const f of chunks) expect(readFileSync(`dist/${f}`, 'utf8')).not.toMatch(/\n\t/);
 });
 
 for (const mode of ['async', 'defer'] as const) {
@@ -100,6 +104,44 @@ test('before the runtime has loaded: lookups miss, fetch goes to the network, st
   });
   expect(after).toEqual({ stats: true, mode: 'shared' });
   expect(errors).toEqual([]);
+});
+
+test('frontswap is a chunk of its own: the runtime starts without it, the first area opened loads it', async ({ page }) => {
+  const frontswapChunk = /\/dist\/tmem\.frontswap\.[\w-]+\.js$/;
+  const requested: string[] = [];
+  page.on('request', (r) => { if (HASHED_CHUNK.test(new URL(r.url()).pathname)) requested.push(new URL(r.url()).pathname); });
+  await page.goto(`${ISOLATED}/__t/site/${siteNs()}/index.html`);
+  await dropInReady(page);
+  expect(requested.some((p) => p.includes('/tmem.runtime.'))).toBe(true);
+  expect(requested.filter((p) => frontswapChunk.test(p))).toEqual([]);
+  const round = await page.evaluate(async () => {
+    const area = await (window as any).webtmem.client.frontswap(`chunk-${Math.random()}`);
+    const out = new Uint8Array(area.pageSize).fill(9);
+    area.store(3, out);
+    const back = new Uint8Array(out.length);
+    const found = area.loadSync(3, back);
+    await area.close();
+    return { found, byte: back[17] };
+  });
+  expect(round).toEqual({ found: true, byte: 9 });
+  expect(requested.filter((p) => frontswapChunk.test(p))).toHaveLength(1);
+});
+
+test('a frontswap chunk that cannot load: frontswap() rejects, the store keeps working', async ({ page }) => {
+  await page.route(/\/dist\/tmem\.frontswap\.[\w-]+\.js$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto(`${ISOLATED}/__t/site/${siteNs()}/index.html`);
+  await dropInReady(page);
+  const state = await page.evaluate(async () => {
+    const client = (window as any).webtmem.client;
+    const opened = await client.frontswap('never').then(() => 'opened', (e: Error) => e.message);
+    const pool = client.newPool({ persistent: true });
+    const page = new Uint8Array(client.pageSize).fill(5);
+    client.put(pool, 1n, 0, page);
+    const back = new Uint8Array(client.pageSize);
+    return { opened, got: client.get(pool, 1n, 0, back), byte: back[9] };
+  });
+  expect(state.opened).toMatch(/tmem\.frontswap\./);
+  expect(state).toMatchObject({ got: true, byte: 5 });
 });
 
 test('a runtime chunk that cannot load: ready resolves with the error, lookups keep missing', async ({ page }) => {

@@ -1,6 +1,7 @@
 // Offline keeps webtmem itself: the site lists only its own files in data-offline, yet an
 // offline reload (and a cold start offline in a new tab) starts the drop-in, because the
-// service worker keeps tmem.js, its chunks, the store worker and itself (sw/own-files.ts).
+// service worker keeps tmem.js, its chunks, the store worker and itself (sw/own-files.ts); and
+// after an upgrade it keeps the new release's chunks and drops the old release's.
 import { test, expect, type Page } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { ISOLATED } from '../../playwright.config.js';
@@ -66,4 +67,59 @@ test('without offline routes the service worker keeps none of its files', async 
   await dropInReady(page);
   const stats = await swStats(page);
   expect(stats.offline.writes).toBe(0);
+});
+
+test('an upgrade drops the old release\'s chunks from the offline tier, keeps the rest, and an offline reload starts the new one', async ({ context, page }) => {
+  const ns = siteNs();
+  const base = `/__t/build/${ns}`;
+  const chunks = readdirSync('dist').filter((f) => /^tmem\.[\w-]+\.[\w-]{8,}\.js$/.test(f));
+  const renamed = chunks.filter((f) => /^tmem\.(runtime|panel)\./.test(f));
+  const unchanged = chunks.filter((f) => !renamed.includes(f));
+  expect(renamed).toHaveLength(2);
+  expect(unchanged.length).toBeGreaterThan(0);
+  /** The own files' names in the offline tier's log, read from the page. */
+  const keptNames = () => page.evaluate(async ([name, dir]) => {
+    const { openDiskLog } = await import('/worker/disk/index.ts' as string);
+    const log = await openDiskLog(name);
+    try {
+      return (log.keys() as string[]).filter((k) => k.startsWith(dir)).map((k) => k.slice(dir.length).split('?')[0]).sort();
+    } finally {
+      await log.close();
+    }
+  }, [`webtmem-offline:${ISOLATED}/`, `${ISOLATED}${base}/`] as const); // sw/service.ts offlineLogName(scope '/')
+  const release1 = ['index.html', 'tmem-sw.js', 'tmem-worker.js', 'tmem.js', ...chunks].sort();
+  const release2 = ['index.html', 'tmem-sw.js', 'tmem-worker.js', 'tmem.js', ...unchanged, ...renamed.map((f) => f.replace(/\.js$/, '-v2.js'))].sort();
+
+  await page.goto(`${ISOLATED}${base}/index.html`);
+  await dropInReady(page);
+  await page.reload(); // a controlled view: the page itself goes to the offline tier too
+  await dropInReady(page);
+  await expect.poll(keptNames, { timeout: 15_000 }).toEqual(release1);
+
+  // The second release: the browser's update check installs its service worker, which keeps
+  // the new files, activates, and removes the old chunks.
+  await page.request.get(`${ISOLATED}${base}/version?v=2`);
+  await page.evaluate(async () => {
+    const registration = (await navigator.serviceWorker.getRegistration())!;
+    const changed = new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    await registration.update();
+    await changed;
+  });
+  await expect.poll(keptNames, { timeout: 15_000 }).toEqual(release2);
+  await page.reload();
+  await dropInReady(page);
+  expect(await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/tmem.runtime.')))).toEqual([
+    `${ISOLATED}${base}/${renamed.find((f) => f.startsWith('tmem.runtime.'))!.replace(/\.js$/, '-v2.js')}`,
+  ]);
+
+  // Offline, with the service worker stopped (its memory gone): the new release from disk.
+  await context.setOffline(true);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await page.reload();
+  expect(await storeWorks(page)).toEqual({ error: null, mode: 'shared', got: true, byte: 7 });
+  expect((await swStats(page)).handler.diskHits).toBeGreaterThanOrEqual(3);
+  await context.setOffline(false);
+  expect(await keptNames()).toEqual(release2);
 });

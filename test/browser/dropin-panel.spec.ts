@@ -27,7 +27,7 @@ test('without data-panel: nothing of the panel loads until panel.open(), which s
   await dropInReady(page);
   expect(await page.evaluate(() => { const p = (window as any).webtmem.panel; return { isOpen: p.isOpen, instance: p.instance, error: p.error }; }))
     .toEqual({ isOpen: false, instance: null, error: null });
-  expect(chunks).toEqual(['runtime']);
+  expect(chunks).toEqual(['runtime', 'shared']); // the runtime and the code it shares with frontswap's chunk
   await expect(host(page)).toHaveCount(0);
 
   await page.evaluate(() => (window as any).webtmem.panel.open());
@@ -36,13 +36,13 @@ test('without data-panel: nothing of the panel loads until panel.open(), which s
   // It reads the real store: the mode and uPlot's charts.
   await expect(page.locator('webtmem-panel [data-field="mode"]')).toHaveText('shared');
   await expect(page.locator('webtmem-panel .chart canvas')).toHaveCount(4);
-  expect(chunks).toEqual(['runtime', 'panel']);
+  expect(chunks).toEqual(['runtime', 'shared', 'panel']);
 
   expect(await page.evaluate(() => (window as any).webtmem.panel.toggle())).toBe(false);
   await expect(host(page)).not.toHaveAttribute('data-open');
   expect(await page.evaluate(() => (window as any).webtmem.panel.toggle())).toBe(true);
   await expect(host(page)).toHaveAttribute('data-open', '');
-  expect(chunks).toEqual(['runtime', 'panel']); // loaded once
+  expect(chunks).toEqual(['runtime', 'shared', 'panel']); // loaded once
   expect(errors).toEqual([]);
 });
 

@@ -248,7 +248,28 @@ test('webtmem.fetch: a page-side hit is a Response read once, byte-exact, by eve
     const streamed = await w.fetch(u);
     const shaStream = await hex(await new Response(streamed.body).arrayBuffer());
     const text = (await (await w.fetch(u)).text()).length;
-    return { shaA, usedA, again, shaClone, shaStream, text, hits: w.cleancache.stats().hits - before, status: a.status, type: a.headers.get('content-type') };
+    // A read hands the bytes over: spoiling them spoils no later hit, no clone, no get().
+    const spoiled = await (await w.fetch(u)).bytes();
+    spoiled.fill(0);
+    const twin = await w.fetch(u);
+    const twinClone = twin.clone();
+    const twinBuf = new Uint8Array(await twin.arrayBuffer());
+    twinBuf.fill(1);
+    const shaTwinClone = await hex(await twinClone.arrayBuffer());
+    const held = w.cleancache.get(u);
+    const fromHeld = new Uint8Array(await held.response().arrayBuffer());
+    fromHeld.fill(2);
+    const shaHeld = await hex(held.body.slice().buffer);
+    const shaAfter = await hex(await (await w.fetch(u)).arrayBuffer());
+    // The stored headers, built on first use.
+    const h = (await w.fetch(u)).headers;
+    return {
+      shaA, usedA, again, shaClone, shaStream, text, hits: w.cleancache.stats().hits - before, status: a.status, type: a.headers.get('content-type'),
+      shaTwinClone, shaHeld, shaAfter, length: h.get('content-length'),
+    };
   }, url);
-  expect(r).toEqual({ shaA: net.sha, usedA: true, again: 'TypeError', shaClone: net.sha, shaStream: net.sha, text: expect.any(Number), hits: 3, status: 200, type: 'application/octet-stream' });
+  expect(r).toEqual({
+    shaA: net.sha, usedA: true, again: 'TypeError', shaClone: net.sha, shaStream: net.sha, text: expect.any(Number), hits: 8, status: 200, type: 'application/octet-stream',
+    shaTwinClone: net.sha, shaHeld: net.sha, shaAfter: net.sha, length: '6000',
+  });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -160,6 +160,39 @@ window.swReady = navigator.serviceWorker.register(${JSON.stringify(sw)}, { scope
     };
     push();
   },
+  /**
+   * /__t/build/<ns>/<file>: the drop-in's built files (dist/), as a site serving them from its
+   * own directory would, and index.html, a page whose tag loads them with data-offline naming
+   * only the page. GET /__t/build/<ns>/version?v=2 turns <ns> into a second release: the
+   * runtime and panel chunks renamed (tmem.<name>.<hash>-v2.js, the old names gone), every
+   * file naming them rewritten, and the service worker's list of its files (names and
+   * integrities) with them. All no-cache without validators: offline, only what the service
+   * worker kept is there.
+   */
+  build(req, res, url) {
+    const [ns, ...rest] = url.pathname.slice('/__t/build/'.length).split('/');
+    const file = rest.join('/') || 'index.html';
+    res.setHeader('Cache-Control', 'no-cache');
+    if (file === 'version') {
+      buildVersions.set(ns, Number(url.searchParams.get('v')));
+      res.end('ok');
+      return;
+    }
+    if (file === 'index.html') {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><meta charset="utf-8"><title>release</title><script async src="/__t/build/${ns}/tmem.js" data-offline="/__t/build/${ns}/index.html"></script>`);
+      return;
+    }
+    const release = releaseOf(buildVersions.get(ns) ?? 1);
+    const source = release.sources.get(file);
+    if (source === undefined) {
+      res.statusCode = 404;
+      res.end('not in this release');
+      return;
+    }
+    res.setHeader('Content-Type', 'text/javascript');
+    res.end(release.text(source));
+  },
   /** /__t/slow/<name>?ms=N: answers after N ms (default 1000). */
   slow(req, res, url) {
     setTimeout(() => res.end(`slow n=${counts.get(url.pathname)}`), Number(url.searchParams.get('ms') ?? 1000));
@@ -167,6 +200,24 @@ window.swReady = navigator.serviceWorker.register(${JSON.stringify(sw)}, { scope
 };
 
 const siteRoot = fileURLToPath(new URL('../fixtures/site/', import.meta.url));
+const distRoot = fileURLToPath(new URL('../../dist/', import.meta.url));
+const buildVersions = new Map();
+
+/** The drop-in's files of release 1 (dist/ as built) or 2 (runtime and panel renamed): which
+ *  served name comes from which built file, and the text served for it. */
+function releaseOf(version) {
+  const built = readdirSync(distRoot).filter((f) => /^tmem[\w.-]*\.js$/.test(f));
+  const renames = new Map(version === 2 ? built.filter((f) => /^tmem\.(runtime|panel)\./.test(f)).map((f) => [f, f.replace(/\.js$/, '-v2.js')]) : []);
+  const rename = (text) => [...renames].reduce((t, [from, to]) => t.split(from).join(to), text);
+  const sri = (text) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
+  const text = (source) => {
+    let out = rename(readFileSync(path.join(distRoot, source), 'utf8'));
+    // The service worker's list carries each file's integrity: that of the file as served now.
+    if (source === 'tmem-sw.js') for (const f of built) out = out.split(sri(readFileSync(path.join(distRoot, f)))).join(sri(rename(readFileSync(path.join(distRoot, f), 'utf8'))));
+    return out;
+  };
+  return { sources: new Map(built.map((f) => [renames.get(f) ?? f, f])), text };
+}
 const versions = new Map();
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',

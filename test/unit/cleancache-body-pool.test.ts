@@ -50,6 +50,21 @@ describe('pooled hits', () => {
     });
   });
 
+  it('a lookup may name its own allocator: a buffer of the body\'s own, the next lookups pooled again', () => {
+    const store = attach(createStore({ capacityBytes: 4 << 20 }));
+    const cc = new Cleancache(store, { bodies: new BodyPool().take });
+    urls.slice(0, 2).forEach((u, i) => cc.put(record(u, 3000, i + 1), []));
+    for (const u of urls.slice(0, 2)) cc.lookup(u, new Headers()); // first reads: full decode
+    const own = cc.lookup(urls[0], new Headers(), (n) => new Uint8Array(n))!;
+    expect(own.body.byteOffset).toBe(0);
+    expect(own.body.buffer.byteLength).toBe(3000);
+    expect(own.body.every((x) => x === 1)).toBe(true);
+    const pooled = cc.lookup(urls[1], new Headers())!;
+    expect(pooled.body.buffer.byteLength).toBe(SLAB_BYTES);
+    expect(pooled.body.every((x) => x === 2)).toBe(true);
+    expect(cc.stats()).toMatchObject({ lookups: 4, hits: 4 });
+  });
+
   it('the port service copies a pooled body out; the slab and its other hits stay whole', async () => {
     const store = attach(createStore({ capacityBytes: 4 << 20 }));
     const cc = new Cleancache(store, { bodies: new BodyPool().take });

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig, serviceWorkerUrl } from '../../sw/config.js';
 import { resolveRoute, type ResourceRecord } from '../../sw/http/index.js';
-import { hasOfflineRoutes, keepOwnFiles, keepOwnFilesOnInstall, ownFileUrls, withOwnFiles, type OwnFile } from '../../sw/own-files.js';
+import {
+  hasOfflineRoutes, keepOwnFiles, keepOwnFilesOnInstall, ownFileUrls, removeStaleOwnFiles, removeStaleOwnFilesOnActivate, staleOwnKeys, withOwnFiles, type OwnFile,
+} from '../../sw/own-files.js';
 
 const FILES: OwnFile[] = [
   { path: 'tmem.js', integrity: 'sha256-AAAA' },
@@ -140,5 +142,57 @@ describe('own files: keeping them', () => {
     listeners[0]!({ waitUntil: (p) => waited.push(p) });
     await Promise.all(waited);
     expect(tier.puts.map((p) => p.record.key).sort()).toEqual(urls.map((u) => u.url).sort());
+  });
+});
+
+describe('chunks of earlier builds', () => {
+  const dir = 'https://site.test/dist/';
+  const KEYS = [
+    `${dir}tmem.js`, `${dir}tmem-worker.js`, `${dir}tmem-sw.js`,
+    `${dir}tmem.runtime.abcdEF12.js`, // listed now
+    `${dir}tmem.runtime.oldOLD99.js`, // an earlier build's
+    `${dir}tmem.panel.old-_9876.js\nx-flavour: a`, // an earlier build's, as a variant key
+    `${dir}tmem.runtime.abcdEF12.js?v=1`, // not a name the build gives
+    `${dir}sub/tmem.panel.oldOLD99.js`, // another directory
+    'https://site.test/tmem.panel.oldOLD99.js', // the site's own, elsewhere
+    'https://cdn.test/dist/tmem.panel.oldOLD99.js', // another origin
+    `${dir}app.js`, 'https://site.test/', 'https://site.test/app.css',
+  ];
+
+  it('are the hashed chunk names next to the script that the list does not name, and only those', () => {
+    expect(staleOwnKeys(KEYS, SCRIPT, FILES)).toEqual([`${dir}tmem.runtime.oldOLD99.js`, `${dir}tmem.panel.old-_9876.js\nx-flavour: a`]);
+    expect(staleOwnKeys(KEYS.filter((k) => !k.includes('old')), SCRIPT, FILES)).toEqual([]);
+  });
+
+  /** An offline tier holding `keys`; remove() fails when asked to. */
+  function tierOf(keys: string[], removeOk = true) {
+    const removed: string[][] = [];
+    return { removed, keys: async () => [...keys], remove: async (k: readonly string[]) => { removed.push([...k]); return removeOk; } };
+  }
+
+  it('are removed in one batch; nothing is asked when none is stale; a failed removal reports none', async () => {
+    const tier = tierOf(KEYS);
+    expect(await removeStaleOwnFiles(tier, SCRIPT, FILES)).toHaveLength(2);
+    expect(tier.removed).toEqual([[`${dir}tmem.runtime.oldOLD99.js`, `${dir}tmem.panel.old-_9876.js\nx-flavour: a`]]);
+    const clean = tierOf(KEYS.filter((k) => !k.includes('old')));
+    expect(await removeStaleOwnFiles(clean, SCRIPT, FILES)).toEqual([]);
+    expect(clean.removed).toEqual([]);
+    expect(await removeStaleOwnFiles(tierOf(KEYS, false), SCRIPT, FILES)).toEqual([]);
+  });
+
+  it('on activate, with offline routes only, in the standalone service worker', async () => {
+    const listeners: { type: string; l: (e: { waitUntil(p: Promise<unknown>): void }) => void }[] = [];
+    const scope = { ...scopeOf(), addEventListener: (type: 'install' | 'activate', l: (e: { waitUntil(p: Promise<unknown>): void }) => void) => { listeners.push({ type, l }); } };
+    const tier = tierOf(KEYS);
+    removeStaleOwnFilesOnActivate(scope, readConfig(''), tier, FILES);
+    removeStaleOwnFilesOnActivate({ ...scope, webtmemOptions: { standalone: false } }, readConfig(new URL(SCRIPT).search), tier, FILES);
+    removeStaleOwnFilesOnActivate(scope, readConfig(new URL(SCRIPT).search), tier, []);
+    expect(listeners).toHaveLength(0);
+    removeStaleOwnFilesOnActivate(scope, readConfig(new URL(SCRIPT).search), tier, FILES);
+    expect(listeners.map((x) => x.type)).toEqual(['activate']);
+    const waited: Promise<unknown>[] = [];
+    listeners[0]!.l({ waitUntil: (p) => waited.push(p) });
+    await Promise.all(waited);
+    expect(tier.removed).toHaveLength(1);
   });
 });

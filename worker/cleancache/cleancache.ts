@@ -75,11 +75,12 @@ export class Cleancache {
    * Looks a request up; counts a lookup and a hit or a miss.
    * @param url the request's absolute URL
    * @param headers the request's headers (for Vary)
+   * @param bodies where a hit's body goes this time (default: the instance's `bodies`)
    * @returns the whole resource, or null
    */
-  lookup(url: string, headers: Headers): ResourceRecord | null {
+  lookup(url: string, headers: Headers, bodies?: BodyAllocator): ResourceRecord | null {
     this.#counts.lookups++;
-    const record = this.#reader.read(url, headers);
+    const record = this.#reader.read(url, headers, bodies);
     const key = this.#reader.keyOf(url);
     if (record === null) {
       this.#counts.misses++;

@@ -65,9 +65,10 @@ export class ResourceReader {
    * Looks a URL up.
    * @param url the request's absolute URL
    * @param headers the request's headers (for Vary)
+   * @param alloc where a repeat hit's body goes this time (default: the reader's)
    * @returns the resource, or null on a miss
    */
-  read(url: string, headers: Headers = NO_HEADERS): ResourceRecord | null {
+  read(url: string, headers: Headers = NO_HEADERS, alloc: BodyAllocator | undefined = this.#alloc): ResourceRecord | null {
     const known = this.#known(url);
     const { pageSize } = this.#io;
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -81,7 +82,7 @@ export class ResourceReader {
       // and never take the fast path unless every page was.
       if (this.#hits[0] !== 1) return null;
       if (got === count && known.verified !== null && known.verified.pageCount === count) {
-        const again = rereadPages(this.#scratch, pageSize, known.verified, this.#alloc);
+        const again = rereadPages(this.#scratch, pageSize, known.verified, alloc);
         if (again !== null) return again;
       }
       const pages = this.#scratch.subarray(0, count * pageSize);
