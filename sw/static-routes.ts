@@ -68,13 +68,7 @@ export function staticRoutes(config: Pick<SwConfig, 'routes' | 'isolate' | 'offl
  */
 function navigationRules(config: Pick<SwConfig, 'routes' | 'offline'>, self: Record<string, string>): RouterRuleGroup | null {
   const claiming = [...config.offline, ...config.routes.filter((r) => r.strategy !== 'network-only').map((r) => r.match)];
-  const group: RouterRule[] = [];
-  for (const m of claiming) {
-    if (typeof m !== 'string' || !m.startsWith('/') || m.includes('?')) return null;
-    group.push({ condition: { requestMode: 'navigate', urlPattern: { ...self, pathname: escape(m) } }, source: 'fetch-event' });
-  }
-  group.push({ condition: { requestMode: 'navigate' }, source: 'network' });
-  return group;
+  return handlerFirst(claiming, { requestMode: 'navigate' }, { requestMode: 'navigate' }, self);
 }
 
 /**
@@ -83,12 +77,24 @@ function navigationRules(config: Pick<SwConfig, 'routes' | 'offline'>, self: Rec
  * navigationRules. Null when an offline pattern cannot be written as a URLPattern.
  */
 function whileStoppedRules(config: Pick<SwConfig, 'offline'>, self: Record<string, string>): RouterRuleGroup | null {
+  const stopped = { runningStatus: 'not-running' };
+  return handlerFirst(config.offline, stopped, { ...stopped, requestMethod: 'GET' }, self);
+}
+
+/**
+ * One group: requests matching `when` and one of `claiming` go to the fetch handler, the rest
+ * matching `rest` to the network (first match wins). Null when a claiming pattern is not a
+ * same-origin path without a query (a RegExp, a function, another origin).
+ */
+function handlerFirst(
+  claiming: readonly unknown[], when: Record<string, string>, rest: Record<string, string>, self: Record<string, string>,
+): RouterRuleGroup | null {
   const group: RouterRule[] = [];
-  for (const m of config.offline) {
-    if (!m.startsWith('/') || m.includes('?')) return null;
-    group.push({ condition: { runningStatus: 'not-running', urlPattern: { ...self, pathname: escape(m) } }, source: 'fetch-event' });
+  for (const m of claiming) {
+    if (typeof m !== 'string' || !m.startsWith('/') || m.includes('?')) return null;
+    group.push({ condition: { ...when, urlPattern: { ...self, pathname: escape(m) } }, source: 'fetch-event' });
   }
-  group.push({ condition: { runningStatus: 'not-running', requestMethod: 'GET' }, source: 'network' });
+  group.push({ condition: rest, source: 'network' });
   return group;
 }
 
