@@ -48,7 +48,7 @@ async function devtoolsPageOf(cdp: CDPSession, inspectedUrl: string) {
       const devtools = targetInfos.find((t) => t.type === 'page' && t.title === `DevTools - ${host}`);
       targetId = targetInfos.find((t) => t.url.endsWith('/devtools.html') && (t as any).parentId === devtools?.targetId)?.targetId;
       return targetId;
-    })
+    }, { timeout: 30_000 }) // opening a DevTools window takes seconds on a loaded VM
     .toBeTruthy();
   const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: targetId!, flatten: false });
   const pending = new Map<number, (m: any) => void>();
