@@ -14,9 +14,13 @@
 // new navigation, timed), then a return view: the service workers stopped first (CDP), as the
 // browser stops an idle one after about 30 s (none: just another view). Times are the load event (navigation timing loadEventStart);
 // medians of the runs, set-ups interleaved within each run.
+// Every case is loaded from a server on localhost (no round trip to speak of: a revalidation
+// costs the browser only its own work) and from one that answers each request --rtt ms later
+// (default 40: a model of one network round trip per request, on connections kept alive), where
+// what a worker spares, the revalidations, costs what it costs on a real site.
 // Then in-app repeated fetches (a tile viewer): 300 resources of 4 KiB fetched again and
 // again, through the HTTP cache (no worker) and through webtmem.fetch (page-side hits).
-//   node bench/sites.mjs [--runs N] [--defaults] [--json]
+//   node bench/sites.mjs [--runs N] [--rtt MS] [--defaults] [--json]
 import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -31,6 +35,10 @@ const args = process.argv.slice(2);
 const runsArg = args.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 9;
 const asJson = args.includes('--json');
+const rttArg = args.indexOf('--rtt');
+// 0: localhost as it is; the other: each response delayed by that many ms.
+const RTTS = [0, rttArg >= 0 ? Number(args[rttArg + 1]) : 40];
+if (!(RTTS[1] > 0)) throw new Error(`--rtt takes a number of ms > 0, got ${args[rttArg + 1]}`);
 const SITES = ['multi', 'bundle'];
 const MODES = ['nc', 'ma'];
 // webtmem-default (the drop-in with no routes) only with --defaults: it adds a third to the run.
@@ -83,7 +91,7 @@ function send(req, res, body, type, cacheControl) {
   res.end(body);
 }
 
-const server = http.createServer((req, res) => {
+function answer(req, res) {
   const url = new URL(req.url, 'http://x');
   const p = url.pathname;
   if (p === '/wb-sw.js') return send(req, res, workboxSw, TYPES['.js'], 'no-cache');
@@ -114,11 +122,19 @@ const server = http.createServer((req, res) => {
     return send(req, res, Buffer.from(html), TYPES['.html'], 'no-cache');
   }
   send(req, res, readFileSync(file), TYPES[path.extname(file)] ?? 'application/octet-stream', assetCc);
-});
-await new Promise((r) => server.listen(0, 'localhost', r));
-const origin = `http://localhost:${server.address().port}`;
+}
 
-await benchInChromium(server, async (browser) => {
+// One server (one origin) per round trip: the delay is the server's, so it holds for the
+// service workers' own fetches too, which a page's network emulation would not throttle.
+const servers = await Promise.all(RTTS.map(async (rtt) => {
+  const server = http.createServer(rtt === 0 ? answer : (req, res) => setTimeout(answer, rtt, req, res));
+  await new Promise((r) => server.listen(0, 'localhost', r));
+  return { rtt, server, origin: `http://localhost:${server.address().port}` };
+}));
+const origin = servers[0].origin;
+const originOf = (rtt) => servers.find((s) => s.rtt === rtt).origin;
+
+await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) }, async (browser) => {
   const loadMs = (page) => page.evaluate(() => {
     const n = performance.getEntriesByType('navigation')[0];
     return n.loadEventStart - n.startTime;
@@ -151,11 +167,11 @@ await benchInChromium(server, async (browser) => {
     }));
   }
 
-  async function sample(site, mode, setup) {
+  async function sample(rtt, site, mode, setup) {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
-      const url = `${origin}/${mode}/${site}/index.html?v=${setup}`;
+      const url = `${originOf(rtt)}/${mode}/${site}/index.html?v=${setup}`;
       await page.goto(url, { waitUntil: 'load' });
       const first = await loadMs(page);
       // One controlled view lets the workers keep what they are given (a first visit's
@@ -188,13 +204,13 @@ await benchInChromium(server, async (browser) => {
   const results = {};
   const t0 = Date.now();
   for (let run = 0; run < RUNS; run++) {
-    for (const site of SITES) {
+    for (const rtt of RTTS) for (const site of SITES) {
       for (const mode of MODES) {
         // Rotate the order each run, so a drift in the machine's load hits every set-up alike.
         for (let k = 0; k < SETUPS.length; k++) {
           const setup = SETUPS[(run + k) % SETUPS.length];
-          const key = `${site}/${mode}/${setup}`;
-          const r = await sample(site, mode, setup);
+          const key = `${rtt}/${site}/${mode}/${setup}`;
+          const r = await sample(rtt, site, mode, setup);
           (results[key] ??= { first: [], repeat: [], served: [], ret: [] }).first.push(r.first);
           results[key].repeat.push(r.repeat);
           results[key].ret.push(r.ret);
@@ -247,20 +263,20 @@ await benchInChromium(server, async (browser) => {
 
   const table = {};
   for (const [key, r] of Object.entries(results)) table[key] = { first: median(r.first), repeat: median(r.repeat), ret: median(r.ret), fromMemory: r.served.length ? median(r.served) : null };
-  const out = { browser: `chromium ${browser.version()}`, runs: RUNS, seconds: Math.round((Date.now() - t0) / 1000), table, inApp };
+  const out = { browser: `chromium ${browser.version()}`, runs: RUNS, rtts: RTTS, seconds: Math.round((Date.now() - t0) / 1000), table, inApp };
   if (asJson) {
     console.log(JSON.stringify(out, null, 2));
   } else {
     console.log(`webtmem site bench — ${out.browser}, medians of ${RUNS} runs (load event, ms), ${out.seconds} s`);
-    console.log('  site/headers    set-up            first   repeat   repeat/none  repeat/workbox   return  return/none  return/workbox  (repeat view requests from SW memory)');
-    for (const site of RUNS > 0 ? SITES : []) for (const mode of MODES) {
-      const none = table[`${site}/${mode}/none`].repeat;
-      const wb = table[`${site}/${mode}/workbox`].repeat;
-      const noneRet = table[`${site}/${mode}/none`].ret;
-      const wbRet = table[`${site}/${mode}/workbox`].ret;
+    console.log('  rtt   site/headers    set-up            first   repeat   repeat/none  repeat/workbox   return  return/none  return/workbox  (repeat view requests from SW memory)');
+    for (const rtt of RUNS > 0 ? RTTS : []) for (const site of SITES) for (const mode of MODES) {
+      const none = table[`${rtt}/${site}/${mode}/none`].repeat;
+      const wb = table[`${rtt}/${site}/${mode}/workbox`].repeat;
+      const noneRet = table[`${rtt}/${site}/${mode}/none`].ret;
+      const wbRet = table[`${rtt}/${site}/${mode}/workbox`].ret;
       for (const setup of SETUPS) {
-        const r = table[`${site}/${mode}/${setup}`];
-        console.log(`  ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${r.repeat.toFixed(1).padStart(8)} ${(r.repeat / none).toFixed(2).padStart(12)} ${(r.repeat / wb).toFixed(2).padStart(15)} ${r.ret.toFixed(1).padStart(8)} ${(r.ret / noneRet).toFixed(2).padStart(12)} ${(r.ret / wbRet).toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
+        const r = table[`${rtt}/${site}/${mode}/${setup}`];
+        console.log(`  ${String(rtt).padStart(3)}   ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${r.repeat.toFixed(1).padStart(8)} ${(r.repeat / none).toFixed(2).padStart(12)} ${(r.repeat / wb).toFixed(2).padStart(15)} ${r.ret.toFixed(1).padStart(8)} ${(r.ret / noneRet).toFixed(2).padStart(12)} ${(r.ret / wbRet).toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
       }
     }
     const us = (ms) => (ms * 1000).toFixed(1);
