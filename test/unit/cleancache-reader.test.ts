@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
 import { Cleancache, ResourceReader } from '../../worker/cleancache/index.js';
-import { objectIdOf, urlKey } from '../../worker/cleancache/record/index.js';
+import { objectIdOf, resourceKey, urlKey } from '../../worker/cleancache/record/index.js';
 import {
   decodePages, encodePages, rereadPages, verifiedPut, type ResourceRecord,
 } from '../../worker/cleancache/record/resource-pages.js';
@@ -141,5 +141,54 @@ describe('ResourceReader', () => {
     expect(reader.read(URL_A)).toBeNull();
     write(resource('https://site.test/a-much-longer-name.js', 6000, 9));
     expect(reader.read(URL_A)).toBeNull();
+  });
+});
+
+describe('Cleancache put → first hit (ResourceReader.wrote)', () => {
+  /** A Cleancache over a store whose getMany calls are counted. */
+  function counted() {
+    const store = attach(createStore({ capacityBytes: 4 << 20 }));
+    let getManys = 0;
+    const io = new Proxy(store, {
+      get(target, name) {
+        const v = Reflect.get(target, name, target);
+        if (name === 'getMany') return (...args: Parameters<typeof store.getMany>) => { getManys++; return store.getMany(...args); };
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const cc = new Cleancache(io);
+    return { store, cc, calls: () => getManys };
+  }
+  const plain = (size: number, fill = 1) => ({ ...resource(urlKey(URL_A), size, 0, fill) });
+
+  for (const size of [0, 5000, 262_144]) {
+    it(`the first hit after a put is one read of every page and equals the full decode (${size}-byte body)`, () => {
+      const { store, cc, calls } = counted();
+      expect(cc.put(plain(size), [])).toBe('stored');
+      const before = calls();
+      const hit = cc.lookup(URL_A, new Headers());
+      expect(calls() - before).toBe(1);
+      const pages = new Uint8Array(Math.ceil((size + 1024) / store.pageSize + 1) * store.pageSize);
+      const n = store.getMany(cc.poolId, objectIdOf(urlKey(URL_A)), 0, pages, pages.length / store.pageSize);
+      const decoded = decodePages(pages.subarray(0, n * store.pageSize), store.pageSize, urlKey(URL_A));
+      expect(hit).toEqual(decoded);
+      expect(hit!.body).toEqual(plain(size).body);
+    });
+  }
+
+  it('a remembered put still misses when a page is another put\'s or is gone', () => {
+    const { store, cc } = counted();
+    const object = objectIdOf(urlKey(URL_A));
+    expect(cc.put(plain(10_000, 1), [])).toBe('stored');
+    const other = encodePages(resource(urlKey(URL_A), 10_000, 99, 2), store.pageSize);
+    store.put(cc.poolId, object, 1, other.subarray(store.pageSize, 2 * store.pageSize));
+    expect(cc.lookup(URL_A, new Headers())).toBeNull();
+    expect(cc.put(plain(10_000, 3), [])).toBe('stored');
+    store.flushPage(cc.poolId, object, 2);
+    expect(cc.lookup(URL_A, new Headers())).toBeNull();
+    // A put with Vary is not remembered, and reads back whole through the general path.
+    const varied = { ...resource(resourceKey(URL_A, ['accept-language'], new Headers({ 'accept-language': 'fr' })), 6000, 0, 4) };
+    expect(cc.put(varied, ['accept-language'])).toBe('stored');
+    expect(cc.lookup(URL_A, new Headers({ 'accept-language': 'fr' }))?.body).toEqual(varied.body);
   });
 });

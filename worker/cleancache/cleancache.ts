@@ -100,10 +100,14 @@ export class Cleancache {
    * @param vary the names its response Varies on, [] for none
    */
   put(record: ResourceRecord, vary: readonly string[]): WriteResult {
-    const result = writeResource(this.#store, this.poolId, { ...record, generation: newGeneration() }, vary, this.maxPages);
+    const url = record.key.split('\n', 1)[0];
+    const put = { ...record, generation: newGeneration() };
+    // The next hit on this URL then only copies the body: the pages just written are what a
+    // first full decode (checksum over the whole body) would have proved.
+    const result = writeResource(this.#store, this.poolId, put, vary, this.maxPages, (pages) => this.#reader.wrote(url, pages, put));
     if (result !== 'stored') return result;
     this.#counts.puts++;
-    const key = this.#reader.keyOf(record.key.split('\n', 1)[0]);
+    const key = this.#reader.keyOf(url);
     this.#tracked.delete(key);
     this.#tracked.set(key, { hits: 0, bytes: record.body.length });
     if (this.#tracked.size > TRACKED_URLS) this.#tracked.delete(this.#tracked.keys().next().value as string);

@@ -3,9 +3,10 @@
 // checksum, all pages or nothing), with what does not change per URL remembered:
 //   - the URL key and its object id (URL parsing and hashing cost more than a page copy),
 //   - the record's page count, so page 0 and the rest come in ONE getMany,
-//   - what the last full decode proved (generation, header, key bytes, meta): a hit on the
-//     same put (same generation on every page, every page a hit) skips the checksum and the
-//     meta parse and only copies the body (rereadPages). Anything else decodes fully.
+//   - what the last full decode proved (generation, header, key bytes, meta), or what this
+//     thread's own last put of the URL wrote (wrote()): a hit on the same put (same
+//     generation on every page, every page a hit) skips the checksum and the meta parse and
+//     only copies the body (rereadPages). Anything else decodes fully.
 // A remembered page count that is wrong (the resource changed size) costs one more read.
 // Vary records take the general path (readResource), which handles their two steps.
 import { decodePages, objectIdOf, peekHeader, readResource, urlKey, type BodyAllocator, type PageIO, type ResourceRecord } from './record/index.js';
@@ -109,6 +110,23 @@ export class ResourceReader {
       return record;
     }
     return null;
+  }
+
+  /**
+   * Remembers a put of `url` made through this reader's store by this thread, so the next
+   * read takes the fast path (one getMany of the right page count, no checksum): the encoder
+   * made true what a first full decode of those pages would prove. A record whose key is not
+   * this URL's plain key (a Vary variant) is not remembered.
+   * @param url the URL as later reads will name it
+   * @param pages the encoded pages exactly as stored
+   * @param record the record they encode
+   */
+  wrote(url: string, pages: Uint8Array, record: ResourceRecord): void {
+    const known = this.#known(url);
+    if (record.key !== known.key || pages.byteOffset % 4 !== 0) return;
+    const put = verifiedPut(pages, this.#io.pageSize, record);
+    known.pages = put.pageCount;
+    known.verified = put;
   }
 
   #known(url: string): Known {

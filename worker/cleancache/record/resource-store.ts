@@ -60,6 +60,8 @@ export function readResource(io: PageIO, poolId: number, url: string, requestHea
  * @param record the resource; its key must be resourceKey(url, vary, request headers)
  * @param vary the names its response Varies on (cache-key.ts parseVary), [] for none
  * @param maxPages the most pages one resource may take (e.g. a share of the pool's frames)
+ * @param stored called with the pages just stored, for a plain resource (no Vary), so that a
+ *   reader can remember them as verified (ResourceReader.wrote)
  */
 export function writeResource(
   io: PageIO,
@@ -67,6 +69,7 @@ export function writeResource(
   record: ResourceRecord,
   vary: readonly string[],
   maxPages: number,
+  stored?: (pages: Uint8Array) => void,
 ): WriteResult {
   const pages = encodePages(record, io.pageSize);
   const count = pages.length / io.pageSize;
@@ -81,7 +84,9 @@ export function writeResource(
     };
     if (!putAll(io, poolId, url, encodePages(varyRecord, io.pageSize))) return 'rejected';
   }
-  return putAll(io, poolId, record.key, pages) ? 'stored' : 'rejected';
+  if (!putAll(io, poolId, record.key, pages)) return 'rejected';
+  if (vary.length === 0) stored?.(pages);
+  return 'stored';
 }
 
 /**
