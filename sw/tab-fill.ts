@@ -2,8 +2,8 @@
 // (webtmem.fetch, cleancache.get) hit on the page with no service-worker hop. A tab's store is
 // born empty with each document; the service worker's memory tier is not. Whenever the
 // service worker keeps a response or serves one from memory to a tab, it sends that tab's
-// store a copy over the tab's port (sw/store-link.ts) — always after the response is sent,
-// under waitUntil, never awaited by a response. A fill may be lost (no port in time, a busy
+// store a copy over the tab's port (sw/store-link.ts) — copied and sent in a later task than
+// the response, under waitUntil, never awaited by a response. A fill may be lost (no port in time, a busy
 // store): a cleancache put may always be dropped.
 import type { ResourceRecord } from './http/index.js';
 import type { StoreLink } from './store-link.js';
@@ -40,7 +40,8 @@ export class TabFill {
   /**
    * Sends `record` to the tab's store, unless it was sent that very put already.
    * @param clientId the tab (a navigation's resulting client), or null: nothing to fill
-   * @param record the record; its body is copied, the caller keeps it
+   * @param record the record; its body is copied in a later task, so it must not change
+   *   before the returned promise settles (the caller keeps it)
    * @param vary the names its response Varies on
    * @returns a promise for the outcome, to hand to waitUntil (null when nothing is sent)
    */
@@ -59,9 +60,15 @@ export class TabFill {
     }
     if (sent.size >= SENT_PER_TAB) sent.clear();
     sent.add(mark);
-    const copy = { ...record, body: record.body.slice() };
     this.stats.inFlight++;
-    return this.#link.request(clientId, { webtmem: 'cc-put', record: copy, vary: [...vary] }, [copy.body.buffer], FILL_TIMEOUT_MS)
+    // The copy and the message wait for a task of their own: on a hit, the response is
+    // handed to the browser first (a body of some hundred KiB measured 1-10 ms to copy and
+    // post in a freshly started service worker, which the page would otherwise wait for).
+    return new Promise<void>((resolve) => setTimeout(resolve, 0))
+      .then(() => {
+        const copy = { ...record, body: record.body.slice() };
+        return this.#link.request(clientId, { webtmem: 'cc-put', record: copy, vary: [...vary] }, [copy.body.buffer], FILL_TIMEOUT_MS);
+      })
       .then((reply) => {
         const outcome = reply?.webtmem === 'cc-stored' ? reply.result : 'unreached';
         // A lost fill may be retried by the next hit.
