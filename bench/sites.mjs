@@ -8,6 +8,8 @@
 //   workbox   a Workbox CacheFirst worker over Cache Storage (test/fixtures/sites/workbox-sw.js,
 //             bundled with Vite here)
 //   webtmem   the drop-in (dist/tmem.js, async) with the same cache-first routes for assets
+//   webtmem-offline  the same, with the assets also listed offline (data-offline): copies on
+//             disk too, which a restarted service worker answers from (the return view)
 //   webtmem-default  the drop-in with no routes (its default strategies; --defaults)
 // Each sample is a fresh browser context: a first view (timed), one view that lets the
 // workers fill their caches (untimed; waits until they report it), then the repeat view (a
@@ -41,10 +43,11 @@ const RTTS = [0, rttArg >= 0 ? Number(args[rttArg + 1]) : 40];
 if (!(RTTS[1] > 0)) throw new Error(`--rtt takes a number of ms > 0, got ${args[rttArg + 1]}`);
 const SITES = ['multi', 'bundle'];
 const MODES = ['nc', 'ma'];
-// webtmem-default (the drop-in with no routes) only with --defaults: it adds a third to the run.
-const SETUPS = ['none', 'workbox', 'webtmem', ...(args.includes('--defaults') ? ['webtmem-default'] : [])];
+// webtmem-default (the drop-in with no routes) only with --defaults: it adds a fifth to the run.
+const SETUPS = ['none', 'workbox', 'webtmem', 'webtmem-offline', ...(args.includes('--defaults') ? ['webtmem-default'] : [])];
 const ASSETS = { multi: 26, bundle: 2 };
 const TILES = 300;
+const OFFLINE = '/*/js/*,/*/css/*,/*/img/*,/*/api/*,/*/app.js,/*/app.css';
 const ROUTES = '/*/js/*=cache-first; /*/css/*=cache-first; /*/img/*=cache-first; /*/api/*=cache-first; /*/app.js=cache-first; /*/app.css=cache-first; /*/tiles/t-*=cache-first';
 
 // The Workbox worker, bundled once.
@@ -65,6 +68,7 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 
 function tag(setup) {
   if (setup === 'workbox') return `<script>navigator.serviceWorker.register('/wb-sw.js', { scope: '/' });</script>`;
   if (setup === 'webtmem') return `<script async src="/tmem.js" data-routes="${ROUTES}"></script>`;
+  if (setup === 'webtmem-offline') return `<script async src="/tmem.js" data-routes="${ROUTES}" data-offline="${OFFLINE}"></script>`;
   if (setup === 'webtmem-default') return '<script async src="/tmem.js"></script>';
   return '';
 }
@@ -155,7 +159,7 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
         navigator.serviceWorker.controller.postMessage({ webtmem: 'sw-stats' }, [port2]);
       });
       return s.keeper.inFlight === 0 && s.memory.resources >= n;
-    }, setup === 'webtmem' ? assets : 0, { timeout: 20_000, polling: 50 });
+    }, setup === 'webtmem' || setup === 'webtmem-offline' ? assets : 0, { timeout: 20_000, polling: 50 });
   }
 
   /** The webtmem service worker's memory hits so far. */
