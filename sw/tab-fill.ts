@@ -3,8 +3,8 @@
 // born empty with each document; the service worker's memory tier is not. Whenever the
 // service worker keeps a response or serves one from memory to a tab, it sends that tab's
 // store a copy over the tab's port (sw/store-link.ts) — copied and sent in a later task than
-// the response, under waitUntil, never awaited by a response. A fill may be lost (no port in time, a busy
-// store): a cleancache put may always be dropped.
+// the response, under waitUntil, never awaited by a response. A fill may be lost (no port in
+// time, a busy store): a cleancache put may always be dropped.
 import type { ResourceRecord } from './http/index.js';
 import type { StoreLink } from './store-link.js';
 
@@ -62,7 +62,7 @@ export class TabFill {
     sent.add(mark);
     this.stats.inFlight++;
     // The copy and the message wait for a task of their own: on a hit, the response is
-    // handed to the browser first (a body of some hundred KiB measured 1-10 ms to copy and
+    // handed to the browser first (a body of some hundred KiB measured 1-14 ms to copy and
     // post in a freshly started service worker, which the page would otherwise wait for).
     return new Promise<void>((resolve) => setTimeout(resolve, 0))
       .then(() => {
