@@ -15,7 +15,8 @@
 // Only the standalone service worker does this: a site's own Workbox service worker that
 // imports tmem-sw.js runs at another URL, so it lists these files in its own precache.
 import type { SwConfig } from './config.js';
-import { parseVary, resourceKey, toRecord, urlKey } from './http/index.js';
+import { urlKey } from './http/index.js';
+import { keepUrls, type KeepUrl, type KeptUrls } from './install-keep.js';
 import type { OfflineTier } from './offline-tier.js';
 
 /** One of the drop-in's files, as the build lists it. */
@@ -27,16 +28,10 @@ export interface OwnFile {
 }
 
 /** A file to keep: its absolute URL and integrity. */
-export interface OwnFileUrl {
-  url: string;
-  integrity?: string;
-}
+export type OwnFileUrl = KeepUrl;
 
 /** How keeping the files went. */
-export interface KeptOwnFiles {
-  kept: string[];
-  failed: { url: string; reason: string }[];
-}
+export type KeptOwnFiles = KeptUrls;
 
 // Replaced by scripts/build.mjs; absent when this source runs unbuilt.
 declare const __WEBTMEM_OWN_FILES__: readonly OwnFile[] | undefined;
@@ -101,26 +96,8 @@ export function withOwnFiles(config: SwConfig, scope: Pick<OwnFilesScope, 'locat
  * @param files what to keep
  * @param fetcher fetch (tests pass their own)
  */
-export async function keepOwnFiles(offline: Pick<OfflineTier, 'put'>, files: readonly OwnFileUrl[], fetcher: typeof fetch = fetch): Promise<KeptOwnFiles> {
-  const result: KeptOwnFiles = { kept: [], failed: [] };
-  await Promise.all(files.map(async ({ url, integrity }) => {
-    try {
-      const requestTime = Date.now();
-      const request = new Request(url, { cache: 'no-cache', integrity: integrity ?? '' });
-      const response = await fetcher(request);
-      if (!response.ok || response.redirected) throw new Error(`status ${response.status}${response.redirected ? ' (redirected)' : ''}`);
-      const vary = parseVary(response.headers.get('vary'));
-      if (vary.kind === 'star' || vary.kind === 'unseen') throw new Error(`Vary: ${response.headers.get('vary')} cannot be keyed`);
-      const names = vary.kind === 'names' ? vary.names : [];
-      const body = new Uint8Array(await response.arrayBuffer());
-      const record = toRecord(resourceKey(url, names, request.headers), response, body, { requestTime, responseTime: Date.now() }, 0);
-      if (!(await offline.put(record, names))) throw new Error('the offline tier refused the write (see its lastError)');
-      result.kept.push(url);
-    } catch (e) {
-      result.failed.push({ url, reason: (e as Error)?.message ?? String(e) });
-    }
-  }));
-  return result;
+export function keepOwnFiles(offline: Pick<OfflineTier, 'put'>, files: readonly OwnFileUrl[], fetcher: typeof fetch = fetch): Promise<KeptOwnFiles> {
+  return keepUrls(offline, files, { fetcher });
 }
 
 /**

@@ -11,6 +11,7 @@ import { MemoryTier, type MemoryTierStats } from './memory-tier.js';
 import { OfflineTier, type OfflineTierStats } from './offline-tier.js';
 import { addStaticRoutes, staticRoutes } from './static-routes.js';
 import { keepOwnFilesOnInstall, removeStaleOwnFilesOnActivate, withOwnFiles } from './own-files.js';
+import { keepOfflineUrlsOnInstall } from './offline-urls.js';
 import { StoreLink, type StoreLinkStats } from './store-link.js';
 import { TabFill, type TabFillStats } from './tab-fill.js';
 import { isPageToServiceWorker, type ClaimedReply, type ServiceWorkerStats, type StatsReply } from '../worker/wire/service-worker.js';
@@ -48,12 +49,17 @@ export class WebtmemService {
   readonly #scope: ServiceWorkerGlobalScope;
   readonly #origin: string;
   #staticRoutes = 0;
+  /** The configuration as the site gave it, before the drop-in's own files joined it. */
+  readonly #siteConfig: SwConfig;
+  /** The largest body kept (memory or disk). */
+  readonly #maxBytes: number;
 
   /**
    * @param scope the service worker's global scope
    * @param config the configuration (sw/config.ts readConfig)
    */
   constructor(scope: ServiceWorkerGlobalScope, config: SwConfig) {
+    this.#siteConfig = config;
     config = withOwnFiles(config, scope);
     this.#scope = scope;
     this.#origin = scope.location.origin;
@@ -64,6 +70,7 @@ export class WebtmemService {
     this.offline = new OfflineTier(offlineLogName(scope.registration?.scope ?? this.#origin + '/'));
     // No body larger than the smaller of the tab's half and the memory tier's share is read.
     const maxBytes = Math.min(Math.floor(config.capacityBytes / 2), this.memory.maxBodyBytes);
+    this.#maxBytes = maxBytes;
     this.keeper = new Keeper(this.memory, this.offline, this.tabs, { origin: this.#origin, maxBytes, cacheErrors: config.cacheErrors });
     this.handler = new FetchHandler(this.memory, this.offline, this.keeper, this.tabs, this.#origin, config);
   }
@@ -138,8 +145,9 @@ export class WebtmemService {
         preload && this.#takesNavigations() && 'userAgentData' in this.#scope.navigator ? preload.enable().catch(() => {}) : preload?.disable().catch(() => {}),
       ]));
     });
-    keepOwnFilesOnInstall(this.#scope, this.config, this.offline);
-    removeStaleOwnFilesOnActivate(this.#scope, this.config, this.offline);
+    keepOwnFilesOnInstall(this.#scope, this.#siteConfig, this.offline);
+    keepOfflineUrlsOnInstall(this.#scope, this.#siteConfig, this.offline, this.#maxBytes);
+    removeStaleOwnFilesOnActivate(this.#scope, this.#siteConfig, this.offline);
     // A full disk first tries compaction (dead slots), which may give back enough room.
     registerQuotaErrorCallback(async () => { await this.offline.compact(); });
   }

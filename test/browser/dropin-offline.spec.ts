@@ -62,6 +62,19 @@ test('an offline reload starts webtmem, then a new tab with the service worker s
   await context.setOffline(false);
 });
 
+test('a first visit alone keeps the page listed offline: an offline reload right after it starts webtmem', async ({ context, page }) => {
+  // No controlled view before going offline: the first visit's own request reached no service
+  // worker, so the page is on disk only if the install kept it (sw/offline-urls.ts).
+  await page.goto(`${ISOLATED}/__t/build/${siteNs()}/index.html`);
+  // Active means installed, and the install waits for what it keeps.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await context.setOffline(true);
+  await page.reload();
+  expect(await page.title()).toBe('release');
+  expect(await storeWorks(page)).toEqual({ error: null, mode: 'shared', got: true, byte: 7 });
+  await context.setOffline(false);
+});
+
 test('without offline routes the service worker keeps none of its files', async ({ page }) => {
   await page.goto(`${ISOLATED}/__t/site/${siteNs()}/no-shortcut.html`);
   await dropInReady(page);
