@@ -203,7 +203,7 @@ export class FetchHandler {
       this.#keeper.putRecord(refreshed, keep);
       return toResponse(refreshed);
     }
-    return this.#keeper.keep(request, response, timing, keep);
+    return this.#keeper.keep(request, response, timing, keep, conditional ?? request);
   }
 
   async #passThrough(request: Request, ctx: FetchContext, offline: boolean, reason: string | null): Promise<Response> {

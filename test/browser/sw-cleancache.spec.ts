@@ -159,3 +159,23 @@ test('two tabs: the second is served from the service worker\'s memory; closing 
   expect(Date.now() - t0).toBeLessThan(3000);
   expect(await served(request, `/__t/echo/two-${ns}`)).toBe(1);
 });
+
+test('a large response with a validator is kept from the HTTP cache\'s copy (no tee): byte-exact, the server asked once', async ({ page, request }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  await keeperIdle(page);
+  const before = (await swStats(page)).keeper.outcomes;
+  // A cache-first route, 300 KB with an ETag and no-cache: the browser's HTTP cache keeps it,
+  // so the service worker reads the body back from there (sw/keeper.ts) instead of teeing it.
+  const big = `/__t/echo/rb-${ns}?size=${300 * 1024 + 7}&etag=1&cc=no-cache`;
+  const first = await pageFetch(page, big);
+  expect([first.status, first.length]).toEqual([200, 300 * 1024 + 7]);
+  await waitCached(page, big);
+  await keeperIdle(page);
+  const after = (await swStats(page)).keeper.outcomes;
+  expect((after.stored ?? 0) - (before.stored ?? 0)).toBe(1);
+  expect([after.uncached ?? 0, after.changed ?? 0]).toEqual([before.uncached ?? 0, before.changed ?? 0]);
+  for (let i = 0; i < 2; i++) expect((await pageFetch(page, big)).sha).toBe(first.sha);
+  expect(await served(request, `/__t/echo/rb-${ns}`)).toBe(1);
+});

@@ -60,6 +60,8 @@ window.swReady = navigator.serviceWorker.register(${JSON.stringify(sw)}, { scope
     for (const c of url.pathname) x = (x * 31 + c.charCodeAt(0)) >>> 0;
     for (let i = 0; i < size; i++) { x = (x * 1103515245 + 12345) >>> 0; body[i] = x >>> 24; }
     res.setHeader('Content-Type', 'application/octet-stream');
+    // cc, etag=1, lm=1 as for site (below).
+    if (['etag', 'lm', 'cc'].some((k) => url.searchParams.has(k))) return sendWithValidators(req, res, url, body, `echo-${x}-${size}`);
     res.setHeader('Content-Length', String(size));
     res.end(body);
   },
