@@ -13,8 +13,8 @@
 // response has a validator and a Content-Length of READ_BACK_MIN_BYTES or more; the copy read
 // back must have the same status and validators, else nothing is kept (outcome 'changed';
 // 'uncached' when the cache has no copy). Anything else is teed as before: a small body costs
-// the tee little, while a read-back is one more fetch (the site bench's 26-file site returned
-// slower with every response read back).
+// the tee little, while a read-back is one more fetch (in one site-bench run the 26-file site
+// returned slower with every response read back).
 import {
   decideSize, decideStore, parseVary, resourceKey, toRecord, type ResourceRecord, type StoreDecision,
 } from './http/index.js';

@@ -3,30 +3,12 @@
 // them, and that nothing refused or failing fails the others or the install.
 import { describe, expect, it } from 'vitest';
 import { readConfig, serviceWorkerUrl } from '../../sw/config.js';
-import type { ResourceRecord } from '../../sw/http/index.js';
 import { exactOfflineUrls, keepOfflineUrls, keepOfflineUrlsOnInstall } from '../../sw/offline-urls.js';
+import { fakeFetch, fakeTier } from './sw-fakes.js';
 
 const ORIGIN = 'https://site.test';
 const configOf = (text: Parameters<typeof serviceWorkerUrl>[1]) => readConfig(new URL(serviceWorkerUrl(`${ORIGIN}/tmem-sw.js`, text)).search);
 
-/** An offline tier that records its puts. */
-function fakeTier(accept = true) {
-  const puts: { record: ResourceRecord; vary: readonly string[] }[] = [];
-  return { puts, put: async (record: ResourceRecord, vary: readonly string[]) => { puts.push({ record, vary }); return accept; } };
-}
-
-/** A fetch answering each URL from a table; records the requests. */
-function fakeFetch(answers: Record<string, () => Response>) {
-  const requests: Request[] = [];
-  const fetcher = (async (input: RequestInfo | URL) => {
-    const request = input as Request;
-    requests.push(request);
-    const answer = answers[request.url];
-    if (!answer) throw new TypeError(`Failed to fetch ${request.url}`);
-    return answer();
-  }) as typeof fetch;
-  return { requests, fetcher };
-}
 
 const html = (text: string, headers: Record<string, string> = {}) => new Response(text, { headers: { 'content-type': 'text/html', ...headers } });
 

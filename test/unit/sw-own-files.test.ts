@@ -2,10 +2,11 @@
 // are fetched and keyed, and every way a file can fail to be kept without failing the rest.
 import { describe, expect, it } from 'vitest';
 import { readConfig, serviceWorkerUrl } from '../../sw/config.js';
-import { resolveRoute, type ResourceRecord } from '../../sw/http/index.js';
+import { resolveRoute } from '../../sw/http/index.js';
 import {
   hasOfflineRoutes, keepOwnFiles, keepOwnFilesOnInstall, ownFileUrls, removeStaleOwnFiles, removeStaleOwnFilesOnActivate, staleOwnKeys, withOwnFiles, type OwnFile,
 } from '../../sw/own-files.js';
+import { fakeFetch, fakeTier } from './sw-fakes.js';
 
 const FILES: OwnFile[] = [
   { path: 'tmem.js', integrity: 'sha256-AAAA' },
@@ -19,24 +20,6 @@ const scopeOf = (href = SCRIPT, standalone?: boolean) => ({
   ...(standalone === undefined ? {} : { webtmemOptions: { standalone } }),
 });
 
-/** An offline tier that records its puts. */
-function fakeTier(accept = true) {
-  const puts: { record: ResourceRecord; vary: readonly string[] }[] = [];
-  return { puts, put: async (record: ResourceRecord, vary: readonly string[]) => { puts.push({ record, vary }); return accept; } };
-}
-
-/** A fetch answering each URL from a table; records the requests. */
-function fakeFetch(answers: Record<string, () => Response | Promise<Response>>) {
-  const requests: Request[] = [];
-  const fetcher = (async (input: RequestInfo | URL) => {
-    const request = input as Request;
-    requests.push(request);
-    const answer = answers[request.url];
-    if (!answer) throw new TypeError(`Failed to fetch ${request.url}`);
-    return answer();
-  }) as typeof fetch;
-  return { requests, fetcher };
-}
 
 const js = (text: string, headers: Record<string, string> = {}) => new Response(text, { headers: { 'content-type': 'text/javascript', ...headers } });
 

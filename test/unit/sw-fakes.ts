@@ -1,0 +1,23 @@
+// Stand-ins the service-worker unit tests share: an offline tier that records its puts, and a
+// fetch that answers from a table and records its requests.
+import type { ResourceRecord } from '../../sw/http/index.js';
+
+/** An offline tier that records its puts; `accept` false refuses every write. */
+export function fakeTier(accept = true) {
+  const puts: { record: ResourceRecord; vary: readonly string[] }[] = [];
+  return { puts, put: async (record: ResourceRecord, vary: readonly string[]) => { puts.push({ record, vary }); return accept; } };
+}
+
+/** A fetch answering each URL from a table (an unknown URL fails as the network would);
+ *  records the requests. */
+export function fakeFetch(answers: Record<string, () => Response | Promise<Response>>) {
+  const requests: Request[] = [];
+  const fetcher = (async (input: RequestInfo | URL) => {
+    const request = input as Request;
+    requests.push(request);
+    const answer = answers[request.url];
+    if (!answer) throw new TypeError(`Failed to fetch ${request.url}`);
+    return answer();
+  }) as typeof fetch;
+  return { requests, fetcher };
+}
