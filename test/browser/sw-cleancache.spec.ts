@@ -3,7 +3,7 @@
 // multi-megabyte body, the page's synchronous lookups, two tabs. Needs `npm run build`.
 import { test, expect } from '@playwright/test';
 import { ISOLATED } from '../../playwright.config.js';
-import { dropInReady, keeperIdle, pageFetch, served, siteNs, swStats, waitCached } from './sw-helpers.js';
+import { dropInReady, keeperIdle, pageFetch, served, siteNs, swStats, waitCached, waitStoredInServiceWorker } from './sw-helpers.js';
 
 test('first visit, controlled reload, repeat views answered from the cleancache', async ({ page, request }) => {
   const ns = siteNs();
@@ -116,9 +116,8 @@ test('a multi-megabyte resource comes back byte-exact; one larger than the clean
   const big = `/__t/echo/big-${ns}?size=${3 * 1024 * 1024 + 123}`;
   const first = await pageFetch(page, big);
   expect(first.length).toBe(3 * 1024 * 1024 + 123);
-  // The service worker's own put is what serves the next fetch; the tab's copy, sent after it
-  // (3 MB over a port), is another mechanism's and may be dropped.
-  await expect.poll(async () => (await swStats(page)).keeper.outcomes.stored ?? 0, { timeout: 15_000 }).toBeGreaterThan(before);
+  // Not the tab's copy: 3 MB over a port, which may be dropped.
+  await waitStoredInServiceWorker(page, before + 1);
   const second = await pageFetch(page, big);
   expect(second.sha).toBe(first.sha);
   expect(await served(request, `/__t/echo/big-${ns}`)).toBe(1);
@@ -175,9 +174,7 @@ test('a large response with a validator is kept from the HTTP cache\'s copy (no 
   const big = `/__t/echo/rb-${ns}?size=${300 * 1024 + 7}&etag=1&cc=no-cache`;
   const first = await pageFetch(page, big);
   expect([first.status, first.length]).toEqual([200, 300 * 1024 + 7]);
-  // What this promises is the service worker's own put (its outcome counted); the tab's copy,
-  // filled after it, is another mechanism's.
-  await expect.poll(async () => (await swStats(page)).keeper.outcomes.stored ?? 0, { timeout: 15_000 }).toBeGreaterThan(before.stored ?? 0);
+  await waitStoredInServiceWorker(page, (before.stored ?? 0) + 1);
   await keeperIdle(page);
   const after = (await swStats(page)).keeper.outcomes;
   expect((after.stored ?? 0) - (before.stored ?? 0)).toBe(1);

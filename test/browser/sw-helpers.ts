@@ -63,6 +63,12 @@ export async function keeperIdle(page: Page): Promise<void> {
   await expect.poll(async () => (await swStats(page)).keeper.inFlight, { timeout: 15_000 }).toBe(0);
 }
 
+/** Waits until the service worker has counted at least `atLeast` puts of its memory tier as
+ *  stored (its own copy: what serves the next fetch, unlike the tab's copy sent after it). */
+export async function waitStoredInServiceWorker(page: Page, atLeast: number): Promise<void> {
+  await expect.poll(async () => (await swStats(page)).keeper.outcomes.stored ?? 0, { timeout: 15_000 }).toBeGreaterThanOrEqual(atLeast);
+}
+
 /** The service worker's counters (answered on a MessageChannel). */
 export async function swStats(page: Page): Promise<{
   handler: Record<string, number>;

@@ -4,13 +4,13 @@
 // message. Needs `npm run build`.
 import { test, expect, type Page } from '@playwright/test';
 import { ISOLATED } from '../../playwright.config.js';
-import { dropInReady, keeperIdle, pageFetch, served, siteNs, swStats, waitCached } from './sw-helpers.js';
+import { dropInReady, keeperIdle, pageFetch, served, siteNs, swStats, waitCached, waitStoredInServiceWorker } from './sw-helpers.js';
 
 /** Waits until the service worker reports `url` stored in its memory tier: its keeper is idle
  *  and the put's outcome was counted as stored. */
 async function storedInServiceWorker(page: Page, atLeast: number): Promise<void> {
   await keeperIdle(page);
-  await expect.poll(async () => (await swStats(page)).keeper.outcomes.stored ?? 0).toBeGreaterThanOrEqual(atLeast);
+  await waitStoredInServiceWorker(page, atLeast);
 }
 
 test('a cache-first resource fetched by one document is served to the next document and a second tab from memory', async ({ context, page, request }) => {
@@ -187,10 +187,13 @@ test("an active service worker that does not control its page claims it on { web
   const ns = siteNs();
   await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
   await dropInReady(page);
-  // A hard reload bypasses the service worker: the page loads uncontrolled.
+  // A page without the drop-in (which would ask for the claim itself), hard-reloaded: the hard
+  // reload bypasses the service worker, so the page loads uncontrolled and stays so.
+  await page.goto(`${ISOLATED}/__t/site/${ns}/plain.html`);
   const cdp = await context.newCDPSession(page);
+  const loaded = page.waitForEvent('load');
   await cdp.send('Page.reload', { ignoreCache: true });
-  await page.waitForFunction(() => document.readyState === 'complete' && (window as any).webtmem !== undefined);
+  await loaded;
   expect(await page.evaluate(() => navigator.serviceWorker.controller === null)).toBe(true);
   const reply = await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.getRegistration('/');
