@@ -11,6 +11,9 @@
 //   webtmem-offline  the same, with the assets also listed offline (data-offline): copies on
 //             disk too, which a restarted service worker answers from (the return view)
 //   webtmem-default  the drop-in with no routes (its default strategies; --defaults)
+// Ratios (repeat/none, …) are medians of per-run ratios: within a run the set-ups of a case
+// are sampled one right after another, so a drift in the machine's load, which moves single
+// loads by tens of percent here, mostly cancels; a ratio of two medians would not cancel it.
 // Each sample is a fresh browser context: a first view (timed), one view that lets the
 // workers fill their caches (untimed; waits until they report it), then the repeat view (a
 // new navigation, timed), then a return view: the service workers stopped first (CDP), as the
@@ -22,7 +25,9 @@
 // what a worker spares, the revalidations, costs what it costs on a real site.
 // Then in-app repeated fetches (a tile viewer): 300 resources of 4 KiB fetched again and
 // again, through the HTTP cache (no worker) and through webtmem.fetch (page-side hits).
-//   node bench/sites.mjs [--runs N] [--rtt MS] [--defaults] [--json]
+//   node bench/sites.mjs [--runs N] [--rtt MS] [--local] [--sites multi,bundle] [--modes nc,ma] [--defaults] [--json]
+// (--local: localhost only, no delayed server; --sites, --modes: a part of the matrix, to look
+// into one case)
 import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -41,8 +46,18 @@ const rttArg = args.indexOf('--rtt');
 // 0: localhost as it is; the other: each response delayed by that many ms.
 const RTTS = [0, rttArg >= 0 ? Number(args[rttArg + 1]) : 40];
 if (!(RTTS[1] > 0)) throw new Error(`--rtt takes a number of ms > 0, got ${args[rttArg + 1]}`);
-const SITES = ['multi', 'bundle'];
-const MODES = ['nc', 'ma'];
+if (args.includes('--local')) RTTS.length = 1;
+/** The values of `--name a,b` (each one of `all`), or all of them. */
+function pick(name, all) {
+  const i = args.indexOf(name);
+  if (i < 0) return all;
+  const chosen = String(args[i + 1] ?? '').split(',').filter(Boolean);
+  const bad = chosen.filter((c) => !all.includes(c));
+  if (chosen.length === 0 || bad.length) throw new Error(`${name} takes some of ${all.join(',')}, got ${args[i + 1]}`);
+  return chosen;
+}
+const SITES = pick('--sites', ['multi', 'bundle']);
+const MODES = pick('--modes', ['nc', 'ma']);
 // webtmem-default (the drop-in with no routes) only with --defaults: it adds a fifth to the run.
 const SETUPS = ['none', 'workbox', 'webtmem', 'webtmem-offline', ...(args.includes('--defaults') ? ['webtmem-default'] : [])];
 const ASSETS = { multi: 26, bundle: 2 };
@@ -265,22 +280,33 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
     webtmemFetch: await tiles('webtmem', 'webtmem.fetch'),
   };
 
+  /** Median over the runs of view `view`'s ratio of set-up `setup` to `base` in one case. */
+  const paired = (caseKey, setup, base, view) => {
+    const a = results[`${caseKey}/${setup}`][view];
+    const b = results[`${caseKey}/${base}`][view];
+    return median(a.map((x, i) => x / b[i]));
+  };
   const table = {};
-  for (const [key, r] of Object.entries(results)) table[key] = { first: median(r.first), repeat: median(r.repeat), ret: median(r.ret), fromMemory: r.served.length ? median(r.served) : null };
+  for (const [key, r] of Object.entries(results)) {
+    const caseKey = key.slice(0, key.lastIndexOf('/'));
+    const setup = key.slice(key.lastIndexOf('/') + 1);
+    table[key] = {
+      first: median(r.first), repeat: median(r.repeat), ret: median(r.ret), fromMemory: r.served.length ? median(r.served) : null,
+      ratios: Object.fromEntries(['first', 'repeat', 'ret'].flatMap((view) => ['none', 'workbox'].map((base) => [`${view}/${base}`, paired(caseKey, setup, base, view)]))),
+    };
+  }
   const out = { browser: `chromium ${browser.version()}`, runs: RUNS, rtts: RTTS, seconds: Math.round((Date.now() - t0) / 1000), table, inApp };
   if (asJson) {
     console.log(JSON.stringify(out, null, 2));
   } else {
     console.log(`webtmem site bench — ${out.browser}, medians of ${RUNS} runs (load event, ms), ${out.seconds} s`);
-    console.log('  rtt   site/headers    set-up            first   repeat   repeat/none  repeat/workbox   return  return/none  return/workbox  (repeat view requests from SW memory)');
+    console.log('  (ratios: medians of per-run ratios)');
+    console.log('  rtt   site/headers    set-up            first  first/none   repeat   repeat/none  repeat/workbox   return  return/none  return/workbox  (repeat view requests from SW memory)');
     for (const rtt of RUNS > 0 ? RTTS : []) for (const site of SITES) for (const mode of MODES) {
-      const none = table[`${rtt}/${site}/${mode}/none`].repeat;
-      const wb = table[`${rtt}/${site}/${mode}/workbox`].repeat;
-      const noneRet = table[`${rtt}/${site}/${mode}/none`].ret;
-      const wbRet = table[`${rtt}/${site}/${mode}/workbox`].ret;
       for (const setup of SETUPS) {
         const r = table[`${rtt}/${site}/${mode}/${setup}`];
-        console.log(`  ${String(rtt).padStart(3)}   ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${r.repeat.toFixed(1).padStart(8)} ${(r.repeat / none).toFixed(2).padStart(12)} ${(r.repeat / wb).toFixed(2).padStart(15)} ${r.ret.toFixed(1).padStart(8)} ${(r.ret / noneRet).toFixed(2).padStart(12)} ${(r.ret / wbRet).toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
+        const q = r.ratios;
+        console.log(`  ${String(rtt).padStart(3)}   ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${q['first/none'].toFixed(2).padStart(11)} ${r.repeat.toFixed(1).padStart(8)} ${q['repeat/none'].toFixed(2).padStart(12)} ${q['repeat/workbox'].toFixed(2).padStart(15)} ${r.ret.toFixed(1).padStart(8)} ${q['ret/none'].toFixed(2).padStart(12)} ${q['ret/workbox'].toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
       }
     }
     const us = (ms) => (ms * 1000).toFixed(1);
