@@ -21,12 +21,13 @@
 // routes (navigations, APIs) and a stored copy that must be revalidated before use — each
 // unless an offline route or isolation headers need the service worker's hand.
 import {
-  decideLookup, freshness, mergeNotModified, resolveRoute, revalidationHeaders, toResponse,
+  decideLookup, freshness, mergeNotModified, resolveRoute, revalidationHeaders,
   type LookupDecision, type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
 import type { KeepContext, Keeper } from './keeper.js';
 import { headerPairs, type MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
+import { servedResponse } from './served-response.js';
 import type { TabFill } from './tab-fill.js';
 
 /** What a handler needs of the fetch event. */
@@ -135,13 +136,13 @@ export class FetchHandler {
 
     const stored = planned.stored !== undefined && planned.stored !== null ? this.#served(planned.stored, keep) : await this.#stored(request, keep, route.offline);
     if (stored === null) return this.#network(request, keep, null, ctx);
-    if (chosen === 'cache-first' || lookup.anyAge) return toResponse(stored);
+    if (chosen === 'cache-first' || lookup.anyAge) return servedResponse(stored);
     const f = freshness(stored.status, new Headers(stored.headers), stored, Date.now());
-    if (f.fresh) return toResponse(stored);
+    if (f.fresh) return servedResponse(stored);
     if (f.mustRevalidate) return this.#networkFirst(request, keep, route.offline, ctx, stored);
     // Stale: serve it now, refresh it behind the page's back.
     ctx.waitUntil(this.#network(request, keep, stored, ctx).then((r) => r.body?.cancel(), () => {}));
-    return toResponse(stored);
+    return servedResponse(stored);
   }
 
   #decline(): null {
@@ -178,7 +179,7 @@ export class FetchHandler {
     } catch (e) {
       this.stats.networkErrors++;
       const fallback = stored ? this.#served(stored, keep) : await this.#stored(request, keep, offline);
-      if (fallback) return toResponse(fallback);
+      if (fallback) return servedResponse(fallback);
       throw e;
     }
   }
@@ -201,7 +202,7 @@ export class FetchHandler {
       this.stats.notModified++;
       const refreshed: ResourceRecord = { ...stored, headers: headerPairs(merged), ...timing };
       this.#keeper.putRecord(refreshed, keep);
-      return toResponse(refreshed);
+      return servedResponse(refreshed);
     }
     return this.#keeper.keep(request, response, timing, keep, conditional ?? request);
   }

@@ -13,7 +13,8 @@
 // service worker); it hands its ports to whichever service worker controls them, and this
 // script's message listener takes them.
 import type { RouteHandlerCallbackOptions, RouteHandlerObject, WorkboxPlugin } from 'workbox-core';
-import { toResponse, type Strategy } from './http/index.js';
+import type { Strategy } from './http/index.js';
+import { servedResponse } from './served-response.js';
 import type { WebtmemService } from './service.js';
 
 /** Options of {@link TmemStrategy}. */
@@ -71,7 +72,7 @@ export function tmemPlugin(options: { offline?: boolean } = {}): WorkboxPlugin {
     cachedResponseWillBeUsed: async ({ request, cachedResponse, event }) => {
       if (cachedResponse) return cachedResponse;
       const record = current().memory.lookup(request);
-      return record ? toResponse(record) : null;
+      return record ? servedResponse(record) : null;
     },
     fetchDidSucceed: async ({ request, response, event }) => {
       const now = Date.now();

@@ -61,8 +61,11 @@ export function toRecord(
  * once); the bytes are shared, not copied.
  * @param record the record, as resource-store.ts read it
  * @param headers headers to serve instead of the stored ones (e.g. after a 304 merge)
+ * @param body what the Response is made over, given the bytes (the bytes themselves unless a
+ *   thread needs another form: the service worker streams them, sw/served-response.ts)
  */
-export function toResponse(record: ResourceRecord, headers: HeadersInit = record.headers): Response {
-  const body = NULL_BODY_STATUSES.has(record.status) ? null : record.body;
-  return new Response(body, { status: record.status, statusText: record.statusText, headers });
+export function toResponse(
+  record: ResourceRecord, headers: HeadersInit = record.headers, body: (bytes: Uint8Array<ArrayBuffer>) => BodyInit = (bytes) => bytes,
+): Response {
+  return new Response(NULL_BODY_STATUSES.has(record.status) ? null : body(record.body), { status: record.status, statusText: record.statusText, headers });
 }
