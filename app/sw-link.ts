@@ -28,6 +28,17 @@ export function serviceWorkerStats(timeoutMs = 1000): Promise<ServiceWorkerStats
   });
 }
 
+/**
+ * The same-origin resources this document has finished loading: a resource timing entry
+ * appears once its response is complete, so the HTTP cache holds what the page got. The
+ * service worker keeps those it left to the browser while the page loaded. (The browser
+ * buffers 250 entries unless the page raises the limit; later ones are not listed.)
+ */
+function loadedResources(): string[] {
+  const prefix = `${location.origin}/`;
+  return performance.getEntriesByType('resource').map((e) => e.name).filter((name) => name.startsWith(prefix));
+}
+
 /** Options of {@link linkServiceWorker}. */
 export interface ServiceWorkerLinkOptions {
   /** Where the other end of each new port goes: the store worker (client.connectPort) or,
@@ -85,7 +96,7 @@ export function linkServiceWorker(options: ServiceWorkerLinkOptions): ServiceWor
     if (closed || controller === null) return false;
     const { port1, port2 } = new MessageChannel();
     options.connectPort(port1);
-    controller.postMessage({ webtmem: 'cc-port', port: port2 } satisfies PortMessage, [port2]);
+    controller.postMessage({ webtmem: 'cc-port', port: port2, loaded: loadedResources() } satisfies PortMessage, [port2]);
     sent++;
     return true;
   };

@@ -19,11 +19,14 @@
 // object, no hop through the service worker's thread). That covers network-only routes,
 // requests the cache may not answer, requests demanding revalidation, default network-first
 // routes (navigations, APIs) and a stored copy that must be revalidated before use — each
-// unless an offline route or isolation headers need the service worker's hand.
+// unless an offline route or isolation headers need the service worker's hand. A miss of a
+// page that is still loading is not taken either: the browser fetches it, and it is kept
+// after the load (sw/deferred-keep.ts).
 import {
   decideLookup, freshness, mergeNotModified, resolveRoute, revalidationHeaders,
   type LookupDecision, type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
+import type { DeferredKeep } from './deferred-keep.js';
 import type { KeepContext, Keeper } from './keeper.js';
 import { headerPairs, type MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
@@ -72,11 +75,12 @@ export class FetchHandler {
   readonly #tabs: TabFill;
   readonly #origin: string;
   readonly #config: { routes: readonly Route[]; offline: readonly string[] };
+  readonly #deferred: DeferredKeep | null;
   readonly stats: HandlerStats = { memoryHits: 0, diskHits: 0, network: 0, notModified: 0, passThrough: 0, networkErrors: 0, declined: 0, preloaded: 0 };
 
   constructor(
     memory: MemoryTier, offline: OfflineTier, keeper: Keeper, tabs: TabFill, origin: string,
-    config: { routes: readonly Route[]; offline: readonly string[] },
+    config: { routes: readonly Route[]; offline: readonly string[] }, deferred: DeferredKeep | null = null,
   ) {
     this.#memory = memory;
     this.#offline = offline;
@@ -84,6 +88,7 @@ export class FetchHandler {
     this.#tabs = tabs;
     this.#origin = origin;
     this.#config = config;
+    this.#deferred = deferred;
   }
 
   /**
@@ -91,8 +96,10 @@ export class FetchHandler {
    * the top of this file). Synchronous: one memory lookup at most.
    * @param request the intercepted request
    * @param isolating whether isolation headers are added (documents and workers need them)
+   * @param ctx the fetch event's client and waitUntil: with them a miss of a loading page may
+   *   be left to the browser and kept later (without, it is taken)
    */
-  plan(request: Request, isolating: boolean): Plan | null {
+  plan(request: Request, isolating: boolean, ctx?: FetchContext): Plan | null {
     const needed = isolating && (request.mode === 'navigate' || request.destination === 'worker' || request.destination === 'sharedworker');
     const resolved = resolveRoute(request, this.#origin, this.#config);
     const lookup = decideLookup(request, this.#origin);
@@ -101,17 +108,30 @@ export class FetchHandler {
     if (request.method !== 'GET') return needed || (new URL(request.url).origin === this.#origin && request.method !== 'HEAD') ? plan : this.#decline();
     if (needed) return plan;
     if (!lookup.lookup || resolved.strategy === 'network-only') return this.#decline();
-    if (resolved.offline || resolved.strategy === 'cache-first') return plan;
+    if (resolved.offline) return plan;
+    if (resolved.strategy === 'cache-first') {
+      if (lookup.revalidate) return plan;
+      const stored = this.#memory.lookup(request);
+      return stored === null && this.#leave(request, ctx) ? null : { ...plan, stored };
+    }
     if (lookup.revalidate) return this.#decline();
     // A configured network-first route keeps its copies for a network failure; the default
     // one (documents, APIs) is what the browser does anyway.
     if (resolved.strategy === 'network-first') return resolved.routeIndex >= 0 ? plan : this.#decline();
     const stored = this.#memory.lookup(request);
+    if (stored === null && this.#leave(request, ctx)) return null;
     if (stored && !lookup.anyAge) {
       const f = freshness(stored.status, new Headers(stored.headers), stored, Date.now());
       if (!f.fresh && f.mustRevalidate) return this.#decline();
     }
     return { ...plan, stored };
+  }
+
+  /** Whether a miss is left to the browser, to be kept after its page's load
+   *  (sw/deferred-keep.ts); never without the fetch event's context. */
+  #leave(request: Request, ctx: FetchContext | undefined): boolean {
+    if (!ctx || !this.#deferred) return false;
+    return this.#deferred.leave(request, { clientId: ctx.clientId, offline: false, waitUntil: ctx.waitUntil });
   }
 
   /**
@@ -134,7 +154,10 @@ export class FetchHandler {
     const keep: KeepContext = { clientId: ctx.clientId, offline: route.offline, waitUntil: ctx.waitUntil };
     if (lookup.revalidate || chosen === 'network-first') return this.#networkFirst(request, keep, route.offline, ctx);
 
-    const stored = planned.stored !== undefined && planned.stored !== null ? this.#served(planned.stored, keep) : await this.#stored(request, keep, route.offline);
+    // plan() looked in memory already when it says what it found (null: a miss, and no disk
+    // to look on since plan() only looks for routes that are not offline).
+    const stored = planned.stored === undefined ? await this.#stored(request, keep, route.offline)
+      : planned.stored === null ? null : this.#served(planned.stored, keep);
     if (stored === null) return this.#network(request, keep, null, ctx);
     if (chosen === 'cache-first' || lookup.anyAge) return servedResponse(stored);
     const f = freshness(stored.status, new Headers(stored.headers), stored, Date.now());

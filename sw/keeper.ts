@@ -107,22 +107,52 @@ export class Keeper {
   /** Reads the body the page is being served back from the HTTP cache, checks it is the same
    *  version, and puts it. */
   async #readBackAndPut(request: Request, response: Response, timing: { requestTime: number; responseTime: number }, ctx: KeepContext): Promise<void> {
-    let copy: Response;
-    try {
-      copy = await fetch(new Request(request.url, {
-        headers: request.headers, credentials: request.credentials, mode: 'same-origin', cache: 'only-if-cached', redirect: 'error',
-      }));
-    } catch {
-      this.#count('uncached');
-      return;
-    }
+    const copy = await this.#fromHttpCache(request);
+    if (copy === null) return;
     const same = copy.status === response.status && VALIDATORS.every((name) => copy.headers.get(name) === response.headers.get(name));
     if (!same) {
       await copy.body?.cancel().catch(() => undefined);
-      this.#count(copy.status === 504 ? 'uncached' : 'changed');
+      this.#count('changed');
       return;
     }
     await this.#readAndPut(request, response, copy, timing, ctx);
+  }
+
+  /**
+   * Keeps the response to a request the browser fetched itself (the service worker left it
+   * to the browser, sw/deferred-keep.ts), read back from the HTTP cache once the page says the
+   * load completed: the same store rules as a response the service worker fetched. Its age
+   * counts from the response's Date (a copy from the HTTP cache carries the origin's).
+   * @param request the request as the page made it (same-origin, no conditional headers)
+   * @param ctx the tab to fill; whether to keep a durable copy
+   */
+  async keepFromHttpCache(request: Request, ctx: KeepContext): Promise<void> {
+    const now = Date.now();
+    const copy = await this.#fromHttpCache(request);
+    if (copy === null) return;
+    const decision = this.decide(request, copy);
+    if (!decision.store) {
+      await copy.body?.cancel().catch(() => undefined);
+      this.stats.refused[decision.reason] = (this.stats.refused[decision.reason] ?? 0) + 1;
+      return;
+    }
+    await this.#readAndPut(request, copy, copy, { requestTime: now, responseTime: Date.now() }, ctx);
+  }
+
+  /** The HTTP cache's copy for a same-origin request (never the network), or null (counted
+   *  'uncached') when it has none. */
+  async #fromHttpCache(request: Request): Promise<Response | null> {
+    try {
+      const copy = await fetch(new Request(request.url, {
+        headers: request.headers, credentials: request.credentials, mode: 'same-origin', cache: 'only-if-cached', redirect: 'error',
+      }));
+      if (copy.status !== 504) return copy;
+      await copy.body?.cancel().catch(() => undefined);
+    } catch {
+      // Not in the cache (or the request cannot be read from it): nothing to keep.
+    }
+    this.#count('uncached');
+    return null;
   }
 
   /** The store decision for a response, including the redirect rule. */

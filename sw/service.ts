@@ -4,7 +4,8 @@
 // same one through sw/workbox.ts.
 import { registerQuotaErrorCallback } from 'workbox-core';
 import type { SwConfig } from './config.js';
-import { FetchHandler, type HandlerStats } from './fetch-handler.js';
+import { DeferredKeep, type DeferredKeepStats } from './deferred-keep.js';
+import { FetchHandler, type FetchContext, type HandlerStats } from './fetch-handler.js';
 import { withIsolation } from './isolation.js';
 import { Keeper, type KeeperStats } from './keeper.js';
 import { MemoryTier, type MemoryTierStats } from './memory-tier.js';
@@ -20,6 +21,8 @@ import { isPageToServiceWorker, type ClaimedReply, type ServiceWorkerStats, type
 export interface ServiceStats extends ServiceWorkerStats {
   handler: HandlerStats;
   keeper: KeeperStats;
+  /** Misses left to the browser while their page loaded, kept after it. */
+  deferred: DeferredKeepStats;
   /** The origin's memory tier: budget, use, lookups, hits. */
   memory: MemoryTierStats;
   /** Copies sent to the tabs' stores. */
@@ -45,6 +48,7 @@ export class WebtmemService {
   readonly tabs: TabFill;
   readonly offline: OfflineTier;
   readonly keeper: Keeper;
+  readonly deferred: DeferredKeep;
   readonly handler: FetchHandler;
   readonly #scope: ServiceWorkerGlobalScope;
   readonly #origin: string;
@@ -72,7 +76,8 @@ export class WebtmemService {
     const maxBytes = Math.min(Math.floor(config.capacityBytes / 2), this.memory.maxBodyBytes);
     this.#maxBytes = maxBytes;
     this.keeper = new Keeper(this.memory, this.offline, this.tabs, { origin: this.#origin, maxBytes, cacheErrors: config.cacheErrors });
-    this.handler = new FetchHandler(this.memory, this.offline, this.keeper, this.tabs, this.#origin, config);
+    this.deferred = new DeferredKeep(this.keeper, (clientId) => this.link.has(clientId), this.#origin);
+    this.handler = new FetchHandler(this.memory, this.offline, this.keeper, this.tabs, this.#origin, config, this.deferred);
   }
 
   /** Counters of every part. */
@@ -80,6 +85,7 @@ export class WebtmemService {
     return {
       handler: { ...this.handler.stats },
       keeper: structuredClone(this.keeper.stats),
+      deferred: { ...this.deferred.stats },
       memory: this.memory.stats(),
       fill: structuredClone(this.tabs.stats),
       link: this.link.stats,
@@ -100,12 +106,16 @@ export class WebtmemService {
       const clientId = source && 'id' in source ? source.id : null;
       switch (data.webtmem) {
         case 'cc-port':
-          if (clientId !== null) this.link.addPort(clientId, data.port);
+          if (clientId !== null) {
+            this.link.addPort(clientId, data.port);
+            this.deferred.listed(clientId, data.loaded ?? []);
+          }
           break;
         case 'cc-bye':
           if (clientId !== null) {
             this.link.removeClient(clientId);
             this.tabs.forget(clientId);
+            this.deferred.forget(clientId);
           }
           break;
         case 'sw-stats': {
@@ -157,8 +167,9 @@ export class WebtmemService {
     const isolating = this.config.isolate !== null;
     this.#scope.addEventListener('fetch', (event: FetchEvent) => {
       if (!event.request.url.startsWith('http')) return;
-      const plan = this.handler.plan(event.request, isolating);
-      if (plan !== null) event.respondWith(this.respond(event, plan));
+      const ctx = contextOf(event);
+      const plan = this.handler.plan(event.request, isolating, ctx);
+      if (plan !== null) event.respondWith(this.respond(event, plan, ctx));
       else if (event.request.mode === 'navigate' && this.#preloading()) event.respondWith(this.#preloaded(event));
       // else: left to the browser, as if there were no service worker.
     });
@@ -168,12 +179,7 @@ export class WebtmemService {
    * The answer to one fetch event, with isolation headers when configured. A request that
    * fails (network down, nothing stored) fails as it would without a service worker.
    */
-  async respond(event: FetchEvent, plan?: Parameters<FetchHandler['handle']>[3]): Promise<Response> {
-    const ctx = {
-      clientId: event.clientId || event.resultingClientId || null,
-      waitUntil: (p: Promise<unknown>) => event.waitUntil(p),
-      preloadResponse: event.request.mode === 'navigate' ? (event.preloadResponse as Promise<Response | undefined> | undefined) : undefined,
-    };
+  async respond(event: FetchEvent, plan?: Parameters<FetchHandler['handle']>[3], ctx: FetchContext = contextOf(event)): Promise<Response> {
     let response: Response;
     try {
       response = await this.handler.handle(event.request, ctx, {}, plan);
@@ -206,4 +212,13 @@ export class WebtmemService {
   #takesNavigations(): boolean {
     return this.config.isolate !== null || this.config.offline.length > 0;
   }
+}
+
+/** What the handler needs of a fetch event. */
+function contextOf(event: FetchEvent): FetchContext {
+  return {
+    clientId: event.clientId || event.resultingClientId || null,
+    waitUntil: (p: Promise<unknown>) => event.waitUntil(p),
+    preloadResponse: event.request.mode === 'navigate' ? (event.preloadResponse as Promise<Response | undefined> | undefined) : undefined,
+  };
 }

@@ -72,6 +72,11 @@ export class StoreLink {
     return { ports: this.#ports.size, ...this.#stats };
   }
 
+  /** Whether a client has handed over a port (the drop-in's runtime does after the load). */
+  has(clientId: string): boolean {
+    return this.#ports.has(clientId);
+  }
+
   /** Keeps the port a client sent (replacing its older one). */
   addPort(clientId: string, port: MessagePort): void {
     const old = this.#ports.get(clientId);

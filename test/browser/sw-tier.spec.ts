@@ -43,6 +43,36 @@ test('a cache-first resource fetched by one document is served to the next docum
   expect(await served(request, `/__t/echo/next-${ns}`)).toBe(1);
 });
 
+test('a miss made while the page loads is left to the browser and kept after the load: the next document gets it from memory', async ({ page, request }) => {
+  const ns = siteNs();
+  const site = `${ISOLATED}/__t/site/${ns}/`;
+  await page.goto(`${site}index.html`);
+  await dropInReady(page);
+  const image = `/__t/echo/load-${ns}.bin`;
+  const before = await swStats(page);
+
+  // The image is requested while the page loads, before its store is linked: the service
+  // worker does not take it, and keeps it once the page lists it as loaded.
+  await page.goto(`${site}loads.html`);
+  await dropInReady(page);
+  await expect.poll(async () => (await swStats(page)).deferred.listed).toBeGreaterThanOrEqual(before.deferred.listed + 1);
+  await storedInServiceWorker(page, (before.keeper.outcomes.stored ?? 0) + 1);
+  const kept = await swStats(page);
+  expect(kept.deferred.left).toBe(before.deferred.left + 1);
+  expect(await served(request, image)).toBe(1);
+
+  // The next document: answered from the service worker's memory, byte-exact.
+  await page.goto(`${site}loads.html`);
+  await dropInReady(page);
+  const after = await swStats(page);
+  expect(after.memory.hits).toBeGreaterThan(kept.memory.hits);
+  expect(after.deferred.left).toBe(kept.deferred.left);
+  expect(await served(request, image)).toBe(1);
+  const fetched = await pageFetch(page, `${image}?size=3000&cc=no-cache&etag=1`);
+  expect(fetched.length).toBe(3000);
+  expect(await served(request, image)).toBe(1);
+});
+
 test('the service worker stopped between documents: served from disk or the network, never wrong bytes', async ({ context, page, request }) => {
   const ns = siteNs();
   const site = `/__t/site/${ns}/`;

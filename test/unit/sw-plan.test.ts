@@ -5,6 +5,7 @@ import { FetchHandler } from '../../sw/fetch-handler.js';
 import { MemoryTier } from '../../sw/memory-tier.js';
 import { readConfig } from '../../sw/config.js';
 import { resourceKey, toRecord } from '../../sw/http/index.js';
+import type { DeferredKeep } from '../../sw/deferred-keep.js';
 import type { Keeper } from '../../sw/keeper.js';
 import type { OfflineTier } from '../../sw/offline-tier.js';
 import type { TabFill } from '../../sw/tab-fill.js';
@@ -51,5 +52,23 @@ describe('FetchHandler.plan', () => {
     expect(handler.plan(new Request(origin + '/api/items', { method: 'POST', body: 'x' }), false)).not.toBeNull();
     expect(handler.plan(new Request('https://cdn.test/x', { method: 'POST', body: 'x' }), false)).toBeNull();
     expect(handler.stats.declined).toBe(1);
+  });
+
+  it('with the fetch event, leaves a loading page\'s miss to the browser (sw/deferred-keep.ts); serves a hit', () => {
+    const memory = new MemoryTier(1024 * 1024);
+    const left: string[] = [];
+    const deferred = { leave: (request: Request) => { left.push(request.url); return true; } } as unknown as DeferredKeep;
+    const handler = new FetchHandler(memory, {} as OfflineTier, {} as Keeper, {} as TabFill, origin, readConfig('?routes=' + encodeURIComponent('/img/*=cache-first')), deferred);
+    const ctx = { clientId: 'p1', waitUntil: () => {} };
+    expect(handler.plan(new Request(origin + '/img/a.png'), false, ctx)).toBeNull();
+    expect(handler.plan(new Request(origin + '/app.js'), false, ctx)).toBeNull(); // stale-while-revalidate by default
+    // Without the event's context (the Workbox adapter) it is taken, as is an offline route's.
+    expect(handler.plan(new Request(origin + '/img/b.png'), false)).toMatchObject({ strategy: 'cache-first', stored: null });
+    expect(left).toEqual([origin + '/img/a.png', origin + '/app.js']);
+    const response = { status: 200, statusText: 'OK', headers: new Headers({ 'cache-control': 'max-age=600' }) };
+    memory.put(toRecord(resourceKey(origin + '/img/a.png', [], new Headers()), response, new Uint8Array([4, 5]), { requestTime: Date.now(), responseTime: Date.now() }, 0), []);
+    expect(handler.plan(new Request(origin + '/img/a.png'), false, ctx)?.stored?.body).toEqual(new Uint8Array([4, 5]));
+    expect(left).toHaveLength(2);
+    expect(handler.stats.declined).toBe(0);
   });
 });

@@ -53,8 +53,8 @@ const CHANNELS: { name: string; read: Reader; good: Message[]; free?: string[]; 
   },
   { name: 'page → app worker (share)', read: isShareMessage, good: [{ webtmem: 'share', buffer: sab(), lifecycle: createLifecycle(true), lockName: null, control: port1 }] },
   {
-    name: 'page → service worker', read: isPageToServiceWorker,
-    good: [{ webtmem: 'sw-stats' }, { webtmem: 'cc-port', port: port2 }, { webtmem: 'cc-bye' }, { webtmem: 'claim' }],
+    name: 'page → service worker', read: isPageToServiceWorker, optional: ['loaded'],
+    good: [{ webtmem: 'sw-stats' }, { webtmem: 'cc-port', port: port2, loaded: ['https://site.test/a.css'] }, { webtmem: 'cc-bye' }, { webtmem: 'claim' }],
   },
   {
     name: 'service worker → page', read: isServiceWorkerToPage, free: ['config'], optional: ['error'],
@@ -135,6 +135,7 @@ describe('wire readers', () => {
     expect(isFromService({ webtmem: 'cc-stored', id: 1, result: 'kept' })).toBe(false);
     expect(isServiceWorkerToPage({ webtmem: 'sw-stats', stats: { handler: {} }, config: {} })).toBe(false);
     expect(isServiceWorkerToPage({ webtmem: 'claimed', ok: true, error: 3 })).toBe(false);
+    expect(isPageToServiceWorker({ webtmem: 'cc-port', port: port2, loaded: ['https://site.test/a.css', 3] })).toBe(false);
   });
 });
 

@@ -4,7 +4,7 @@
 // fields before narrowing it. Every message carries `webtmem: <kind>`; a site's own service
 // worker may see the page's messages, and answers 'claim' if it is to be claimed by the drop-in.
 import type { OriginTierStats } from '../stats.js';
-import { isFields, isPort, isString, unionReader } from './shape.js';
+import { isFields, isPort, isString, isStringArray, unionReader } from './shape.js';
 
 /** Page → service worker: the counters, answered on the message's port with a
  *  {@link StatsReply}. */
@@ -12,10 +12,14 @@ export interface StatsRequestMessage {
   webtmem: 'sw-stats';
 }
 
-/** Page → service worker: a port leading to this tab's cleancache service. */
+/** Page → service worker: a port leading to this tab's cleancache service, with the
+ *  same-origin resources the page has finished loading (resource timing entry names): the
+ *  service worker keeps those of them it left to the browser during the load
+ *  (sw/deferred-keep.ts). */
 export interface PortMessage {
   webtmem: 'cc-port';
   port: MessagePort;
+  loaded?: string[];
 }
 
 /** Page → service worker: this page is going away (pagehide); forget its port. */
@@ -70,7 +74,7 @@ export type ServiceWorkerKind = PageToServiceWorker['webtmem'] | ServiceWorkerTo
 /** Whether a value received by the service worker is one of a page's messages. */
 export const isPageToServiceWorker = unionReader<PageToServiceWorker>({
   'sw-stats': () => true,
-  'cc-port': (m) => isPort(m.port),
+  'cc-port': (m) => isPort(m.port) && (m.loaded === undefined || isStringArray(m.loaded)),
   'cc-bye': () => true,
   claim: () => true,
 });
