@@ -3,8 +3,8 @@
 // respondWith(), a Response over an ArrayBuffer makes Chromium copy the body into a new blob
 // on the service worker's thread before the answer leaves, while a stream's chunks go to the
 // page through a data pipe as they are read. Measured in Chromium 156 on 26 script responses
-// of 3-16 KB per page load: 35 ms of the service worker's thread per load over bytes, 4 ms over
-// a stream, and the loads 10 % faster (bench/sites.mjs shows what it does to whole sites).
+// of 3-16 KB per page load: the service worker's thread busy 38 ms per load over bytes, 10 ms
+// over a stream, and the loads 11 % faster (the README's site bench shows whole sites).
 // Pages get no such copy (a page reads its webtmem.fetch hits itself), so the page side keeps
 // serving the bytes (app/hit-response.ts).
 import { toResponse, type ResourceRecord } from './http/index.js';
