@@ -24,7 +24,9 @@
 // (default 40: a model of one network round trip per request, on connections kept alive), where
 // what a worker spares, the revalidations, costs what it costs on a real site.
 // Then in-app repeated fetches (a tile viewer): 300 resources of 4 KiB fetched again and
-// again, through the HTTP cache (no worker) and through webtmem.fetch (page-side hits).
+// again, through the HTTP cache (no worker) and through webtmem.fetch (page-side hits); and
+// how busy each worker's thread is per repeat view of the multi-file no-cache site (a CPU
+// profile of the worker).
 //   node bench/sites.mjs [--runs N] [--rtt MS] [--local] [--sites multi,bundle] [--modes nc,ma] [--defaults] [--json]
 // (--local: localhost only, no delayed server; --sites, --modes: a part of the matrix, to look
 // into one case)
@@ -62,6 +64,7 @@ const MODES = pick('--modes', ['nc', 'ma']);
 const SETUPS = ['none', 'workbox', 'webtmem', 'webtmem-offline', ...(args.includes('--defaults') ? ['webtmem-default'] : [])];
 const ASSETS = { multi: 26, bundle: 2 };
 const TILES = 300;
+const WORKER_VIEWS = 15;
 const OFFLINE = '/*/js/*,/*/css/*,/*/img/*,/*/api/*,/*/app.js,/*/app.css';
 const ROUTES = '/*/js/*=cache-first; /*/css/*=cache-first; /*/img/*=cache-first; /*/api/*=cache-first; /*/app.js=cache-first; /*/app.css=cache-first; /*/tiles/t-*=cache-first';
 
@@ -280,6 +283,73 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
     webtmemFetch: await tiles('webtmem', 'webtmem.fetch'),
   };
 
+  /**
+   * The service worker's thread over repeat views of the multi-file `no-cache` site on
+   * localhost, where it answers all 26 asset requests: a CPU profile of the worker (CDP
+   * Profiler on its target) per view, from the navigation to the load event (for webtmem until
+   * its writes of the view, the tab's copies, are done too), and the ms its thread was not
+   * idle. What each answer costs the worker, which the load event hides behind the page's own
+   * work (a Response over an ArrayBuffer once cost 1.5 ms of it per answer). Returns a
+   * function that times one more view.
+   */
+  async function profiledWorker(setup) {
+    const context = await browser.newContext();
+    const cdp = await browser.newBrowserCDPSession();
+    const page = await context.newPage();
+    const url = `${origin}/nc/multi/index.html?v=${setup}`;
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+    await page.goto(url, { waitUntil: 'load' });
+    await workersFilled(page, setup, ASSETS.multi);
+    // The worker of this context: the one whose browser context holds this page.
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const own = targetInfos.find((t) => t.type === 'page' && t.url === url);
+    const worker = targetInfos.find((t) => t.type === 'service_worker' && t.browserContextId === own?.browserContextId);
+    if (!worker) throw new Error(`profiledWorker: no service worker target for ${setup}`);
+    // Playwright's CDP session has no child sessions: messages to the worker go through
+    // Target.sendMessageToTarget.
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
+    let nextId = 0;
+    const waiting = new Map();
+    cdp.on('Target.receivedMessageFromTarget', (e) => {
+      const m = JSON.parse(e.message);
+      const done = waiting.get(m.id);
+      if (!done) return;
+      waiting.delete(m.id);
+      if (m.error) done.reject(new Error(`${m.error.message} (worker target)`));
+      else done.resolve(m.result);
+    });
+    const send = (method, params = {}) => new Promise((resolve, reject) => {
+      const id = ++nextId;
+      waiting.set(id, { resolve, reject });
+      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+    });
+    await send('Profiler.enable');
+    await send('Profiler.setSamplingInterval', { interval: 100 });
+    return {
+      async view() {
+        await send('Profiler.start');
+        await page.goto(url, { waitUntil: 'load' });
+        if (setup === 'webtmem') await workersFilled(page, setup, ASSETS.multi);
+        const { profile } = await send('Profiler.stop');
+        const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+        let busyUs = 0;
+        profile.samples.forEach((id, k) => { if (!idle.has(id)) busyUs += profile.timeDeltas[k] ?? 0; });
+        return busyUs / 1000;
+      },
+      async close() {
+        await cdp.detach().catch(() => {});
+        await context.close();
+      },
+    };
+  }
+  // Views of the two workers alternate, so a drift in the machine's load hits both alike.
+  const profiled = { webtmem: await profiledWorker('webtmem'), workbox: await profiledWorker('workbox') };
+  const busy = { webtmem: [], workbox: [] };
+  for (let i = 0; i < WORKER_VIEWS; i++) for (const k of ['webtmem', 'workbox']) busy[k].push(await profiled[k].view());
+  await Promise.all(Object.values(profiled).map((p) => p.close()));
+  const workerMs = { webtmem: median(busy.webtmem), workbox: median(busy.workbox), ratio: median(busy.webtmem.map((x, i) => x / busy.workbox[i])) };
+
   /** Median over the runs of view `view`'s ratio of set-up `setup` to `base` in one case. */
   const paired = (caseKey, setup, base, view) => {
     const a = results[`${caseKey}/${setup}`][view];
@@ -295,7 +365,7 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
       ratios: Object.fromEntries(['first', 'repeat', 'ret'].flatMap((view) => ['none', 'workbox'].map((base) => [`${view}/${base}`, paired(caseKey, setup, base, view)]))),
     };
   }
-  const out = { browser: `chromium ${browser.version()}`, runs: RUNS, rtts: RTTS, seconds: Math.round((Date.now() - t0) / 1000), table, inApp };
+  const out = { browser: `chromium ${browser.version()}`, runs: RUNS, rtts: RTTS, seconds: Math.round((Date.now() - t0) / 1000), table, inApp, workerMs };
   if (asJson) {
     console.log(JSON.stringify(out, null, 2));
   } else {
@@ -313,5 +383,7 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
     console.log(`  in-app, ${TILES} tiles of 4 KiB fetched again (µs per fetch, median of 7 rounds):`);
     console.log(`    fetch() via the HTTP cache (no worker) ${us(inApp.http.ms)}, fetch() via webtmem's worker ${us(inApp.swFetch.ms)}, webtmem.fetch ${us(inApp.webtmemFetch.ms)} (${inApp.webtmemFetch.pageHits} page-side hits of ${7 * TILES})`);
     console.log(`    HTTP cache / webtmem.fetch: ${(inApp.http.ms / inApp.webtmemFetch.ms).toFixed(0)}× (goal ≥ 100×)`);
+    console.log(`  service worker's thread busy per repeat view (multi-file no-cache site, localhost, median of ${WORKER_VIEWS} views):`);
+    console.log(`    webtmem ${workerMs.webtmem.toFixed(1)} ms, Workbox ${workerMs.workbox.toFixed(1)} ms: webtmem / Workbox ${workerMs.ratio.toFixed(2)} (median of per-view ratios)`);
   }
 });
