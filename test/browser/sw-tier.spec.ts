@@ -43,31 +43,36 @@ test('a cache-first resource fetched by one document is served to the next docum
   expect(await served(request, `/__t/echo/next-${ns}`)).toBe(1);
 });
 
-test('a miss made while the page loads is left to the browser and kept after the load: the next document gets it from memory', async ({ page, request }) => {
+test('misses made while the page loads are left to the browser and kept after the load by the same rules: the next document gets the keepable one from memory', async ({ page, request }) => {
   const ns = siteNs();
   const site = `${ISOLATED}/__t/site/${ns}/`;
   await page.goto(`${site}index.html`);
   await dropInReady(page);
   const image = `/__t/echo/load-${ns}.bin`;
+  const notFound = `/__t/status/404/load-${ns}`;
+  const noStore = `/__t/nostore/load-${ns}`;
   const before = await swStats(page);
 
-  // The image is requested while the page loads, before its store is linked: the service
-  // worker does not take it, and keeps it once the page lists it as loaded.
+  // Three images are requested while the page loads, before its store is linked: the service
+  // worker takes none of them, and once the page lists them reads them back from the HTTP
+  // cache, keeping only the one the rules allow (not an error status, not no-store).
   await page.goto(`${site}loads.html`);
   await dropInReady(page);
-  await expect.poll(async () => (await swStats(page)).deferred.listed).toBeGreaterThanOrEqual(before.deferred.listed + 1);
+  await expect.poll(async () => (await swStats(page)).deferred.listed).toBe(before.deferred.listed + 3);
   await storedInServiceWorker(page, (before.keeper.outcomes.stored ?? 0) + 1);
   const kept = await swStats(page);
-  expect(kept.deferred.left).toBe(before.deferred.left + 1);
-  expect(await served(request, image)).toBe(1);
+  expect(kept.deferred.left).toBe(before.deferred.left + 3);
+  for (const path of [image, notFound, noStore]) expect(await served(request, path)).toBe(1);
 
-  // The next document: answered from the service worker's memory, byte-exact.
+  // The next document: the echo is answered from the service worker's memory, byte-exact; the
+  // others go to the server again.
   await page.goto(`${site}loads.html`);
   await dropInReady(page);
   const after = await swStats(page);
   expect(after.memory.hits).toBeGreaterThan(kept.memory.hits);
-  expect(after.deferred.left).toBe(kept.deferred.left);
   expect(await served(request, image)).toBe(1);
+  expect(await served(request, notFound)).toBe(2);
+  expect(await served(request, noStore)).toBe(2);
   const fetched = await pageFetch(page, `${image}?size=3000&cc=no-cache&etag=1`);
   expect(fetched.length).toBe(3000);
   expect(await served(request, image)).toBe(1);
