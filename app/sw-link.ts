@@ -1,6 +1,7 @@
 // The page's link to the service worker: registers it, and hands it a MessagePort leading to
 // this tab's cleancache service, again whenever the controller changes (an update, a first
 // claim) and whenever the service worker asks (it restarted and lost its ports).
+import { bufferedResources } from './loaded-resources.js';
 import {
   isServiceWorkerToPage, type ByeMessage, type PortMessage, type ServiceWorkerStats, type StatsRequestMessage,
 } from '../worker/wire/service-worker.js';
@@ -28,22 +29,15 @@ export function serviceWorkerStats(timeoutMs = 1000): Promise<ServiceWorkerStats
   });
 }
 
-/**
- * The same-origin resources this document has finished loading: a resource timing entry
- * appears once its response is complete, so the HTTP cache holds what the page got. The
- * service worker keeps those it left to the browser while the page loaded. (The browser
- * buffers 250 entries unless the page raises the limit; later ones are not listed.)
- */
-function loadedResources(): string[] {
-  const prefix = `${location.origin}/`;
-  return performance.getEntriesByType('resource').map((e) => e.name).filter((name) => name.startsWith(prefix));
-}
-
 /** Options of {@link linkServiceWorker}. */
 export interface ServiceWorkerLinkOptions {
   /** Where the other end of each new port goes: the store worker (client.connectPort) or,
    *  in 'local' mode, a service on this page. */
   connectPort(port: MessagePort): void;
+  /** The same-origin resources the page has finished loading, sent with each port (the
+   *  service worker keeps those it left to the browser during the load). Default: the
+   *  browser's resource timing buffer (app/loaded-resources.ts). */
+  loaded?: () => readonly string[];
 }
 
 /** A live link; close() stops re-sending ports. */
@@ -96,7 +90,7 @@ export function linkServiceWorker(options: ServiceWorkerLinkOptions): ServiceWor
     if (closed || controller === null) return false;
     const { port1, port2 } = new MessageChannel();
     options.connectPort(port1);
-    controller.postMessage({ webtmem: 'cc-port', port: port2, loaded: loadedResources() } satisfies PortMessage, [port2]);
+    controller.postMessage({ webtmem: 'cc-port', port: port2, loaded: [...(options.loaded ?? bufferedResources)()] } satisfies PortMessage, [port2]);
     sent++;
     return true;
   };

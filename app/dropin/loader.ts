@@ -3,12 +3,14 @@
 //   <script async src="/tmem.js" data-capacity="64MB" data-offline="/,/app.css,/img/*"
 //           data-routes="/img/*=cache-first" data-isolate data-panel></script>
 //
-// It reads its tag, sets window.webtmem, registers tmem-sw.js (next to itself unless data-sw
-// says otherwise) with the configuration in its URL, makes the page cross-origin isolated when
-// asked (data-isolate), and imports the runtime chunk, which starts the store worker
-// (tmem-worker.js, or data-worker) and hands the service worker a port to it. The panel's chunk
+// It watches the page's resource loads, reads its tag, sets window.webtmem, registers
+// tmem-sw.js (next to itself unless data-sw says otherwise) with the configuration in its URL,
+// makes the page cross-origin isolated when asked (data-isolate), and imports the runtime
+// chunk, which starts the store worker (tmem-worker.js, or data-worker) and hands the service
+// worker a port to it, with the list of the resources loaded. The panel's chunk
 // loads when the panel is first opened. Works as a blocking, async or defer script.
 import { ensureIsolation } from '../isolation.js';
+import { watchResources } from '../loaded-resources.js';
 import { panelOnDemand } from '../panel/panel-handle.js';
 import { registerServiceWorker } from '../sw-link.js';
 import { importPanel, importRuntime } from './chunks.js';
@@ -16,6 +18,9 @@ import { ensureControlled } from './control.js';
 import { readTag } from './tag.js';
 import { createWebtmem, type WebtmemDropIn } from './webtmem-global.js';
 
+// First, before the page's own loads: the service worker keeps what it leaves to the
+// browser during the load once the page lists it, and the browser's buffer alone may be full.
+const resources = watchResources();
 const tag = readTag(document.currentScript as HTMLScriptElement | null, location.href);
 const panel = panelOnDemand({
   load: () => importPanel(tag.base),
@@ -58,7 +63,7 @@ async function start(): Promise<void> {
   // runtime is up, page-side lookups miss and webtmem.fetch goes through the service worker.
   await loaded();
   const runtime = await (await importRuntime(tag.base)).startRuntime({
-    capacityBytes: tag.capacityBytes, workerUrl: tag.workerUrl, linkServiceWorker: container !== null,
+    capacityBytes: tag.capacityBytes, workerUrl: tag.workerUrl, linkServiceWorker: container !== null, resources,
   });
   started(runtime);
   if (registering) {
@@ -76,4 +81,4 @@ async function start(): Promise<void> {
   }
 }
 
-start().then(() => settle(), (e: Error) => settle(e?.message ?? String(e)));
+start().then(() => settle(), (e: Error) => settle(e?.message ?? String(e))).finally(() => resources.stop());

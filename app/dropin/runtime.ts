@@ -6,6 +6,7 @@ import type { StatsSnapshot } from '../../worker/stats.js';
 import type { TmemClient } from '../client.js';
 import { PageCleancache } from '../cleancache.js';
 import { connect } from '../connect.js';
+import type { ResourceWatch } from '../loaded-resources.js';
 import { linkServiceWorker, type ServiceWorkerLink } from '../sw-link.js';
 
 /** Options of {@link startRuntime}, read from the drop-in's tag. */
@@ -15,6 +16,10 @@ export interface RuntimeOptions {
   workerUrl: URL;
   /** Hand ports to the controlling service worker (false where there is none). */
   linkServiceWorker: boolean;
+  /** The page's completed resource loads, watched since the loader ran (until the runtime
+   *  has started: misses after the link are the service worker's own); listed with each
+   *  port. */
+  resources?: ResourceWatch;
 }
 
 /** A started runtime. */
@@ -50,6 +55,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<DropInRunti
       connectPort: client.mode === 'shared'
         ? (port) => { client.connectPort(port).catch(() => port.close()); }
         : (port) => { serveCleancachePort(port, cleancache.cleancache); },
+      loaded: options.resources?.list,
     });
   }
   return {

@@ -43,7 +43,7 @@ test('a cache-first resource fetched by one document is served to the next docum
   expect(await served(request, `/__t/echo/next-${ns}`)).toBe(1);
 });
 
-test('misses made while the page loads are left to the browser and kept after the load by the same rules: the next document gets the keepable one from memory', async ({ page, request }) => {
+for (const [query, what] of [['', ''], ['?buffer=1', ', also past a full resource timing buffer']]) test(`misses made while the page loads are left to the browser and kept after the load by the same rules: the next document gets the keepable one from memory${what}`, async ({ page, request }) => {
   const ns = siteNs();
   const site = `${ISOLATED}/__t/site/${ns}/`;
   await page.goto(`${site}index.html`);
@@ -56,7 +56,7 @@ test('misses made while the page loads are left to the browser and kept after th
   // Three images are requested while the page loads, before its store is linked: the service
   // worker takes none of them, and once the page lists them reads them back from the HTTP
   // cache, keeping only the one the rules allow (not an error status, not no-store).
-  await page.goto(`${site}loads.html`);
+  await page.goto(`${site}loads.html${query}`);
   await dropInReady(page);
   await expect.poll(async () => (await swStats(page)).deferred.listed).toBe(before.deferred.listed + 3);
   await storedInServiceWorker(page, (before.keeper.outcomes.stored ?? 0) + 1);
@@ -66,7 +66,7 @@ test('misses made while the page loads are left to the browser and kept after th
 
   // The next document: the echo is answered from the service worker's memory, byte-exact; the
   // others go to the server again.
-  await page.goto(`${site}loads.html`);
+  await page.goto(`${site}loads.html${query}`);
   await dropInReady(page);
   const after = await swStats(page);
   expect(after.memory.hits).toBeGreaterThan(kept.memory.hits);
