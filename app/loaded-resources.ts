@@ -36,10 +36,8 @@ export function watchResources(): ResourceWatch {
   return {
     list: () => {
       if (observer === null) return bufferedResources();
-      // Entries the observer has not been called back with yet are in the buffer (when it has
-      // room): take both.
+      // Entries queued for the observer but not yet called back with.
       for (const name of sameOrigin(observer.takeRecords())) seen.add(name);
-      for (const name of bufferedResources()) seen.add(name);
       return [...seen];
     },
     stop: () => {

@@ -25,7 +25,6 @@ const PAGES = 64;
 // What a page loads as it renders; its own fetch() calls (an API, a worker's requests, whose
 // client may never link) are taken as before.
 const DESTINATIONS = new Set(['script', 'style', 'image', 'font']);
-const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range', 'range'];
 
 /** Counters. */
 export interface DeferredKeepStats {
@@ -49,19 +48,16 @@ export class DeferredKeep {
   readonly #keeper: Keeper;
   readonly #linked: (clientId: string) => boolean;
   readonly #clock: Clock;
-  readonly #origin: string;
   readonly #waiting = new Map<string, Map<string, Waiting>>();
   readonly stats: DeferredKeepStats = { left: 0, listed: 0, unlisted: 0, waiting: 0 };
 
   /**
    * @param keeper reads a listed response back and keeps it
    * @param linked whether a page has linked its store (sent its port)
-   * @param origin the service worker's origin (only same-origin requests are read back)
    * @param clock the timers of the wait for a page's list
    */
-  constructor(keeper: Keeper, linked: (clientId: string) => boolean, origin: string, clock: Clock = systemClock) {
+  constructor(keeper: Keeper, linked: (clientId: string) => boolean, clock: Clock = systemClock) {
     this.#keeper = keeper;
-    this.#origin = origin;
     this.#linked = linked;
     this.#clock = clock;
   }
@@ -76,7 +72,8 @@ export class DeferredKeep {
    */
   leave(request: Request, ctx: KeepContext): boolean {
     const clientId = ctx.clientId;
-    if (!clientId || ctx.offline || this.#linked(clientId) || !qualifies(request, this.#origin)) return false;
+    if (!clientId || ctx.offline || this.#linked(clientId)) return false;
+    if (!DESTINATIONS.has(request.destination) || !this.#keeper.readsFromHttpCache(request)) return false;
     let page = this.#waiting.get(clientId);
     if (!page) {
       if (this.#waiting.size >= PAGES) return false;
@@ -128,13 +125,6 @@ export class DeferredKeep {
     if (!page) return;
     for (const entry of [...page.values()]) entry.settle(false);
   }
-}
-
-/** A same-origin subresource load the HTTP cache answers as the page made it. */
-function qualifies(request: Request, origin: string): boolean {
-  if (request.method !== 'GET' || request.mode === 'navigate' || !DESTINATIONS.has(request.destination)) return false;
-  if (new URL(request.url).origin !== origin) return false;
-  return !CONDITIONAL_HEADERS.some((name) => request.headers.has(name));
 }
 
 /** A URL as both ends name it: a fragment never reaches the server. */

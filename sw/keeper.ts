@@ -97,11 +97,18 @@ export class Keeper {
 
   /** Whether the body can be read back from the HTTP cache instead of teed (rules at the top). */
   #canReadBack(request: Request, response: Response): boolean {
-    if (request.mode === 'navigate' || response.type !== 'basic' || response.body === null) return false;
-    if (new URL(request.url).origin !== this.#origin) return false;
-    for (const name of CONDITIONAL_HEADERS) if (request.headers.has(name)) return false;
+    if (!this.readsFromHttpCache(request) || response.type !== 'basic' || response.body === null) return false;
     if (!(Number(response.headers.get('content-length')) >= READ_BACK_MIN_BYTES)) return false;
     return response.headers.has('etag') || response.headers.has('last-modified');
+  }
+
+  /** Whether the HTTP cache answers the request as the page made it, so that its response can
+   *  be read back from there: a same-origin GET, not a navigation, without conditional
+   *  headers (sw/deferred-keep.ts leaves only such requests to the browser). */
+  readsFromHttpCache(request: Request): boolean {
+    if (request.method !== 'GET' || request.mode === 'navigate') return false;
+    if (new URL(request.url).origin !== this.#origin) return false;
+    return !CONDITIONAL_HEADERS.some((name) => request.headers.has(name));
   }
 
   /** Reads the body the page is being served back from the HTTP cache, checks it is the same

@@ -76,7 +76,7 @@ export class WebtmemService {
     const maxBytes = Math.min(Math.floor(config.capacityBytes / 2), this.memory.maxBodyBytes);
     this.#maxBytes = maxBytes;
     this.keeper = new Keeper(this.memory, this.offline, this.tabs, { origin: this.#origin, maxBytes, cacheErrors: config.cacheErrors });
-    this.deferred = new DeferredKeep(this.keeper, (clientId) => this.link.has(clientId), this.#origin);
+    this.deferred = new DeferredKeep(this.keeper, (clientId) => this.link.has(clientId));
     this.handler = new FetchHandler(this.memory, this.offline, this.keeper, this.tabs, this.#origin, config, this.deferred);
   }
 

@@ -3,7 +3,10 @@
 // unlisted one is given up after the wait or when its page goes away, and the bounds.
 import { describe, expect, it } from 'vitest';
 import { DeferredKeep } from '../../sw/deferred-keep.js';
-import type { KeepContext, Keeper } from '../../sw/keeper.js';
+import { Keeper, type KeepContext } from '../../sw/keeper.js';
+import type { MemoryTier } from '../../sw/memory-tier.js';
+import type { OfflineTier } from '../../sw/offline-tier.js';
+import type { TabFill } from '../../sw/tab-fill.js';
 import { ManualClock } from './manual-clock.js';
 
 const origin = 'https://s.test';
@@ -12,11 +15,14 @@ function setup(linked: string[] = []) {
   const clock = new ManualClock();
   const kept: { url: string; clientId: string | null }[] = [];
   let inFlight = 0;
+  // The real keeper's rule for what the HTTP cache answers as the page asked; the rest faked.
+  const rules = new Keeper({} as MemoryTier, {} as OfflineTier, {} as TabFill, { origin, maxBytes: 1024, cacheErrors: false });
   const keeper = {
+    readsFromHttpCache: (request: Request) => rules.readsFromHttpCache(request),
     keepFromHttpCache: async (request: Request, ctx: KeepContext) => { kept.push({ url: request.url, clientId: ctx.clientId }); },
     track: async (work: Promise<unknown>) => { inFlight++; try { await work; } finally { inFlight--; } },
   } as unknown as Keeper;
-  const deferred = new DeferredKeep(keeper, (id) => linked.includes(id), origin, clock);
+  const deferred = new DeferredKeep(keeper, (id) => linked.includes(id), clock);
   const waits: Promise<unknown>[] = [];
   const ctx = (clientId: string | null, offline = false): KeepContext => ({ clientId, offline, waitUntil: (p) => waits.push(p) });
   const settled = () => Promise.all(waits);
