@@ -30,7 +30,6 @@ import type { DeferredKeep } from './deferred-keep.js';
 import type { KeepContext, Keeper } from './keeper.js';
 import { headerPairs, type MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
-import { servedResponse } from './served-response.js';
 import type { TabFill } from './tab-fill.js';
 
 /** What a handler needs of the fetch event. */
@@ -159,13 +158,13 @@ export class FetchHandler {
     const stored = planned.stored === undefined ? await this.#stored(request, keep, route.offline)
       : planned.stored === null ? null : this.#served(planned.stored, keep);
     if (stored === null) return this.#network(request, keep, null, ctx);
-    if (chosen === 'cache-first' || lookup.anyAge) return servedResponse(stored);
+    if (chosen === 'cache-first' || lookup.anyAge) return this.#memory.response(stored);
     const f = freshness(stored.status, new Headers(stored.headers), stored, Date.now());
-    if (f.fresh) return servedResponse(stored);
+    if (f.fresh) return this.#memory.response(stored);
     if (f.mustRevalidate) return this.#networkFirst(request, keep, route.offline, ctx, stored);
     // Stale: serve it now, refresh it behind the page's back.
     ctx.waitUntil(this.#network(request, keep, stored, ctx).then((r) => r.body?.cancel(), () => {}));
-    return servedResponse(stored);
+    return this.#memory.response(stored);
   }
 
   #decline(): null {
@@ -202,7 +201,7 @@ export class FetchHandler {
     } catch (e) {
       this.stats.networkErrors++;
       const fallback = stored ? this.#served(stored, keep) : await this.#stored(request, keep, offline);
-      if (fallback) return servedResponse(fallback);
+      if (fallback) return this.#memory.response(fallback);
       throw e;
     }
   }
@@ -225,7 +224,7 @@ export class FetchHandler {
       this.stats.notModified++;
       const refreshed: ResourceRecord = { ...stored, headers: headerPairs(merged), ...timing };
       this.#keeper.putRecord(refreshed, keep);
-      return servedResponse(refreshed);
+      return this.#memory.response(refreshed);
     }
     return this.#keeper.keep(request, response, timing, keep, conditional ?? request);
   }

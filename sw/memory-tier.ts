@@ -5,11 +5,18 @@
 // tab is served from. It is lost when the browser stops the service worker: an ephemeral
 // pool may lose anything at any time (tmem rule), and the fetch then goes to the disk tier or
 // the network. Every call is synchronous: a lookup is one hash and a page copy, no port hop.
+// Large bodies are held a second time as Blobs to answer with (answer-blobs.ts); their bytes
+// come out of the same budget.
 import { attach, createStore, type TmemStore } from '../worker/core/index.js';
 import { Cleancache } from '../worker/cleancache/cleancache.js';
 import type { OriginTierStats } from '../worker/stats.js';
-import type { ResourceRecord, WriteResult } from './http/index.js';
+import { urlKey, type ResourceRecord, type WriteResult } from './http/index.js';
+import { AnswerBlobs } from './answer-blobs.js';
 import { DEFAULT_MEMORY_BYTES } from './config.js';
+import { servedResponse } from './served-response.js';
+
+/** The share of the budget that Blobs of large bodies may take. */
+const BLOB_SHARE = 0.25;
 
 /** Header pairs of a Headers object (forEach: the WebWorker lib types Headers without an
  *  iterator). */
@@ -26,6 +33,10 @@ export type MemoryTierStats = OriginTierStats;
 export class MemoryTier {
   readonly #store: TmemStore;
   readonly #cleancache: Cleancache;
+  readonly #budgetBytes: number;
+  readonly #blobs: AnswerBlobs;
+  /** Records this tier's lookups returned, whose Blob (if any) may answer for them. */
+  readonly #looked = new WeakSet<ResourceRecord>();
 
   /**
    * @param budgetBytes the tier's budget (page frames); the store's metadata comes on top
@@ -35,6 +46,8 @@ export class MemoryTier {
     // shared: false: one thread only (the service worker), and no cross-origin isolation needed.
     this.#store = attach(createStore({ capacityBytes: budgetBytes, shared: false }));
     this.#cleancache = new Cleancache(this.#store);
+    this.#budgetBytes = this.#store.budgetFrames * this.#store.pageSize;
+    this.#blobs = new AnswerBlobs(this.#budgetBytes * BLOB_SHARE);
   }
 
   /** The largest body the tier may hold (a larger one would evict everything for itself). */
@@ -48,7 +61,22 @@ export class MemoryTier {
    * @returns the whole resource (its body a buffer of its own), or null
    */
   lookup(request: Request): ResourceRecord | null {
-    return this.#cleancache.lookup(request.url, request.headers);
+    const record = this.#cleancache.lookup(request.url, request.headers);
+    if (record) this.#looked.add(record);
+    // The pages are gone (evicted): so is the Blob's use, and its bytes go back to the pages.
+    else if (this.#blobs.bytes > 0 && this.#blobs.forgetUrl(urlKey(request.url))) this.#fitBudget();
+    return record;
+  }
+
+  /**
+   * The answer for a record: a Response over the Blob of its body when this tier's lookup
+   * returned it and a Blob was kept for that very put, else over a stream of its bytes.
+   * @param record a record (from this tier, or any other: those get a stream)
+   * @param headers headers to serve instead of the stored ones (after a 304 merge)
+   */
+  response(record: ResourceRecord, headers?: HeadersInit): Response {
+    const blob = this.#looked.has(record) ? this.#blobs.take(record) : null;
+    return servedResponse(record, headers, blob);
   }
 
   /**
@@ -57,12 +85,21 @@ export class MemoryTier {
    * @param vary the names its response Varies on
    */
   put(record: ResourceRecord, vary: readonly string[]): WriteResult {
-    return this.#cleancache.put(record, vary);
+    let changed = false;
+    const result = this.#cleancache.put(record, vary, (stored) => { changed = this.#blobs.keep(stored); });
+    if (changed) this.#fitBudget();
+    return result;
   }
 
   /** Forgets a URL (after an unsafe request to it). */
   flush(request: Request): void {
     this.#cleancache.flush(request.url, request.headers);
+    if (this.#blobs.forgetUrl(urlKey(request.url))) this.#fitBudget();
+  }
+
+  /** The pages' budget: what the Blobs leave of the tier's (lowering it evicts pages). */
+  #fitBudget(): void {
+    this.#store.setBudget(Math.floor((this.#budgetBytes - this.#blobs.bytes) / this.#store.pageSize));
   }
 
   /** Counters, budget and use. */
@@ -72,9 +109,10 @@ export class MemoryTier {
     const pageSize = this.#store.pageSize;
     return {
       ...this.#cleancache.stats(),
-      budgetBytes: this.#store.budgetFrames * pageSize,
-      usedBytes: s.usedFrames * pageSize,
+      budgetBytes: this.#budgetBytes,
+      usedBytes: s.usedFrames * pageSize + this.#blobs.bytes,
       pages: pool?.pages ?? 0,
+      blobs: this.#blobs.stats(),
     };
   }
 }

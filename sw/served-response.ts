@@ -5,6 +5,8 @@
 // page through a data pipe as they are read. Measured in Chromium 156 on 26 script responses
 // of 3-16 KB per page load: the service worker's thread busy 38 ms per load over bytes, 10 ms
 // over a stream, and the loads 11 % faster (the README's site bench shows whole sites).
+// A large body, whose stream would reach the page long after its first byte, is answered
+// from a Blob the memory tier made when it kept the body (answer-blobs.ts).
 // Pages get no such copy (a page reads its webtmem.fetch hits itself), so the page side keeps
 // serving the bytes (app/hit-response.ts).
 import { toResponse, type ResourceRecord } from './http/index.js';
@@ -23,7 +25,9 @@ function streamOf(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array> {
  * The answer from a stored record (a new Response each call: a body is read once).
  * @param record the record; its body must not change afterwards (a lookup's own buffer)
  * @param headers headers to serve instead of the stored ones (after a 304 merge)
+ * @param blob a Blob of the record's very bytes to answer with instead of a stream (a large
+ *   body, answer-blobs.ts)
  */
-export function servedResponse(record: ResourceRecord, headers?: HeadersInit): Response {
-  return toResponse(record, headers ?? record.headers, streamOf);
+export function servedResponse(record: ResourceRecord, headers?: HeadersInit, blob?: Blob | null): Response {
+  return toResponse(record, headers ?? record.headers, blob ? () => blob : streamOf);
 }

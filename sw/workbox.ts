@@ -14,7 +14,6 @@
 // script's message listener takes them.
 import type { RouteHandlerCallbackOptions, RouteHandlerObject, WorkboxPlugin } from 'workbox-core';
 import type { Strategy } from './http/index.js';
-import { servedResponse } from './served-response.js';
 import type { WebtmemService } from './service.js';
 
 /** Options of {@link TmemStrategy}. */
@@ -71,8 +70,9 @@ export function tmemPlugin(options: { offline?: boolean } = {}): WorkboxPlugin {
   return {
     cachedResponseWillBeUsed: async ({ request, cachedResponse, event }) => {
       if (cachedResponse) return cachedResponse;
-      const record = current().memory.lookup(request);
-      return record ? servedResponse(record) : null;
+      const { memory } = current();
+      const record = memory.lookup(request);
+      return record ? memory.response(record) : null;
     },
     fetchDidSucceed: async ({ request, response, event }) => {
       const now = Date.now();

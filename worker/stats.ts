@@ -52,10 +52,23 @@ export interface CleancacheStats {
 export interface OriginTierStats extends Omit<CleancacheStats, 'serviceWorker'> {
   /** The tier's budget (page frames × page size), in bytes: the drop-in's data-memory. */
   budgetBytes: number;
-  /** Bytes of page frames holding resources now. */
+  /** Bytes in use now: page frames holding resources, and the Blobs of large bodies. */
   usedBytes: number;
   /** Pages stored. */
   pages: number;
+  /** Large bodies held a second time as Blobs to answer fetches with (within the budget). */
+  blobs: AnswerBlobStats;
+}
+
+/** The service worker's Blobs of large bodies (`stats.memory.blobs`). */
+export interface AnswerBlobStats {
+  /** Bodies held as Blobs now, and their bytes. */
+  entries: number;
+  bytes: number;
+  /** The most bytes the Blobs may take of the tier's budget. */
+  budgetBytes: number;
+  /** Answers made from a Blob (the others were streams of the pages' bytes). */
+  served: number;
 }
 
 

@@ -48,6 +48,7 @@ export class CleancacheView {
       h('span', { class: 'fig' }, 'origin memory (service worker) '),
       fig('swUsed', 'used'),
       fig('swBudget', 'of'),
+      fig('swBlobs', 'large bodies also as blobs'),
       fig('swLookups', 'lookups'),
       fig('swHits', 'hits'),
       fig('swResources', 'resources'),
@@ -78,6 +79,9 @@ export class CleancacheView {
     if (sw) {
       values.swUsed = [sw.usedBytes, formatBytes(sw.usedBytes)];
       values.swBudget = [sw.budgetBytes, formatBytes(sw.budgetBytes)];
+      // Older service workers (before the blobs) report none.
+      const blobBytes = sw.blobs?.bytes ?? 0;
+      values.swBlobs = [blobBytes, formatBytes(blobBytes)];
       values.swLookups = [sw.lookups, formatCount(sw.lookups)];
       values.swHits = [sw.hits, formatCount(sw.hits)];
       values.swResources = [sw.resources, formatCount(sw.resources)];

@@ -43,6 +43,24 @@ test('a cache-first resource fetched by one document is served to the next docum
   expect(await served(request, `/__t/echo/next-${ns}`)).toBe(1);
 });
 
+test('a large body is answered to the next document from its Blob, byte-exact', async ({ page, request }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  const url = `/__t/echo/blob-${ns}?size=300000`;
+  const first = await pageFetch(page, url);
+  expect(first.length).toBe(300000);
+  await storedInServiceWorker(page, 1);
+  expect((await swStats(page)).memory.blobs).toMatchObject({ entries: 1, bytes: 300000 });
+
+  await page.reload();
+  await dropInReady(page);
+  const before = (await swStats(page)).memory.blobs.served;
+  expect((await pageFetch(page, url)).sha).toBe(first.sha);
+  expect(await served(request, `/__t/echo/blob-${ns}`)).toBe(1);
+  expect((await swStats(page)).memory.blobs.served).toBe(before + 1);
+});
+
 for (const [query, what] of [['', ''], ['?buffer=1', ', also past a full resource timing buffer']]) test(`misses made while the page loads are left to the browser and kept after the load by the same rules: the next document gets the keepable one from memory${what}`, async ({ page, request }) => {
   const ns = siteNs();
   const site = `${ISOLATED}/__t/site/${ns}/`;
@@ -246,7 +264,8 @@ test("the origin's memory budget and use reach the page (serviceWorkerStats) and
   await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
   await dropInReady(page);
   await pageFetch(page, `/__t/echo/panel-${ns}?size=20000`);
-  await storedInServiceWorker(page, 1);
+  await pageFetch(page, `/__t/echo/panel-big-${ns}?size=100000`);
+  await storedInServiceWorker(page, 2);
   const shown = await page.evaluate(async () => {
     const { serviceWorkerStats } = await import('/app/sw-link.ts' as string);
     const { CleancacheView } = await import('/app/panel/cleancache-view.ts' as string);
@@ -257,12 +276,18 @@ test("the origin's memory budget and use reach the page (serviceWorkerStats) and
     view.update({ ...page, serviceWorker: sw.memory });
     const value = (f: string) => view.el.querySelector(`[data-field="${f}"]`)?.getAttribute('data-value');
     const hiddenWithout = (() => { view.update(page); return (view.el.querySelector('[data-part="service-worker-memory"]') as HTMLElement).hidden; })();
-    return { budget: sw.memory.budgetBytes, used: sw.memory.usedBytes, shownBudget: value('swBudget'), shownUsed: value('swUsed'), hiddenWithout };
+    return {
+      budget: sw.memory.budgetBytes, used: sw.memory.usedBytes, blobs: sw.memory.blobs.bytes,
+      shownBudget: value('swBudget'), shownUsed: value('swUsed'), shownBlobs: value('swBlobs'), hiddenWithout,
+    };
   });
   expect(shown.budget).toBe(32 * 1024 * 1024);
-  expect(shown.used).toBeGreaterThanOrEqual(20000);
+  // The large body is held as a Blob too, and counted in the use.
+  expect(shown.blobs).toBe(100000);
+  expect(shown.used).toBeGreaterThanOrEqual(120000 + shown.blobs);
   expect(shown.shownBudget).toBe(String(shown.budget));
   expect(shown.shownUsed).toBe(String(shown.used));
+  expect(shown.shownBlobs).toBe(String(shown.blobs));
   expect(shown.hiddenWithout).toBe(true);
 });
 

@@ -98,8 +98,9 @@ export class Cleancache {
    * Stores a resource all or nothing, with a fresh generation.
    * @param record the record (key = resourceKey(url, vary, request headers))
    * @param vary the names its response Varies on, [] for none
+   * @param stored told the record as stored (with its generation) when it was
    */
-  put(record: ResourceRecord, vary: readonly string[]): WriteResult {
+  put(record: ResourceRecord, vary: readonly string[], stored?: (record: ResourceRecord) => void): WriteResult {
     const url = record.key.split('\n', 1)[0];
     const put = { ...record, generation: newGeneration() };
     // The next hit on this URL then only copies the body: the pages just written are what a
@@ -111,6 +112,7 @@ export class Cleancache {
     this.#tracked.delete(key);
     this.#tracked.set(key, { hits: 0, bytes: record.body.length });
     if (this.#tracked.size > TRACKED_URLS) this.#tracked.delete(this.#tracked.keys().next().value as string);
+    stored?.(put);
     return result;
   }
 
