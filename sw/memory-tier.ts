@@ -7,8 +7,14 @@
 // the network. Every call is synchronous: a lookup is one hash and a page copy, no port hop.
 // Large bodies are held a second time as Blobs to answer with (answer-blobs.ts); their bytes
 // come out of the same budget.
+//
+// The store is made at the first put, not when the service worker starts: a worker that has
+// just started has nothing in memory, so its first lookups miss either way, and its start is
+// on the path of every request its pages make meanwhile (making the store allocates the whole
+// budget, which may also set off a garbage collection).
 import { attach, createStore, type TmemStore } from '../worker/core/index.js';
-import { Cleancache } from '../worker/cleancache/cleancache.js';
+import { checkStoreOptions } from '../worker/core/validate.js';
+import { Cleancache, DEFAULT_MAX_SHARE } from '../worker/cleancache/cleancache.js';
 import type { OriginTierStats } from '../worker/stats.js';
 import { urlKey, type ResourceRecord, type WriteResult } from './http/index.js';
 import { AnswerBlobs } from './answer-blobs.js';
@@ -31,9 +37,13 @@ export type MemoryTierStats = OriginTierStats;
 
 /** The origin's memory tier, in the service worker. */
 export class MemoryTier {
-  readonly #store: TmemStore;
-  readonly #cleancache: Cleancache;
+  #store: TmemStore | null = null;
+  #cleancache: Cleancache | null = null;
+  readonly #capacityBytes: number;
+  readonly #pageSize: number;
   readonly #budgetBytes: number;
+  /** Lookups made before the store was (all misses). */
+  #earlyLookups = 0;
   readonly #blobs: AnswerBlobs;
   /** Records this tier's lookups returned, whose Blob (if any) may answer for them. */
   readonly #looked = new WeakSet<ResourceRecord>();
@@ -43,16 +53,28 @@ export class MemoryTier {
    * @throws TmemError 'bad-options' for a budget the core refuses
    */
   constructor(budgetBytes: number = DEFAULT_MEMORY_BYTES) {
+    // The options the store will be made with, checked now: a bad budget fails at start.
     // shared: false: one thread only (the service worker), and no cross-origin isolation needed.
-    this.#store = attach(createStore({ capacityBytes: budgetBytes, shared: false }));
-    this.#cleancache = new Cleancache(this.#store);
-    this.#budgetBytes = this.#store.budgetFrames * this.#store.pageSize;
+    const { pageSize, totalFrames } = checkStoreOptions({ capacityBytes: budgetBytes, shared: false });
+    this.#capacityBytes = budgetBytes;
+    this.#pageSize = pageSize;
+    this.#budgetBytes = totalFrames * pageSize; // a new store's budget is all its frames
     this.#blobs = new AnswerBlobs(this.#budgetBytes * BLOB_SHARE);
+  }
+
+  /** The store and its cleancache, made at the first call. */
+  #made(): { store: TmemStore; cleancache: Cleancache } {
+    if (this.#store === null || this.#cleancache === null) {
+      this.#store = attach(createStore({ capacityBytes: this.#capacityBytes, shared: false }));
+      this.#cleancache = new Cleancache(this.#store);
+    }
+    return { store: this.#store, cleancache: this.#cleancache };
   }
 
   /** The largest body the tier may hold (a larger one would evict everything for itself). */
   get maxBodyBytes(): number {
-    return this.#cleancache.maxPages * this.#store.pageSize;
+    const frames = this.#store ? this.#store.budgetFrames : this.#budgetBytes / this.#pageSize;
+    return Math.floor(frames * DEFAULT_MAX_SHARE) * this.#pageSize;
   }
 
   /**
@@ -61,6 +83,10 @@ export class MemoryTier {
    * @returns the whole resource (its body a buffer of its own), or null
    */
   lookup(request: Request): ResourceRecord | null {
+    if (this.#cleancache === null) {
+      this.#earlyLookups++;
+      return null;
+    }
     const record = this.#cleancache.lookup(request.url, request.headers);
     if (record) this.#looked.add(record);
     // The pages are gone (evicted): so is the Blob's use, and its bytes go back to the pages.
@@ -86,33 +112,44 @@ export class MemoryTier {
    */
   put(record: ResourceRecord, vary: readonly string[]): WriteResult {
     let changed = false;
-    const result = this.#cleancache.put(record, vary, (stored) => { changed = this.#blobs.keep(stored); });
+    const result = this.#made().cleancache.put(record, vary, (stored) => { changed = this.#blobs.keep(stored); });
     if (changed) this.#fitBudget();
     return result;
   }
 
   /** Forgets a URL (after an unsafe request to it). */
   flush(request: Request): void {
+    if (this.#cleancache === null) return; // nothing stored yet
     this.#cleancache.flush(request.url, request.headers);
     if (this.#blobs.forgetUrl(urlKey(request.url))) this.#fitBudget();
   }
 
   /** The pages' budget: what the Blobs leave of the tier's (lowering it evicts pages). */
   #fitBudget(): void {
-    this.#store.setBudget(Math.floor((this.#budgetBytes - this.#blobs.bytes) / this.#store.pageSize));
+    this.#made().store.setBudget(Math.floor((this.#budgetBytes - this.#blobs.bytes) / this.#pageSize));
   }
 
   /** Counters, budget and use. */
   stats(): MemoryTierStats {
+    const early = this.#earlyLookups;
+    const blobs = this.#blobs.stats();
+    if (this.#store === null || this.#cleancache === null) {
+      return {
+        lookups: early, hits: 0, misses: early, puts: 0, bytesServed: 0, evictions: 0, resources: 0, top: [],
+        budgetBytes: this.#budgetBytes, usedBytes: 0, pages: 0, blobs,
+      };
+    }
     const s = this.#store.stats();
-    const pool = s.pools.find((p) => p.id === this.#cleancache.poolId);
-    const pageSize = this.#store.pageSize;
+    const c = this.#cleancache.stats();
+    const pool = s.pools.find((p) => p.id === this.#cleancache?.poolId);
     return {
-      ...this.#cleancache.stats(),
+      ...c,
+      lookups: c.lookups + early,
+      misses: c.misses + early,
       budgetBytes: this.#budgetBytes,
-      usedBytes: s.usedFrames * pageSize + this.#blobs.bytes,
+      usedBytes: s.usedFrames * this.#pageSize + this.#blobs.bytes,
       pages: pool?.pages ?? 0,
-      blobs: this.#blobs.stats(),
+      blobs,
     };
   }
 }

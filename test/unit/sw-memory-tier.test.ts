@@ -85,6 +85,20 @@ describe('MemoryTier (service worker)', () => {
     expect(tier.lookup(new Request('https://s.test/huge'))).toBeNull();
   });
 
+  it('makes its store at the first put: lookups before it miss and are counted', () => {
+    const tier = new MemoryTier(1024 * 1024);
+    expect(tier.lookup(new Request('https://s.test/a.js'))).toBeNull();
+    tier.flush(new Request('https://s.test/a.js'));
+    expect(tier.maxBodyBytes).toBe(512 * 1024);
+    expect(tier.stats()).toMatchObject({ lookups: 1, hits: 0, misses: 1, puts: 0, budgetBytes: 1024 * 1024, usedBytes: 0, pages: 0 });
+    const { record: r, names } = record('https://s.test/a.js', body(4, 9000));
+    expect(tier.put(r, names)).toBe('stored');
+    expect(tier.lookup(new Request('https://s.test/a.js'))!.body).toEqual(body(4, 9000));
+    expect(tier.maxBodyBytes).toBe(512 * 1024);
+    expect(tier.stats()).toMatchObject({ lookups: 2, hits: 1, misses: 1, puts: 1, budgetBytes: 1024 * 1024, pages: 3 });
+    expect(tier.stats().usedBytes).toBeGreaterThanOrEqual(9000);
+  });
+
   it('refuses a budget the core refuses, with a TmemError', () => {
     expect(() => new MemoryTier(-5)).toThrow(TmemError);
   });
