@@ -89,7 +89,8 @@ export class MemoryTier {
     }
     const record = this.#cleancache.lookup(request.url, request.headers);
     if (record) this.#looked.add(record);
-    // The pages are gone (evicted): so is the Blob's use, and its bytes go back to the pages.
+    // A miss: the URL's pages were evicted, or this variant was never kept. Its Blobs (every
+    // variant's: a miss does not tell which key) go, and their bytes back to the pages.
     else if (this.#blobs.bytes > 0 && this.#blobs.forgetUrl(urlKey(request.url))) this.#fitBudget();
     return record;
   }
