@@ -4,8 +4,8 @@
 import {
   attachFrom, connect, connectShared, defaultCapacityBytes, Frontswap, isShareMessage, linkServiceWorker,
   MAX_AREA_NAME, PageCleancache, registerServiceWorker, serviceWorkerUrl, SharedTmem, TmemClient, TmemError,
-  type BudgetInfo, type CachedResource, type ConnectOptions, type FrontswapOptions, type StatsSnapshot, type Tier,
-  type TmemErrorCode,
+  type AnswerBlobStats, type BudgetInfo, type CachedResource, type ConnectOptions, type FrontswapOptions,
+  type OriginTierStats, type StatsSnapshot, type Tier, type TmemErrorCode,
 } from 'webtmem';
 import { attach, computeLayout, createStore, type Tmem } from 'webtmem/core';
 import type { PagePanel } from 'webtmem/panel';
@@ -44,6 +44,10 @@ export async function page(): Promise<void> {
   const sw = serviceWorkerUrl(new URL('/tmem-sw.js', location.href).href, { offline: '/,/app.css' });
   const registration: ServiceWorkerRegistration = await registerServiceWorker(sw, '/');
   const link = linkServiceWorker({ connectPort: (port) => void tmem.connectPort(port) });
+  // The origin's memory tier, as the service worker reports it.
+  const origin: OriginTierStats | undefined = (await link.serviceStats())?.memory;
+  const blobs: AnswerBlobStats | undefined = origin?.blobs;
+  const originUse: number = (origin?.usedBytes ?? 0) + (blobs?.bytes ?? 0) + (snapshot.cleancache?.serviceWorker?.budgetBytes ?? 0);
   link.close();
 
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -58,7 +62,7 @@ export async function page(): Promise<void> {
     }
   }
   console.log(mode, ok, hit, tier, loaded, snapshot.store, budget, resource?.status, response.ok, registration.scope,
-    defaultCapacityBytes(8), MAX_AREA_NAME, serveCleancachePort, deep);
+    defaultCapacityBytes(8), MAX_AREA_NAME, serveCleancachePort, deep, originUse);
   await tmem.close();
 }
 
