@@ -17,7 +17,7 @@ import { checkStoreOptions } from '../worker/core/validate.js';
 import { Cleancache, DEFAULT_MAX_SHARE } from '../worker/cleancache/cleancache.js';
 import type { OriginTierStats } from '../worker/stats.js';
 import { urlKey, type ResourceRecord, type WriteResult } from './http/index.js';
-import { AnswerBlobs } from './answer-blobs.js';
+import { AnswerBlobs, MIN_BLOB_BYTES } from './answer-blobs.js';
 import { DEFAULT_MEMORY_BYTES } from './config.js';
 import { servedResponse } from './served-response.js';
 
@@ -88,7 +88,8 @@ export class MemoryTier {
       return null;
     }
     const record = this.#cleancache.lookup(request.url, request.headers);
-    if (record) this.#looked.add(record);
+    // Only a body that may have a Blob is remembered (a WeakSet entry costs the collector).
+    if (record) { if (record.body.length >= MIN_BLOB_BYTES) this.#looked.add(record); }
     // A miss: the URL's pages were evicted, or this variant was never kept. Its Blobs (every
     // variant's: a miss does not tell which key) go, and their bytes back to the pages.
     else if (this.#blobs.bytes > 0 && this.#blobs.forgetUrl(urlKey(request.url))) this.#fitBudget();

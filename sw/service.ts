@@ -5,7 +5,7 @@
 import { registerQuotaErrorCallback } from 'workbox-core';
 import type { SwConfig } from './config.js';
 import { DeferredKeep, type DeferredKeepStats } from './deferred-keep.js';
-import { FetchHandler, type FetchContext, type HandlerStats } from './fetch-handler.js';
+import { FetchHandler, type FetchContext, type HandlerStats, type Plan } from './fetch-handler.js';
 import { withIsolation } from './isolation.js';
 import { Keeper, type KeeperStats } from './keeper.js';
 import { MemoryTier, type MemoryTierStats } from './memory-tier.js';
@@ -167,7 +167,7 @@ export class WebtmemService {
     const isolating = this.config.isolate !== null;
     this.#scope.addEventListener('fetch', (event: FetchEvent) => {
       if (!event.request.url.startsWith('http')) return;
-      const ctx = contextOf(event);
+      const ctx = fetchContext(event);
       const plan = this.handler.plan(event.request, isolating, ctx);
       if (plan !== null) event.respondWith(this.respond(event, plan, ctx));
       else if (event.request.mode === 'navigate' && this.#preloading()) event.respondWith(this.#preloaded(event));
@@ -179,7 +179,7 @@ export class WebtmemService {
    * The answer to one fetch event, with isolation headers when configured. A request that
    * fails (network down, nothing stored) fails as it would without a service worker.
    */
-  async respond(event: FetchEvent, plan?: Parameters<FetchHandler['handle']>[3], ctx: FetchContext = contextOf(event)): Promise<Response> {
+  async respond(event: FetchEvent, plan?: Plan, ctx: FetchContext = fetchContext(event)): Promise<Response> {
     let response: Response;
     try {
       response = await this.handler.handle(event.request, ctx, {}, plan);
@@ -214,11 +214,16 @@ export class WebtmemService {
   }
 }
 
-/** What the handler needs of a fetch event. */
-function contextOf(event: FetchEvent): FetchContext {
+/**
+ * The context of a fetch event (the standalone listener's, or the one Workbox hands a route
+ * handler or plugin; Workbox may call a plugin with no event, whose work then runs unextended).
+ * @param event the fetch event
+ */
+export function fetchContext(event: ExtendableEvent | undefined): FetchContext {
+  const fetchEvent = event as FetchEvent | undefined;
   return {
-    clientId: event.clientId || event.resultingClientId || null,
-    waitUntil: (p: Promise<unknown>) => event.waitUntil(p),
-    preloadResponse: event.request.mode === 'navigate' ? (event.preloadResponse as Promise<Response | undefined> | undefined) : undefined,
+    clientId: fetchEvent?.clientId || fetchEvent?.resultingClientId || null,
+    waitUntil: (p: Promise<unknown>) => (event ? event.waitUntil(p) : void p.catch(() => {})),
+    preloadResponse: fetchEvent?.request?.mode === 'navigate' ? (fetchEvent.preloadResponse as Promise<Response | undefined> | undefined) : undefined,
   };
 }

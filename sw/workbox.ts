@@ -14,7 +14,7 @@
 // script's message listener takes them.
 import type { RouteHandlerCallbackOptions, RouteHandlerObject, WorkboxPlugin } from 'workbox-core';
 import type { Strategy } from './http/index.js';
-import type { WebtmemService } from './service.js';
+import { fetchContext, type WebtmemService } from './service.js';
 
 /** Options of {@link TmemStrategy}. */
 export interface TmemStrategyOptions {
@@ -36,15 +36,6 @@ function current(): WebtmemService {
   return service;
 }
 
-function contextOf(event: ExtendableEvent | undefined, request: Request) {
-  const fetchEvent = event as FetchEvent | undefined;
-  return {
-    clientId: fetchEvent?.clientId || fetchEvent?.resultingClientId || null,
-    waitUntil: (p: Promise<unknown>) => (event ? event.waitUntil(p) : void p.catch(() => {})),
-    request,
-  };
-}
-
 /** A Workbox route handler answering with webtmem's cleancache strategies. */
 export class TmemStrategy implements RouteHandlerObject {
   readonly options: TmemStrategyOptions;
@@ -57,7 +48,7 @@ export class TmemStrategy implements RouteHandlerObject {
   /** Workbox calls this for each matched request. */
   handle = async ({ event, request }: RouteHandlerCallbackOptions): Promise<Response> => {
     const s = current();
-    const response = await s.handler.handle(request, contextOf(event, request), this.options);
+    const response = await s.handler.handle(request, fetchContext(event), this.options);
     return response;
   };
 }
@@ -76,7 +67,7 @@ export function tmemPlugin(options: { offline?: boolean } = {}): WorkboxPlugin {
     },
     fetchDidSucceed: async ({ request, response, event }) => {
       const now = Date.now();
-      const ctx = { ...contextOf(event, request), offline: options.offline ?? false };
+      const ctx = { ...fetchContext(event), offline: options.offline ?? false };
       return current().keeper.keep(request, response, { requestTime: now, responseTime: now }, ctx);
     },
   };
