@@ -10,7 +10,7 @@ export type { PoolFlags, PoolStats, Tmem, TmemErrorCode, TmemStats, TmemStore } 
 export type { BudgetInfo, BudgetReason } from '../worker/hypervisor/budget.js';
 export type { PressureOptions, StoreWorkerOptions } from '../worker/hypervisor/options.js';
 export type { PressureSignal, PressureState } from '../worker/hypervisor/pressure.js';
-export type { AnswerBlobStats, CleancacheStats, FrontswapStats, OriginTierStats, PressureStats, StatsSnapshot, TmemEvent } from '../worker/stats.js';
+export type { AnswerBlobStats, CleancacheStats, FrontswapStats, OriginTierStats, PressureStats, ScriptCopyStats, StatsSnapshot, TmemEvent } from '../worker/stats.js';
 export { defaultCapacityBytes } from '../worker/hypervisor/options.js';
 export { Frontswap, MAX_AREA_NAME, type FrontswapOptions, type FrontswapEventMap, type AreaStorageInfo, type Tier } from './frontswap/index.js';
 export { PageCleancache, type CachedResource } from './cleancache.js';

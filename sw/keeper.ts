@@ -177,7 +177,7 @@ export class Keeper {
    */
   putRecord(record: ResourceRecord, ctx: KeepContext): void {
     const names = varyNames(record);
-    const stored = this.#memory.put(record, names);
+    const stored = this.#memory.put(record, names, (copying) => ctx.waitUntil(this.track(copying)));
     this.#count(stored);
     if (ctx.offline) ctx.waitUntil(this.track(this.#offline.put(record, names)));
     this.fillTab(record, names, ctx);
@@ -224,7 +224,7 @@ export class Keeper {
     const vary = parseVary(head.headers.get('vary'));
     const names = vary.kind === 'names' ? vary.names : [];
     const record = toRecord(resourceKey(request.url, names, request.headers), head, body, timing, 0);
-    const stored = this.#memory.put(record, names);
+    const stored = this.#memory.put(record, names, (copying) => ctx.waitUntil(this.track(copying)));
     this.#count(stored);
     if (stored === 'stored') this.stats.kept++;
     this.fillTab(record, names, ctx);

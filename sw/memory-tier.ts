@@ -6,7 +6,9 @@
 // pool may lose anything at any time (tmem rule), and the fetch then goes to the disk tier or
 // the network. Every call is synchronous: a lookup is one hash and a page copy, no port hop.
 // Large bodies are held a second time as Blobs to answer with (answer-blobs.ts); their bytes
-// come out of the same budget.
+// come out of the same budget. Large scripts are also copied into Cache Storage and answered
+// from there, where Chromium keeps their compiled code (script-copies.ts); those bytes are on
+// disk, within a budget of the same size.
 //
 // The store is made at the first put, not when the service worker starts: a worker that has
 // just started has nothing in memory, so its first lookups miss either way, and its start is
@@ -19,6 +21,7 @@ import type { OriginTierStats } from '../worker/stats.js';
 import { urlKey, type ResourceRecord, type WriteResult } from './http/index.js';
 import { AnswerBlobs, MIN_BLOB_BYTES } from './answer-blobs.js';
 import { DEFAULT_MEMORY_BYTES } from './config.js';
+import { ScriptCopies } from './script-copies.js';
 import { servedResponse } from './served-response.js';
 
 /** The share of the budget that Blobs of large bodies may take. */
@@ -45,14 +48,16 @@ export class MemoryTier {
   /** Lookups made before the store was (all misses). */
   #earlyLookups = 0;
   readonly #blobs: AnswerBlobs;
-  /** Records this tier's lookups returned, whose Blob (if any) may answer for them. */
+  readonly #copies: ScriptCopies | null;
+  /** Records this tier's lookups returned, whose Blob or copy (if any) may answer for them. */
   readonly #looked = new WeakSet<ResourceRecord>();
 
   /**
    * @param budgetBytes the tier's budget (page frames); the store's metadata comes on top
+   * @param copies where large scripts are copied to be answered from (null: none are)
    * @throws TmemError 'bad-options' for a budget the core refuses
    */
-  constructor(budgetBytes: number = DEFAULT_MEMORY_BYTES) {
+  constructor(budgetBytes: number = DEFAULT_MEMORY_BYTES, copies: ScriptCopies | null = null) {
     // The options the store will be made with, checked now: a bad budget fails at start.
     // shared: false: one thread only (the service worker), and no cross-origin isolation needed.
     const { pageSize, totalFrames } = checkStoreOptions({ capacityBytes: budgetBytes, shared: false });
@@ -60,6 +65,7 @@ export class MemoryTier {
     this.#pageSize = pageSize;
     this.#budgetBytes = totalFrames * pageSize; // a new store's budget is all its frames
     this.#blobs = new AnswerBlobs(this.#budgetBytes * BLOB_SHARE);
+    this.#copies = copies;
   }
 
   /** The store and its cleancache, made at the first call. */
@@ -91,31 +97,49 @@ export class MemoryTier {
     // Only a body that may have a Blob is remembered (a WeakSet entry costs the collector).
     if (record) { if (record.body.length >= MIN_BLOB_BYTES) this.#looked.add(record); }
     // A miss: the URL's pages were evicted, or this variant was never kept. Its Blobs (every
-    // variant's: a miss does not tell which key) go, and their bytes back to the pages.
-    else if (this.#blobs.bytes > 0 && this.#blobs.forgetUrl(urlKey(request.url))) this.#fitBudget();
+    // variant's: a miss does not tell which key) go, and their bytes back to the pages; its
+    // copy is no longer used (it stays on disk for a later put of the same bytes).
+    else {
+      if (this.#blobs.bytes > 0 && this.#blobs.forgetUrl(urlKey(request.url))) this.#fitBudget();
+      void this.#copies?.forgetUrl(urlKey(request.url));
+    }
     return record;
   }
 
   /**
-   * The answer for a record: a Response over the Blob of its body when this tier's lookup
-   * returned it and a Blob was kept for that very put, else over a stream of its bytes.
+   * The answer for a record this tier's lookup returned: the Cache Storage copy of a large
+   * script made for that very put (a promise then), else a Response over the Blob kept for
+   * that put, else over a stream of its bytes.
    * @param record a record (from this tier, or any other: those get a stream)
-   * @param headers headers to serve instead of the stored ones (after a 304 merge)
+   * @param headers headers to serve instead of the stored ones (after a 304 merge: never a
+   *   copy, which has the stored ones)
    */
-  response(record: ResourceRecord, headers?: HeadersInit): Response {
-    const blob = this.#looked.has(record) ? this.#blobs.take(record) : null;
-    return servedResponse(record, headers, blob);
+  response(record: ResourceRecord, headers?: HeadersInit): Response | Promise<Response> {
+    const looked = this.#looked.has(record);
+    if (looked && headers === undefined && this.#copies?.holds(record)) return this.#copy(record);
+    return servedResponse(record, headers, looked ? this.#blobs.take(record) : null);
+  }
+
+  async #copy(record: ResourceRecord): Promise<Response> {
+    return (await this.#copies?.answer(record)) ?? servedResponse(record, undefined, this.#blobs.take(record));
   }
 
   /**
    * Stores a record all or nothing; its body is copied into pages (the caller keeps it).
    * @param record the record
    * @param vary the names its response Varies on
+   * @param waitUntil given the copy of a large script into Cache Storage, which ends after
+   *   this returns (it never rejects)
    */
-  put(record: ResourceRecord, vary: readonly string[]): WriteResult {
+  put(record: ResourceRecord, vary: readonly string[], waitUntil?: (copying: Promise<void>) => void): WriteResult {
     let changed = false;
-    const result = this.#made().cleancache.put(record, vary, (stored) => { changed = this.#blobs.keep(stored); });
+    const copying: Promise<void>[] = [];
+    const result = this.#made().cleancache.put(record, vary, (stored) => {
+      changed = this.#blobs.keep(stored);
+      if (this.#copies) copying.push(this.#copies.keep(stored));
+    });
     if (changed) this.#fitBudget();
+    if (waitUntil) for (const c of copying) waitUntil(c);
     return result;
   }
 
@@ -124,6 +148,7 @@ export class MemoryTier {
     if (this.#cleancache === null) return; // nothing stored yet
     this.#cleancache.flush(request.url, request.headers);
     if (this.#blobs.forgetUrl(urlKey(request.url))) this.#fitBudget();
+    void this.#copies?.forgetUrl(urlKey(request.url), true);
   }
 
   /** The pages' budget: what the Blobs leave of the tier's (lowering it evicts pages). */
@@ -135,10 +160,11 @@ export class MemoryTier {
   stats(): MemoryTierStats {
     const early = this.#earlyLookups;
     const blobs = this.#blobs.stats();
+    const copies = this.#copies?.stats() ?? null;
     if (this.#store === null || this.#cleancache === null) {
       return {
         lookups: early, hits: 0, misses: early, puts: 0, bytesServed: 0, evictions: 0, resources: 0, top: [],
-        budgetBytes: this.#budgetBytes, usedBytes: 0, pages: 0, blobs,
+        budgetBytes: this.#budgetBytes, usedBytes: 0, pages: 0, blobs, copies,
       };
     }
     const s = this.#store.stats();
@@ -152,6 +178,7 @@ export class MemoryTier {
       usedBytes: s.usedFrames * this.#pageSize + this.#blobs.bytes,
       pages: pool?.pages ?? 0,
       blobs,
+      copies,
     };
   }
 }

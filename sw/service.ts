@@ -10,6 +10,7 @@ import { withIsolation } from './isolation.js';
 import { Keeper, type KeeperStats } from './keeper.js';
 import { MemoryTier, type MemoryTierStats } from './memory-tier.js';
 import { OfflineTier, type OfflineTierStats } from './offline-tier.js';
+import { ScriptCopies } from './script-copies.js';
 import { addStaticRoutes, staticRoutes } from './static-routes.js';
 import { keepOwnFilesOnInstall, removeStaleOwnFilesOnActivate, withOwnFiles } from './own-files.js';
 import { keepOfflineUrlsOnInstall } from './offline-urls.js';
@@ -38,6 +39,11 @@ export interface ServiceStats extends ServiceWorkerStats {
 /** The DiskLog name of the offline copies of a registration's scope. */
 export function offlineLogName(scope: string): string {
   return `webtmem-offline:${scope}`;
+}
+
+/** The Cache Storage cache of a scope's copies of large scripts (sw/script-copies.ts). */
+export function scriptCopiesName(scope: string): string {
+  return `webtmem-scripts:${scope}`;
 }
 
 /** One service worker's webtmem. */
@@ -69,7 +75,8 @@ export class WebtmemService {
     this.#origin = scope.location.origin;
     this.config = config;
     this.link = new StoreLink(scope.clients, config.portTimeoutMs);
-    this.memory = new MemoryTier(config.memoryBytes);
+    const scopeUrl = scope.registration?.scope ?? `${this.#origin}/`;
+    this.memory = new MemoryTier(config.memoryBytes, new ScriptCopies(scriptCopiesName(scopeUrl), this.#origin, config.memoryBytes));
     this.tabs = new TabFill(this.link);
     this.offline = new OfflineTier(offlineLogName(scope.registration?.scope ?? this.#origin + '/'));
     // No body larger than the smaller of the tab's half and the memory tier's share is read.

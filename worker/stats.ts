@@ -58,6 +58,9 @@ export interface OriginTierStats extends Omit<CleancacheStats, 'serviceWorker'> 
   pages: number;
   /** Large bodies held a second time as Blobs to answer fetches with (within the budget). */
   blobs: AnswerBlobStats;
+  /** Large scripts copied into Cache Storage, where Chromium keeps their compiled code (null:
+   *  this worker makes no copies). */
+  copies: ScriptCopyStats | null;
 }
 
 /** The service worker's Blobs of large bodies (`stats.memory.blobs`). */
@@ -71,6 +74,28 @@ export interface AnswerBlobStats {
   served: number;
 }
 
+
+/** The service worker's Cache Storage copies of large scripts (`stats.memory.copies`): a
+ *  script answered from one loads with the compiled code Chromium kept beside it. */
+export interface ScriptCopyStats {
+  /** Copies known now (in use, or on disk for a later put of the same bytes), and their bytes
+   *  (on disk: not part of the memory tier's use). */
+  entries: number;
+  bytes: number;
+  /** The most bytes the copies may take. */
+  budgetBytes: number;
+  /** Copies written, copies found to hold the bytes of a new put (kept, with their code
+   *  cache), and answers made from a copy. */
+  kept: number;
+  reused: number;
+  served: number;
+  /** Scripts not copied, by reason: 'uncached' (the HTTP cache had no copy), 'changed' (it
+   *  held another version). */
+  refused: Record<string, number>;
+  /** Cache Storage failures (each answered from memory instead), and the last one. */
+  errors: number;
+  lastError: string | null;
+}
 
 /** Pressure policy state (visibility, freeze, pagehide). */
 export interface PressureStats {

@@ -49,6 +49,7 @@ export class CleancacheView {
       fig('swUsed', 'used'),
       fig('swBudget', 'of'),
       fig('swBlobs', 'large bodies also as blobs'),
+      fig('swCopies', 'answers from script copies'),
       fig('swLookups', 'lookups'),
       fig('swHits', 'hits'),
       fig('swResources', 'resources'),
@@ -82,6 +83,9 @@ export class CleancacheView {
       // Older service workers (before the blobs) report none.
       const blobBytes = sw.blobs?.bytes ?? 0;
       values.swBlobs = [blobBytes, formatBytes(blobBytes)];
+      // Answers from the Cache Storage copies of large scripts (none from older workers).
+      const copied = sw.copies?.served ?? 0;
+      values.swCopies = [copied, formatCount(copied)];
       values.swLookups = [sw.lookups, formatCount(sw.lookups)];
       values.swHits = [sw.hits, formatCount(sw.hits)];
       values.swResources = [sw.resources, formatCount(sw.resources)];

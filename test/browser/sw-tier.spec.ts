@@ -61,6 +61,44 @@ test('a large body is answered to the next document from its Blob, byte-exact', 
   expect((await swStats(page)).memory.blobs.served).toBe(before + 1);
 });
 
+test('a large script is answered to the next document from its Cache Storage copy, byte-exact; without the copy, from memory', async ({ page, request }) => {
+  const ns = siteNs();
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  const path = `/__t/echo/script-${ns}`;
+  const url = `${path}?size=300000&type=js&etag=1&cc=no-cache`;
+  const first = await pageFetch(page, url);
+  expect(first.length).toBe(300000);
+  await storedInServiceWorker(page, 1);
+  // The copy comes from the browser's HTTP cache, into a cache of the worker's own.
+  await expect.poll(async () => (await swStats(page)).memory.copies?.kept).toBe(1);
+  const names = await page.evaluate(() => caches.keys());
+  const name = names.find((n) => n.startsWith('webtmem-scripts:'));
+  expect(name).toBeDefined();
+  expect(await page.evaluate(async ([n]) => (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname + new URL(r.url).search), [name!] as const)).toContain(url);
+
+  await page.reload();
+  await dropInReady(page);
+  const before = (await swStats(page)).memory.copies!.served;
+  expect((await pageFetch(page, url)).sha).toBe(first.sha);
+  expect(await served(request, path)).toBe(1);
+  expect((await swStats(page)).memory.copies!.served).toBe(before + 1);
+
+  // The copies' cache deleted behind the worker's back (site code, the user clearing data):
+  // the next answer comes from memory, byte-exact, still without the server.
+  await page.evaluate((n) => caches.delete(n), name!);
+  await page.reload();
+  await dropInReady(page);
+  const hits = (await swStats(page)).memory.hits;
+  expect((await pageFetch(page, url)).sha).toBe(first.sha);
+  expect(await served(request, path)).toBe(1);
+  const after = await swStats(page);
+  expect(after.memory.hits).toBe(hits + 1);
+  expect(after.memory.copies).toMatchObject({ served: before + 1, errors: 0 });
+  // Its copy is no longer counted (the drop-in's own large chunks may still be).
+  expect(after.memory.copies!.bytes).toBeLessThan(300000);
+});
+
 for (const [query, what] of [['', ''], ['?buffer=1', ', also past a full resource timing buffer']]) test(`misses made while the page loads are left to the browser and kept after the load by the same rules: the next document gets the keepable one from memory${what}`, async ({ page, request }) => {
   const ns = siteNs();
   const site = `${ISOLATED}/__t/site/${ns}/`;
@@ -277,8 +315,8 @@ test("the origin's memory budget and use reach the page (serviceWorkerStats) and
     const value = (f: string) => view.el.querySelector(`[data-field="${f}"]`)?.getAttribute('data-value');
     const hiddenWithout = (() => { view.update(page); return (view.el.querySelector('[data-part="service-worker-memory"]') as HTMLElement).hidden; })();
     return {
-      budget: sw.memory.budgetBytes, used: sw.memory.usedBytes, blobs: sw.memory.blobs.bytes,
-      shownBudget: value('swBudget'), shownUsed: value('swUsed'), shownBlobs: value('swBlobs'), hiddenWithout,
+      budget: sw.memory.budgetBytes, used: sw.memory.usedBytes, blobs: sw.memory.blobs.bytes, copies: sw.memory.copies.served,
+      shownBudget: value('swBudget'), shownUsed: value('swUsed'), shownBlobs: value('swBlobs'), shownCopies: value('swCopies'), hiddenWithout,
     };
   });
   expect(shown.budget).toBe(32 * 1024 * 1024);
@@ -288,6 +326,7 @@ test("the origin's memory budget and use reach the page (serviceWorkerStats) and
   expect(shown.shownBudget).toBe(String(shown.budget));
   expect(shown.shownUsed).toBe(String(shown.used));
   expect(shown.shownBlobs).toBe(String(shown.blobs));
+  expect(shown.shownCopies).toBe(String(shown.copies));
   expect(shown.hiddenWithout).toBe(true);
 });
 

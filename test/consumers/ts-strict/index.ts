@@ -5,7 +5,7 @@ import {
   attachFrom, connect, connectShared, defaultCapacityBytes, Frontswap, isShareMessage, linkServiceWorker,
   MAX_AREA_NAME, PageCleancache, registerServiceWorker, serviceWorkerUrl, SharedTmem, TmemClient, TmemError,
   type AnswerBlobStats, type BudgetInfo, type CachedResource, type ConnectOptions, type FrontswapOptions,
-  type OriginTierStats, type StatsSnapshot, type Tier, type TmemErrorCode,
+  type OriginTierStats, type ScriptCopyStats, type StatsSnapshot, type Tier, type TmemErrorCode,
 } from 'webtmem';
 import { attach, computeLayout, createStore, type Tmem } from 'webtmem/core';
 import type { PagePanel } from 'webtmem/panel';
@@ -47,6 +47,8 @@ export async function page(): Promise<void> {
   // The origin's memory tier, as the service worker reports it.
   const origin: OriginTierStats | undefined = (await link.serviceStats())?.memory;
   const blobs: AnswerBlobStats | undefined = origin?.blobs;
+  const copies: ScriptCopyStats | null | undefined = origin?.copies;
+  const fromCopies: number = copies?.served ?? 0;
   const originUse: number = (origin?.usedBytes ?? 0) + (blobs?.bytes ?? 0) + (snapshot.cleancache?.serviceWorker?.budgetBytes ?? 0);
   link.close();
 
@@ -62,7 +64,7 @@ export async function page(): Promise<void> {
     }
   }
   console.log(mode, ok, hit, tier, loaded, snapshot.store, budget, resource?.status, response.ok, registration.scope,
-    defaultCapacityBytes(8), MAX_AREA_NAME, serveCleancachePort, deep, originUse);
+    defaultCapacityBytes(8), MAX_AREA_NAME, serveCleancachePort, deep, originUse, fromCopies);
   await tmem.close();
 }
 
