@@ -16,8 +16,11 @@
 // loads by tens of percent here, mostly cancels; a ratio of two medians would not cancel it.
 // Each sample is a fresh browser context: a first view (timed), one view that lets the
 // workers fill their caches (untimed; waits until they report it), then the repeat view (a
-// new navigation, timed), then a return view: the service workers stopped first (CDP), as the
-// browser stops an idle one after about 30 s (none: just another view). Times are the load event (navigation timing loadEventStart);
+// new navigation, timed), then a later view (timed: the fourth view; a script a worker answers
+// from Cache Storage gets its V8 code cache from the second load it is answered to on, one
+// answered by the HTTP cache from its third load, the repeat view), then a return view: the
+// service workers stopped first (CDP), as the browser stops an idle one after about 30 s
+// (none: just another view). Times are the load event (navigation timing loadEventStart);
 // medians of the runs, set-ups interleaved within each run.
 // Every case is loaded from a server on localhost (no round trip to speak of: a revalidation
 // costs the browser only its own work) and from one that answers each request --rtt ms later
@@ -206,6 +209,9 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
       const repeat = await loadMs(page);
       // How many of the repeat view's requests the service worker's memory answered.
       const served = setup.startsWith('webtmem') ? (await swMemoryHits(page)) - hitsBefore : null;
+      // A later view: what every view from here on costs while the worker lives.
+      await page.goto(url, { waitUntil: 'load' });
+      const later = await loadMs(page);
       // A return visit: the browser stopped the idle service worker (as it does after about
       // 30 s), so its memory is gone and it must start again for the requests it takes.
       if (setup !== 'none') {
@@ -216,7 +222,7 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
       }
       await page.goto(url, { waitUntil: 'load' });
       const ret = await loadMs(page);
-      return { first, repeat, served, ret };
+      return { first, repeat, later, served, ret };
     } finally {
       await context.close();
     }
@@ -233,8 +239,9 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
           const setup = SETUPS[(run + k) % SETUPS.length];
           const key = `${rtt}/${site}/${mode}/${setup}`;
           const r = await sample(rtt, site, mode, setup);
-          (results[key] ??= { first: [], repeat: [], served: [], ret: [] }).first.push(r.first);
+          (results[key] ??= { first: [], repeat: [], later: [], served: [], ret: [] }).first.push(r.first);
           results[key].repeat.push(r.repeat);
+          results[key].later.push(r.later);
           results[key].ret.push(r.ret);
           if (r.served !== null) results[key].served.push(r.served);
         }
@@ -361,8 +368,8 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
     const caseKey = key.slice(0, key.lastIndexOf('/'));
     const setup = key.slice(key.lastIndexOf('/') + 1);
     table[key] = {
-      first: median(r.first), repeat: median(r.repeat), ret: median(r.ret), fromMemory: r.served.length ? median(r.served) : null,
-      ratios: Object.fromEntries(['first', 'repeat', 'ret'].flatMap((view) => ['none', 'workbox'].map((base) => [`${view}/${base}`, paired(caseKey, setup, base, view)]))),
+      first: median(r.first), repeat: median(r.repeat), later: median(r.later), ret: median(r.ret), fromMemory: r.served.length ? median(r.served) : null,
+      ratios: Object.fromEntries(['first', 'repeat', 'later', 'ret'].flatMap((view) => ['none', 'workbox'].map((base) => [`${view}/${base}`, paired(caseKey, setup, base, view)]))),
     };
   }
   const out = { browser: `chromium ${browser.version()}`, runs: RUNS, rtts: RTTS, seconds: Math.round((Date.now() - t0) / 1000), table, inApp, workerMs };
@@ -371,12 +378,12 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
   } else {
     console.log(`webtmem site bench — ${out.browser}, medians of ${RUNS} runs (load event, ms), ${out.seconds} s`);
     console.log('  (ratios: medians of per-run ratios)');
-    console.log('  rtt   site/headers    set-up            first  first/none   repeat   repeat/none  repeat/workbox   return  return/none  return/workbox  (repeat view requests from SW memory)');
+    console.log('  rtt   site/headers    set-up            first  first/none   repeat   repeat/none  repeat/workbox    later   later/none  later/workbox   return  return/none  return/workbox  (repeat view requests from SW memory)');
     for (const rtt of RUNS > 0 ? RTTS : []) for (const site of SITES) for (const mode of MODES) {
       for (const setup of SETUPS) {
         const r = table[`${rtt}/${site}/${mode}/${setup}`];
         const q = r.ratios;
-        console.log(`  ${String(rtt).padStart(3)}   ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${q['first/none'].toFixed(2).padStart(11)} ${r.repeat.toFixed(1).padStart(8)} ${q['repeat/none'].toFixed(2).padStart(12)} ${q['repeat/workbox'].toFixed(2).padStart(15)} ${r.ret.toFixed(1).padStart(8)} ${q['ret/none'].toFixed(2).padStart(12)} ${q['ret/workbox'].toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
+        console.log(`  ${String(rtt).padStart(3)}   ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${q['first/none'].toFixed(2).padStart(11)} ${r.repeat.toFixed(1).padStart(8)} ${q['repeat/none'].toFixed(2).padStart(12)} ${q['repeat/workbox'].toFixed(2).padStart(15)} ${r.later.toFixed(1).padStart(8)} ${q['later/none'].toFixed(2).padStart(11)} ${q['later/workbox'].toFixed(2).padStart(14)} ${r.ret.toFixed(1).padStart(8)} ${q['ret/none'].toFixed(2).padStart(12)} ${q['ret/workbox'].toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
       }
     }
     const us = (ms) => (ms * 1000).toFixed(1);
