@@ -165,22 +165,35 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
     return n.loadEventStart - n.startTime;
   });
 
+  /**
+   * Evaluates `predicate` in the page every 50 ms until it resolves to true (20 s at most).
+   * Not page.waitForFunction: given an async predicate it resolves at the first poll with
+   * whatever the promise gave, false included, so it never waits on one.
+   */
+  async function until(page, predicate, arg) {
+    const deadline = Date.now() + 20_000;
+    while (!(await page.evaluate(predicate, arg))) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${predicate}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Waits until the set-up's worker controls the page and has kept the site's assets. */
   async function workersFilled(page, setup, assets) {
     if (setup === 'none') return;
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
     if (setup === 'workbox') {
-      await page.waitForFunction(async (n) => (await (await caches.open('bench-sites')).keys()).length >= n, assets, { timeout: 20_000, polling: 50 });
+      await until(page, async (n) => (await (await caches.open('bench-sites')).keys()).length >= n, assets);
       return;
     }
-    await page.waitForFunction(async (n) => {
+    await until(page, async (n) => {
       const s = await new Promise((resolve) => {
         const { port1, port2 } = new MessageChannel();
         port1.onmessage = (e) => resolve(e.data.stats);
         navigator.serviceWorker.controller.postMessage({ webtmem: 'sw-stats' }, [port2]);
       });
       return s.keeper.inFlight === 0 && s.memory.resources >= n;
-    }, setup === 'webtmem' || setup === 'webtmem-offline' ? assets : 0, { timeout: 20_000, polling: 50 });
+    }, setup === 'webtmem' || setup === 'webtmem-offline' ? assets : 0);
   }
 
   /** The webtmem service worker's memory hits so far. */
