@@ -225,3 +225,35 @@ describe('ScriptCopies', () => {
     expect(none.stats()).toMatchObject({ entries: 0, errors: 0 });
   });
 });
+
+describe('MemoryTier with script copies', () => {
+  it('answers a large script from its copy only for the put the copy was checked against', async () => {
+    const { MemoryTier } = await import('../../sw/memory-tier.js');
+    const { copies, hold } = setup();
+    const tier = new MemoryTier(4 * 1024 * 1024, copies);
+    const copying: Promise<void>[] = [];
+    const v1 = record('/app.js', body(1, 200_000), 1);
+    hold(v1);
+    expect(tier.put(v1, [], (p) => copying.push(p))).toBe('stored');
+    expect(copying.length).toBe(1);
+    await Promise.all(copying);
+    const hit = tier.lookup(new Request(v1.key))!;
+    const answered = await tier.response(hit);
+    expect(answered.headers.get('etag')).toBe('"v1"');
+    expect(new Uint8Array(await answered.arrayBuffer())).toEqual(v1.body);
+    expect(tier.stats().copies).toMatchObject({ served: 1, kept: 1 });
+    // Headers merged from a 304 are not the copy's: the answer is the tier's own.
+    const merged = await tier.response(tier.lookup(new Request(v1.key))!, [['etag', '"v1"'], ['x-merged', '1']]);
+    expect(merged.headers.get('x-merged')).toBe('1');
+    // A new version put before its copy is made: answered from memory, never the old copy.
+    const v2 = record('/app.js', body(2, 200_000), 2);
+    hold(v2);
+    const pending: Promise<void>[] = [];
+    tier.put(v2, [], (p) => pending.push(p));
+    const fresh = await tier.response(tier.lookup(new Request(v2.key))!);
+    expect(new Uint8Array(await fresh.arrayBuffer())).toEqual(v2.body);
+    await Promise.all(pending);
+    expect(new Uint8Array(await (await tier.response(tier.lookup(new Request(v2.key))!)).arrayBuffer())).toEqual(v2.body);
+    expect(tier.stats().copies).toMatchObject({ served: 2, kept: 2 });
+  });
+});
