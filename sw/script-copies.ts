@@ -7,9 +7,9 @@
 // place, so the page compiles the script from source at every load. Measured in Chromium 156
 // on the bundle site fixture's 263 KB script (repeat views on localhost, medians of 9): with
 // no worker it consumed a 358 KB code cache and the load took 61 ms; answered from memory it
-// was compiled again each time (50–95 ms of background compile per load) and the load took
-// 92 ms; a Workbox worker answering from Cache Storage got the code cache from the second
-// load it served on (75 ms against 64 ms with no worker, same run).
+// was compiled again each time (35–115 ms of background compile per load in the traces) and
+// the load took 92 ms. A Workbox worker answering from Cache Storage got the code cache from
+// the second load it served on (fifth views, 3 samples: 75 ms against 64 ms with no worker).
 //
 // Chromium writes code cache only beside a Cache Storage entry that came from the network: an
 // entry made from a Response the worker constructed never got one (tried: 0 bytes consumed
