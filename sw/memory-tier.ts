@@ -100,8 +100,9 @@ export class MemoryTier {
     // variant's: a miss does not tell which key) go, and their bytes back to the pages; its
     // copy is no longer used (it stays on disk for a later put of the same bytes).
     else {
-      if (this.#blobs.bytes > 0 && this.#blobs.forgetUrl(urlKey(request.url))) this.#fitBudget();
-      void this.#copies?.forgetUrl(urlKey(request.url));
+      const url = urlKey(request.url);
+      if (this.#blobs.bytes > 0 && this.#blobs.forgetUrl(url)) this.#fitBudget();
+      void this.#copies?.forgetUrl(url);
     }
     return record;
   }
@@ -136,7 +137,8 @@ export class MemoryTier {
     const copying: Promise<void>[] = [];
     const result = this.#made().cleancache.put(record, vary, (stored) => {
       changed = this.#blobs.keep(stored);
-      if (this.#copies) copying.push(this.#copies.keep(stored));
+      const copy = this.#copies?.keep(stored);
+      if (copy) copying.push(copy);
     });
     if (changed) this.#fitBudget();
     if (waitUntil) for (const c of copying) waitUntil(c);
@@ -147,8 +149,9 @@ export class MemoryTier {
   flush(request: Request): void {
     if (this.#cleancache === null) return; // nothing stored yet
     this.#cleancache.flush(request.url, request.headers);
-    if (this.#blobs.forgetUrl(urlKey(request.url))) this.#fitBudget();
-    void this.#copies?.forgetUrl(urlKey(request.url), true);
+    const url = urlKey(request.url);
+    if (this.#blobs.forgetUrl(url)) this.#fitBudget();
+    void this.#copies?.forgetUrl(url, true);
   }
 
   /** The pages' budget: what the Blobs leave of the tier's (lowering it evicts pages). */

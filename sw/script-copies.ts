@@ -113,13 +113,15 @@ export class ScriptCopies {
    * any copy of its URL: the stored version is another one).
    * @param record the record as stored (with the generation the store gave it); its body is
    *   read before this returns, so the caller may reuse the buffer
-   * @returns when the copy is in Cache Storage, reused, or given up (it never rejects)
+   * @returns when the copy is in Cache Storage, reused, or given up (it never rejects); null
+   *   when there is nothing to do (no copy of the URL, none to make), so most puts schedule no
+   *   work
    */
-  keep(record: ResourceRecord): Promise<void> {
-    if (this.#storage === null || this.#budget === 0) return Promise.resolve();
+  keep(record: ResourceRecord): Promise<void> | null {
+    if (this.#storage === null || this.#budget === 0) return null;
     if (!isCopiedScript(record, this.#origin) || record.body.length > this.#budget) {
       this.#wanted.delete(record.key);
-      return this.#copies.has(record.key) ? this.#drop(record.key) : this.#queue;
+      return this.#copies.has(record.key) ? this.#drop(record.key) : null;
     }
     const url = record.key;
     const generation = record.generation;

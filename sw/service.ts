@@ -78,7 +78,7 @@ export class WebtmemService {
     const scopeUrl = scope.registration?.scope ?? `${this.#origin}/`;
     this.memory = new MemoryTier(config.memoryBytes, new ScriptCopies(scriptCopiesName(scopeUrl), this.#origin, config.memoryBytes));
     this.tabs = new TabFill(this.link);
-    this.offline = new OfflineTier(offlineLogName(scope.registration?.scope ?? this.#origin + '/'));
+    this.offline = new OfflineTier(offlineLogName(scopeUrl));
     // No body larger than the smaller of the tab's half and the memory tier's share is read.
     const maxBytes = Math.min(Math.floor(config.capacityBytes / 2), this.memory.maxBodyBytes);
     this.#maxBytes = maxBytes;

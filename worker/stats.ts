@@ -74,7 +74,6 @@ export interface AnswerBlobStats {
   served: number;
 }
 
-
 /** The service worker's Cache Storage copies of large scripts (`stats.memory.copies`): a
  *  script answered from one loads with the compiled code Chromium kept beside it. */
 export interface ScriptCopyStats {
