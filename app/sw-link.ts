@@ -3,7 +3,7 @@
 // claim) and whenever the service worker asks (it restarted and lost its ports).
 import { bufferedResources } from './loaded-resources.js';
 import {
-  isServiceWorkerToPage, type ByeMessage, type PortMessage, type ServiceWorkerStats, type StatsRequestMessage,
+  isServiceWorkerToPage, type ByeMessage, type LoadedMessage, type PortMessage, type ServiceWorkerStats, type StatsRequestMessage,
 } from '../worker/wire/service-worker.js';
 
 export type { ServiceWorkerStats };
@@ -55,15 +55,20 @@ export interface ServiceWorkerLink {
 
 /**
  * Registers the service worker with the HTTP cache bypassed for its script (updateViaCache:
- * 'none', so a changed configuration or build is seen at once). When `scope` is refused (the
- * server does not send Service-Worker-Allowed for a script outside it), registers with the
- * script's default scope instead and says so.
+ * 'none', so a changed configuration or build is seen at once), and hands a worker that
+ * installs the same-origin resources this page has loaded (a worker whose URL has
+ * `fillOnInstall` waits for that list to keep them, sw/install-fill.ts; another ignores it).
+ * When `scope` is refused (the server does not send Service-Worker-Allowed for a script
+ * outside it), registers with the script's default scope instead and says so.
  * @param script the service worker URL (with its configuration query)
  * @param scope the scope to control
+ * @param loaded the resources the page has loaded (default: the browser's resource timing
+ *   buffer, app/loaded-resources.ts)
  */
-export async function registerServiceWorker(script: string, scope: string): Promise<ServiceWorkerRegistration> {
+export async function registerServiceWorker(script: string, scope: string, loaded: () => readonly string[] = bufferedResources): Promise<ServiceWorkerRegistration> {
+  let registration: ServiceWorkerRegistration;
   try {
-    return await navigator.serviceWorker.register(script, { scope, updateViaCache: 'none' });
+    registration = await navigator.serviceWorker.register(script, { scope, updateViaCache: 'none' });
   } catch (e) {
     const fallback = new URL('./', script).href;
     if (new URL(scope, location.href).href === fallback) throw e;
@@ -72,8 +77,10 @@ export async function registerServiceWorker(script: string, scope: string): Prom
         `using its default scope ${fallback}, which covers only pages below it. Serve the script with ` +
         `"Service-Worker-Allowed: ${scope}" or place it at the root of the site.`,
     );
-    return navigator.serviceWorker.register(script, { updateViaCache: 'none' });
+    registration = await navigator.serviceWorker.register(script, { updateViaCache: 'none' });
   }
+  registration.installing?.postMessage({ webtmem: 'cc-loaded', urls: [...loaded()] } satisfies LoadedMessage);
+  return registration;
 }
 
 /**

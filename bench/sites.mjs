@@ -14,10 +14,11 @@
 // Ratios (repeat/none, …) are medians of per-run ratios: within a run the set-ups of a case
 // are sampled one right after another, so a drift in the machine's load, which moves single
 // loads by tens of percent here, mostly cancels; a ratio of two medians would not cancel it.
-// Each sample is a fresh browser context: a first view (timed), one view that lets the
-// workers fill their caches (untimed; waits until they report it), then the repeat view (a
-// new navigation, timed), then a later view (timed: the fourth view; a script a worker answers
-// from Cache Storage gets its V8 code cache from the second load it is answered to on, one
+// Each sample is a fresh browser context: a first view (timed), the second view (timed: the
+// first one the workers control; then the bench waits until the workers report they have kept
+// the site's assets), then the repeat view (the third, timed), then a later view (timed: the
+// fourth view; a script a worker puts into Cache Storage after it installs gets its V8 code
+// cache from the second load it is answered to on, one put while it installs at once, one
 // answered by the HTTP cache from its third load, the repeat view), then a return view: the
 // service workers stopped first (CDP), as the browser stops an idle one after about 30 s
 // (none: just another view). Times are the load event (navigation timing loadEventStart);
@@ -212,10 +213,12 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
       const url = `${originOf(rtt)}/${mode}/${site}/index.html?v=${setup}`;
       await page.goto(url, { waitUntil: 'load' });
       const first = await loadMs(page);
-      // One controlled view lets the workers keep what they are given (a first visit's
-      // requests were made before any worker controlled the page).
+      // The second view, the first one the workers control: what a visitor's next page costs
+      // (webtmem kept the first visit's resources as it installed; Workbox keeps what passes
+      // through it now). It also lets the workers keep what they are given.
       if (setup !== 'none') await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
       await page.goto(url, { waitUntil: 'load' });
+      const second = await loadMs(page);
       await workersFilled(page, setup, ASSETS[site]);
       const hitsBefore = setup.startsWith('webtmem') ? await swMemoryHits(page) : 0;
       await page.goto(url, { waitUntil: 'load' });
@@ -235,7 +238,7 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
       }
       await page.goto(url, { waitUntil: 'load' });
       const ret = await loadMs(page);
-      return { first, repeat, later, served, ret };
+      return { first, second, repeat, later, served, ret };
     } finally {
       await context.close();
     }
@@ -252,7 +255,8 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
           const setup = SETUPS[(run + k) % SETUPS.length];
           const key = `${rtt}/${site}/${mode}/${setup}`;
           const r = await sample(rtt, site, mode, setup);
-          (results[key] ??= { first: [], repeat: [], later: [], served: [], ret: [] }).first.push(r.first);
+          (results[key] ??= { first: [], second: [], repeat: [], later: [], served: [], ret: [] }).first.push(r.first);
+          results[key].second.push(r.second);
           results[key].repeat.push(r.repeat);
           results[key].later.push(r.later);
           results[key].ret.push(r.ret);
@@ -381,8 +385,8 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
     const caseKey = key.slice(0, key.lastIndexOf('/'));
     const setup = key.slice(key.lastIndexOf('/') + 1);
     table[key] = {
-      first: median(r.first), repeat: median(r.repeat), later: median(r.later), ret: median(r.ret), fromMemory: r.served.length ? median(r.served) : null,
-      ratios: Object.fromEntries(['first', 'repeat', 'later', 'ret'].flatMap((view) => ['none', 'workbox'].map((base) => [`${view}/${base}`, paired(caseKey, setup, base, view)]))),
+      first: median(r.first), second: median(r.second), repeat: median(r.repeat), later: median(r.later), ret: median(r.ret), fromMemory: r.served.length ? median(r.served) : null,
+      ratios: Object.fromEntries(['first', 'second', 'repeat', 'later', 'ret'].flatMap((view) => ['none', 'workbox'].map((base) => [`${view}/${base}`, paired(caseKey, setup, base, view)]))),
     };
   }
   const out = { browser: `chromium ${browser.version()}`, runs: RUNS, rtts: RTTS, seconds: Math.round((Date.now() - t0) / 1000), table, inApp, workerMs };
@@ -391,12 +395,12 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
   } else {
     console.log(`webtmem site bench — ${out.browser}, medians of ${RUNS} runs (load event, ms), ${out.seconds} s`);
     console.log('  (ratios: medians of per-run ratios)');
-    console.log('  rtt   site/headers    set-up            first  first/none   repeat   repeat/none  repeat/workbox    later   later/none  later/workbox   return  return/none  return/workbox  (repeat view requests from SW memory)');
+    console.log('  rtt   site/headers    set-up            first  first/none   second  second/none  second/workbox   repeat   repeat/none  repeat/workbox    later   later/none  later/workbox   return  return/none  return/workbox  (repeat view requests from SW memory)');
     for (const rtt of RUNS > 0 ? RTTS : []) for (const site of SITES) for (const mode of MODES) {
       for (const setup of SETUPS) {
         const r = table[`${rtt}/${site}/${mode}/${setup}`];
         const q = r.ratios;
-        console.log(`  ${String(rtt).padStart(3)}   ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${q['first/none'].toFixed(2).padStart(11)} ${r.repeat.toFixed(1).padStart(8)} ${q['repeat/none'].toFixed(2).padStart(12)} ${q['repeat/workbox'].toFixed(2).padStart(15)} ${r.later.toFixed(1).padStart(8)} ${q['later/none'].toFixed(2).padStart(11)} ${q['later/workbox'].toFixed(2).padStart(14)} ${r.ret.toFixed(1).padStart(8)} ${q['ret/none'].toFixed(2).padStart(12)} ${q['ret/workbox'].toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
+        console.log(`  ${String(rtt).padStart(3)}   ${`${site}/${mode === 'nc' ? 'no-cache' : 'max-age'}`.padEnd(15)} ${setup.padEnd(16)} ${r.first.toFixed(1).padStart(6)} ${q['first/none'].toFixed(2).padStart(11)} ${r.second.toFixed(1).padStart(8)} ${q['second/none'].toFixed(2).padStart(12)} ${q['second/workbox'].toFixed(2).padStart(15)} ${r.repeat.toFixed(1).padStart(8)} ${q['repeat/none'].toFixed(2).padStart(12)} ${q['repeat/workbox'].toFixed(2).padStart(15)} ${r.later.toFixed(1).padStart(8)} ${q['later/none'].toFixed(2).padStart(11)} ${q['later/workbox'].toFixed(2).padStart(14)} ${r.ret.toFixed(1).padStart(8)} ${q['ret/none'].toFixed(2).padStart(12)} ${q['ret/workbox'].toFixed(2).padStart(15)}${r.fromMemory === null ? '' : `  (${r.fromMemory})`}`);
       }
     }
     const us = (ms) => (ms * 1000).toFixed(1);

@@ -45,6 +45,9 @@ export interface SwConfig extends RouteConfig {
   portTimeoutMs: number;
   /** Store 4xx/5xx responses too. */
   cacheErrors: boolean;
+  /** The registering page sends the resources it loaded; the install waits for that list and
+   *  keeps them (sw/install-fill.ts). */
+  fillOnInstall: boolean;
 }
 
 /** The string form of a configuration, as the drop-in's attributes give it. */
@@ -57,6 +60,10 @@ export interface SwConfigText {
   memory?: string | null;
   portTimeoutMs?: number;
   cacheErrors?: boolean;
+  /** The page that registers the service worker sends it the resources it loaded
+   *  (registerServiceWorker does), and its install waits for them (at most 2 s) to keep them:
+   *  the next view is answered from memory. Set by the drop-in. */
+  fillOnInstall?: boolean;
 }
 
 export const DEFAULT_PORT_TIMEOUT_MS = 100;
@@ -78,6 +85,7 @@ export function serviceWorkerUrl(script: string, text: SwConfigText): string {
   set('memory', text.memory);
   if (text.portTimeoutMs !== undefined) set('timeout', String(text.portTimeoutMs));
   if (text.cacheErrors) set('errors', '1');
+  if (text.fillOnInstall) set('fill', '1');
   return url.href;
 }
 
@@ -98,5 +106,6 @@ export function readConfig(search: string): SwConfig {
     memoryBytes: parseMemory(q.get('memory')).value,
     portTimeoutMs: Number.isFinite(timeout) && timeout >= 5 && timeout <= 5000 ? timeout : DEFAULT_PORT_TIMEOUT_MS,
     cacheErrors: q.get('errors') === '1',
+    fillOnInstall: q.get('fill') === '1',
   };
 }

@@ -126,6 +126,22 @@ export class FetchHandler {
     return { ...plan, stored };
   }
 
+  /**
+   * Whether the handler keeps a response to `request` when it fetches it, for a response the
+   * browser fetched on its own (a first visit's, sw/install-fill.ts): a same-origin GET the
+   * cache may answer, on a cache-first or stale-while-revalidate route, a configured
+   * network-first route, or an offline route.
+   * @param request the request as it would come
+   * @returns null when not kept; else whether a durable copy is kept too
+   */
+  keeps(request: Request): { offline: boolean } | null {
+    if (request.method !== 'GET' || new URL(request.url).origin !== this.#origin) return null;
+    const resolved = resolveRoute(request, this.#origin, this.#config);
+    if (!decideLookup(request, this.#origin).lookup || resolved.strategy === 'network-only') return null;
+    const kept = resolved.offline || resolved.strategy !== 'network-first' || resolved.routeIndex >= 0;
+    return kept ? { offline: resolved.offline } : null;
+  }
+
   /** Whether a miss is left to the browser, to be kept after its page's load
    *  (sw/deferred-keep.ts); never without the fetch event's context. */
   #leave(request: Request, ctx: FetchContext | undefined): boolean {

@@ -6,6 +6,7 @@ import { registerQuotaErrorCallback } from 'workbox-core';
 import type { SwConfig } from './config.js';
 import { DeferredKeep, type DeferredKeepStats } from './deferred-keep.js';
 import { FetchHandler, type FetchContext, type HandlerStats, type Plan } from './fetch-handler.js';
+import { InstallFill, type InstallFillStats } from './install-fill.js';
 import { withIsolation } from './isolation.js';
 import { Keeper, type KeeperStats } from './keeper.js';
 import { MemoryTier, type MemoryTierStats } from './memory-tier.js';
@@ -24,6 +25,8 @@ export interface ServiceStats extends ServiceWorkerStats {
   keeper: KeeperStats;
   /** Misses left to the browser while their page loaded, kept after it. */
   deferred: DeferredKeepStats;
+  /** A first visit's resources, kept as the service worker installed. */
+  install: InstallFillStats;
   /** The origin's memory tier: budget, use, lookups, hits. */
   memory: MemoryTierStats;
   /** Copies sent to the tabs' stores. */
@@ -56,6 +59,7 @@ export class WebtmemService {
   readonly keeper: Keeper;
   readonly deferred: DeferredKeep;
   readonly handler: FetchHandler;
+  readonly installFill: InstallFill;
   readonly #scope: ServiceWorkerGlobalScope;
   readonly #origin: string;
   #staticRoutes = 0;
@@ -85,6 +89,7 @@ export class WebtmemService {
     this.keeper = new Keeper(this.memory, this.offline, this.tabs, { origin: this.#origin, maxBytes, cacheErrors: config.cacheErrors });
     this.deferred = new DeferredKeep(this.keeper, (clientId) => this.link.has(clientId));
     this.handler = new FetchHandler(this.memory, this.offline, this.keeper, this.tabs, this.#origin, config, this.deferred);
+    this.installFill = new InstallFill(this.keeper, (request) => this.handler.keeps(request));
   }
 
   /** Counters of every part. */
@@ -93,6 +98,7 @@ export class WebtmemService {
       handler: { ...this.handler.stats },
       keeper: structuredClone(this.keeper.stats),
       deferred: { ...this.deferred.stats },
+      install: { ...this.installFill.stats },
       memory: this.memory.stats(),
       fill: structuredClone(this.tabs.stats),
       link: this.link.stats,
@@ -102,9 +108,10 @@ export class WebtmemService {
     };
   }
 
-  /** Takes the pages' ports, answers 'sw-stats', and claims the pages on 'claim' (a page
-   *  that found this worker active but not controlling it); asks the open tabs for ports
-   *  now, since a service worker that just (re)started has none. */
+  /** Takes the pages' ports and the installing page's list of what it loaded ('cc-loaded'),
+   *  answers 'sw-stats', and claims the pages on 'claim' (a page that found this worker active
+   *  but not controlling it); asks the open tabs for ports now, since a service worker that
+   *  just (re)started has none. */
   listenMessages(): void {
     this.#scope.addEventListener('message', (event: ExtendableMessageEvent) => {
       const data: unknown = event.data;
@@ -117,6 +124,9 @@ export class WebtmemService {
             this.link.addPort(clientId, data.port);
             this.deferred.listed(clientId, data.loaded ?? []);
           }
+          break;
+        case 'cc-loaded':
+          this.installFill.listed(data.urls, (p) => event.waitUntil(p));
           break;
         case 'cc-bye':
           if (clientId !== null) {
@@ -143,12 +153,14 @@ export class WebtmemService {
 
   /** Standalone lifecycle: activate at once (skipWaiting, as Workbox now advises calling it
    *  directly), send what it would only pass through straight to the network (static
-   *  routing), enable navigation preload for the navigations it answers, and control open
-   *  pages (clients.claim), so a first visit is served at once. */
+   *  routing), keep what the registering page loaded when the configuration asks
+   *  (fillOnInstall), enable navigation preload for the navigations it answers, and control
+   *  open pages (clients.claim), so a first visit is served at once. */
   listenLifecycle(): void {
     this.#scope.addEventListener('install', (event: ExtendableEvent) => {
       void this.#scope.skipWaiting();
       event.waitUntil(addStaticRoutes(event, staticRoutes(this.config, this.#origin)).then((n) => { this.#staticRoutes = n; }));
+      if (this.config.fillOnInstall) this.installFill.install(event);
     });
     this.#scope.addEventListener('activate', (event: ExtendableEvent) => {
       const preload = this.#scope.registration?.navigationPreload;

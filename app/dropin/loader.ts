@@ -4,7 +4,8 @@
 //           data-routes="/img/*=cache-first" data-isolate data-panel></script>
 //
 // It watches the page's resource loads, reads its tag, sets window.webtmem, registers
-// tmem-sw.js (next to itself unless data-sw says otherwise) with the configuration in its URL,
+// tmem-sw.js (next to itself unless data-sw says otherwise) with the configuration in its URL
+// (a worker that installs is handed the resources loaded, to keep them: sw/install-fill.ts),
 // makes the page cross-origin isolated when asked (data-isolate), and imports the runtime
 // chunk, which starts the store worker (tmem-worker.js, or data-worker) and hands the service
 // worker a port to it, with the list of the resources loaded. The panel's chunk
@@ -41,7 +42,7 @@ function loaded(): Promise<void> {
 
 async function start(): Promise<void> {
   const container = 'serviceWorker' in navigator ? navigator.serviceWorker : null;
-  const register = () => registerServiceWorker(tag.swScript, tag.scope);
+  const register = () => registerServiceWorker(tag.swScript, tag.scope, resources.list);
   let registering: Promise<ServiceWorkerRegistration> | null = null;
   if (tag.ownServiceWorker) {
     if (tag.isolate) console.error('webtmem: data-isolate needs the webtmem service worker, but data-sw="none"; the isolation headers must come from the site\'s own service worker.');

@@ -63,6 +63,7 @@ export function readTag(script: HTMLScriptElement | null, pageUrl: string): Drop
       isolate: isolate ? coepMode() : null,
       capacity: String(capacityBytes),
       memory,
+      fillOnInstall: true,
     }),
     ownServiceWorker,
     isolate,

@@ -14,15 +14,21 @@ test('first visit, controlled reload, repeat views answered from the cleancache'
   // First visit: nothing was controlled yet, everything came from the network once.
   expect(await served(request, `${site}img/tile-1.svg`)).toBe(1);
 
-  // Controlled now: a fetch misses, goes to the network, and is kept.
+  // Controlled now: the first visit's images were kept as the service worker installed, so
+  // a fetch is answered from memory; one the first visit did not load misses, goes to the
+  // network, and is kept.
   const tile = `${site}img/tile-1.svg`;
   const first = await pageFetch(page, tile);
   expect(first.status).toBe(200);
   expect(first.text).toContain('<svg');
+  expect(await served(request, tile)).toBe(1);
+  const other = `${site}img/tile-1.svg?other`;
+  expect((await pageFetch(page, other)).sha).toBe(first.sha);
   expect(await served(request, tile)).toBe(2);
   await waitCached(page, tile);
+  await waitCached(page, other);
   // Repeat views: cache-first, answered from memory, the server sees nothing more.
-  for (let i = 0; i < 3; i++) expect((await pageFetch(page, tile)).sha).toBe(first.sha);
+  for (let i = 0; i < 3; i++) for (const url of [tile, other]) expect((await pageFetch(page, url)).sha).toBe(first.sha);
   expect(await served(request, tile)).toBe(2);
   const sync = await page.evaluate((u) => {
     const hit = (window as any).webtmem.cleancache.get(u);

@@ -74,6 +74,7 @@ export async function swStats(page: Page): Promise<{
   handler: Record<string, number>;
   keeper: { kept: number; keptOffline: number; refused: Record<string, number>; inFlight: number; outcomes: Record<string, number> };
   deferred: { left: number; listed: number; unlisted: number; waiting: number };
+  install: { lists: number; taken: number; timedOut: number };
   memory: { lookups: number; hits: number; misses: number; puts: number; evictions: number; resources: number; budgetBytes: number; usedBytes: number; pages: number; blobs: { entries: number; bytes: number; budgetBytes: number; served: number }; copies: { entries: number; bytes: number; kept: number; reused: number; served: number; errors: number } | null };
   fill: { inFlight: number; outcomes: Record<string, number>; skipped: number };
   link: Record<string, number>;

@@ -2,6 +2,7 @@
 // is shared by the tabs; a stopped service worker loses it and is never wrong; the budget
 // evicts under a burst; requests it would only pass on are left to the browser; the 'claim'
 // message. Needs `npm run build`.
+import { createHash } from 'node:crypto';
 import { test, expect, type Page } from '@playwright/test';
 import { ISOLATED } from '../../playwright.config.js';
 import { dropInReady, keeperIdle, pageFetch, served, siteNs, swStats, waitCached, waitStoredInServiceWorker } from './sw-helpers.js';
@@ -47,11 +48,13 @@ test('a large body is answered to the next document from its Blob, byte-exact', 
   const ns = siteNs();
   await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
   await dropInReady(page);
+  // (What the first visit kept as the worker installed may hold Blobs already.)
+  const installed = (await swStats(page)).memory.blobs;
   const url = `/__t/echo/blob-${ns}?size=300000`;
   const first = await pageFetch(page, url);
   expect(first.length).toBe(300000);
   await storedInServiceWorker(page, 1);
-  expect((await swStats(page)).memory.blobs).toMatchObject({ entries: 1, bytes: 300000 });
+  expect((await swStats(page)).memory.blobs).toMatchObject({ entries: installed.entries + 1, bytes: installed.bytes + 300000 });
 
   await page.reload();
   await dropInReady(page);
@@ -65,13 +68,16 @@ test('a large script is answered to the next document from its Cache Storage cop
   const ns = siteNs();
   await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
   await dropInReady(page);
+  // (The first visit's own large scripts, the drop-in's store worker among them, may have been
+  // copied as the worker installed.)
+  const keptBefore = (await swStats(page)).memory.copies!.kept;
   const path = `/__t/echo/script-${ns}`;
   const url = `${path}?size=300000&type=js&etag=1&cc=no-cache`;
   const first = await pageFetch(page, url);
   expect(first.length).toBe(300000);
   await storedInServiceWorker(page, 1);
   // The copy comes from the browser's HTTP cache, into a cache of the worker's own.
-  await expect.poll(async () => (await swStats(page)).memory.copies?.kept).toBe(1);
+  await expect.poll(async () => (await swStats(page)).memory.copies?.kept).toBe(keptBefore + 1);
   const names = await page.evaluate(() => caches.keys());
   const name = names.find((n) => n.startsWith('webtmem-scripts:'));
   expect(name).toBeDefined();
@@ -97,6 +103,45 @@ test('a large script is answered to the next document from its Cache Storage cop
   expect(after.memory.copies).toMatchObject({ served: before + 1, errors: 0 });
   // Its copy is no longer counted (the drop-in's own large chunks may still be).
   expect(after.memory.copies!.bytes).toBeLessThan(300000);
+});
+
+test("a first visit's resources are kept as the service worker installs: the next document is answered from memory, a large script from its copy", async ({ page, request }) => {
+  const ns = siteNs();
+  const script = `/__t/echo/first-${ns}.js`;
+  const small = `/__t/echo/first-${ns}.bin`;
+  const noStore = `/__t/nostore/first-${ns}`;
+  // A first visit: nothing controls the page while it loads.
+  await page.goto(`${ISOLATED}/__t/site/${ns}/first-visit.html`);
+  expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+  await dropInReady(page);
+  // The install waited for the page's list and for its puts, the script's copy included: by
+  // the time the worker controls the page they have landed.
+  const installed = await swStats(page);
+  expect(installed.install).toMatchObject({ lists: 1, timedOut: 0 });
+  expect(installed.install.taken).toBeGreaterThanOrEqual(3); // the drop-in's own files count too
+  expect(installed.keeper.outcomes.uncached).toBeGreaterThanOrEqual(1); // no-store: the HTTP cache has none to read
+  expect(installed.memory.copies!.kept).toBeGreaterThanOrEqual(1);
+  const names = await page.evaluate(() => caches.keys());
+  const copies = names.find((n) => n.startsWith('webtmem-scripts:'))!;
+  expect(await page.evaluate(async (n) => (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname), copies)).toContain(script);
+  for (const path of [script, small, noStore]) expect(await served(request, path)).toBe(1);
+
+  // The next document loads the same resources: the two that may be kept come from the
+  // worker (the script from its copy), byte-exact, without the server; the no-store one from
+  // the server again.
+  await page.goto(`${ISOLATED}/__t/site/${ns}/first-visit.html`);
+  await dropInReady(page);
+  const next = await swStats(page);
+  expect(next.memory.copies!.served).toBeGreaterThan(installed.memory.copies!.served);
+  expect(next.handler.memoryHits).toBeGreaterThan(installed.handler.memoryHits);
+  expect(await served(request, script)).toBe(1);
+  expect(await served(request, small)).toBe(1);
+  expect(await served(request, noStore)).toBe(2);
+  for (const url of [`${script}?size=300000&type=js&etag=1&cc=no-cache`, `${small}?size=3000&etag=1&cc=no-cache`]) {
+    const fromWorker = await pageFetch(page, url);
+    const fromServer = await request.get(`${ISOLATED}${url}`);
+    expect(fromWorker.sha).toBe(createHash('sha256').update(await fromServer.body()).digest('hex'));
+  }
 });
 
 for (const [query, what] of [['', ''], ['?buffer=1', ', also past a full resource timing buffer']]) test(`misses made while the page loads are left to the browser and kept after the load by the same rules: the next document gets the keepable one from memory${what}`, async ({ page, request }) => {
@@ -301,6 +346,7 @@ test("the origin's memory budget and use reach the page (serviceWorkerStats) and
   const ns = siteNs();
   await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
   await dropInReady(page);
+  const installed = (await swStats(page)).memory;
   await pageFetch(page, `/__t/echo/panel-${ns}?size=20000`);
   await pageFetch(page, `/__t/echo/panel-big-${ns}?size=100000`);
   await storedInServiceWorker(page, 2);
@@ -320,9 +366,10 @@ test("the origin's memory budget and use reach the page (serviceWorkerStats) and
     };
   });
   expect(shown.budget).toBe(32 * 1024 * 1024);
-  // The large body is held as a Blob too, and counted in the use.
-  expect(shown.blobs).toBe(100000);
-  expect(shown.used).toBeGreaterThanOrEqual(120000 + shown.blobs);
+  // The large body is held as a Blob too, and counted in the use (beside what the first
+  // visit kept as the worker installed).
+  expect(shown.blobs).toBe(installed.blobs.bytes + 100000);
+  expect(shown.used).toBeGreaterThanOrEqual(installed.usedBytes + 120000 + 100000);
   expect(shown.shownBudget).toBe(String(shown.budget));
   expect(shown.shownUsed).toBe(String(shown.used));
   expect(shown.shownBlobs).toBe(String(shown.blobs));

@@ -73,14 +73,20 @@ test('first visit, controlled reload, repeat views answered from the cleancache'
   // First visit: nothing was controlled yet, everything came from the network once.
   assert.equal(await served(tile), 1);
 
-  // Controlled now: a fetch misses, goes to the network, and is kept.
+  // Controlled now: the first visit's images were kept as the service worker installed, so a
+  // fetch is answered from memory; one the first visit did not load misses, goes to the
+  // network, and is kept.
   const first = await pageFetch(page, tile);
   assert.equal(first.status, 200);
   assert.match(first.text, /<svg/);
+  assert.equal(await served(tile), 1);
+  const other = `${tile}?other`;
+  assert.equal((await pageFetch(page, other)).text, first.text);
   assert.equal(await served(tile), 2);
   await until(page, (u) => window.webtmem.cleancache.has(u), tile);
+  await until(page, (u) => window.webtmem.cleancache.has(u), other);
   // Repeat views: cache-first, answered from memory; the server sees nothing more.
-  for (let i = 0; i < 3; i++) assert.equal((await pageFetch(page, tile)).text, first.text);
+  for (let i = 0; i < 3; i++) for (const url of [tile, other]) assert.equal((await pageFetch(page, url)).text, first.text);
   assert.equal(await served(tile), 2);
   const sync = await page.evaluate((u) => {
     const hit = window.webtmem.cleancache.get(u);

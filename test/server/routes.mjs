@@ -53,14 +53,17 @@ window.swReady = navigator.serviceWorker.register(${JSON.stringify(sw)}, { scope
 </script>`);
   },
   /** /__t/echo/<anything>?size=N → N deterministic bytes (default 4096); type=js serves them
-   *  as text/javascript (not meant to run: a large script to the service worker's rules). */
+   *  as text/javascript, a script that runs and does nothing (one line comment of letters: a
+   *  large script to the service worker's rules that a page can load as one). */
   echo(req, res, url) {
     const size = Number(url.searchParams.get('size') ?? 4096);
+    const js = url.searchParams.get('type') === 'js';
     const body = Buffer.alloc(size);
     let x = 0;
     for (const c of url.pathname) x = (x * 31 + c.charCodeAt(0)) >>> 0;
-    for (let i = 0; i < size; i++) { x = (x * 1103515245 + 12345) >>> 0; body[i] = x >>> 24; }
-    res.setHeader('Content-Type', url.searchParams.get('type') === 'js' ? 'text/javascript' : 'application/octet-stream');
+    for (let i = 0; i < size; i++) { x = (x * 1103515245 + 12345) >>> 0; body[i] = js ? 97 + ((x >>> 24) % 26) : x >>> 24; }
+    if (js && size >= 3) body.write('//', 0);
+    res.setHeader('Content-Type', js ? 'text/javascript' : 'application/octet-stream');
     // cc, etag=1, lm=1 as for site (below).
     if (['etag', 'lm', 'cc'].some((k) => url.searchParams.has(k))) return sendWithValidators(req, res, url, body, `echo-${x}-${size}`);
     res.setHeader('Content-Length', String(size));

@@ -54,7 +54,7 @@ const CHANNELS: { name: string; read: Reader; good: Message[]; free?: string[]; 
   { name: 'page → app worker (share)', read: isShareMessage, good: [{ webtmem: 'share', buffer: sab(), lifecycle: createLifecycle(true), lockName: null, control: port1 }] },
   {
     name: 'page → service worker', read: isPageToServiceWorker, optional: ['loaded'],
-    good: [{ webtmem: 'sw-stats' }, { webtmem: 'cc-port', port: port2, loaded: ['https://site.test/a.css'] }, { webtmem: 'cc-bye' }, { webtmem: 'claim' }],
+    good: [{ webtmem: 'sw-stats' }, { webtmem: 'cc-port', port: port2, loaded: ['https://site.test/a.css'] }, { webtmem: 'cc-loaded', urls: ['https://site.test/a.css'] }, { webtmem: 'cc-bye' }, { webtmem: 'claim' }],
   },
   {
     name: 'service worker → page', read: isServiceWorkerToPage, free: ['config'], optional: ['error'],
@@ -136,6 +136,7 @@ describe('wire readers', () => {
     expect(isServiceWorkerToPage({ webtmem: 'sw-stats', stats: { handler: {} }, config: {} })).toBe(false);
     expect(isServiceWorkerToPage({ webtmem: 'claimed', ok: true, error: 3 })).toBe(false);
     expect(isPageToServiceWorker({ webtmem: 'cc-port', port: port2, loaded: ['https://site.test/a.css', 3] })).toBe(false);
+    expect(isPageToServiceWorker({ webtmem: 'cc-loaded', urls: ['https://site.test/a.css', null] })).toBe(false);
   });
 });
 

@@ -32,6 +32,7 @@ export const WIRE_KINDS = {
   share: 'store-worker',
   'sw-stats': 'service-worker',
   'cc-port': 'service-worker',
+  'cc-loaded': 'service-worker',
   'cc-bye': 'service-worker',
   'cc-need-port': 'service-worker',
   claim: 'service-worker',

@@ -22,6 +22,14 @@ export interface PortMessage {
   loaded?: string[];
 }
 
+/** Page → the installing service worker it registered: the same-origin resources the page
+ *  loaded before any service worker controlled it (resource timing entry names), for the
+ *  install to keep (sw/install-fill.ts). */
+export interface LoadedMessage {
+  webtmem: 'cc-loaded';
+  urls: string[];
+}
+
 /** Page → service worker: this page is going away (pagehide); forget its port. */
 export interface ByeMessage {
   webtmem: 'cc-bye';
@@ -65,7 +73,7 @@ export interface ClaimedReply {
 }
 
 /** What a page posts to its service worker. */
-export type PageToServiceWorker = StatsRequestMessage | PortMessage | ByeMessage | ClaimMessage;
+export type PageToServiceWorker = StatsRequestMessage | PortMessage | LoadedMessage | ByeMessage | ClaimMessage;
 /** What the service worker posts to a page (on navigator.serviceWorker, or on a request's port). */
 export type ServiceWorkerToPage = NeedPortMessage | StatsReply | ClaimedReply;
 /** The kinds of this channel. */
@@ -75,6 +83,7 @@ export type ServiceWorkerKind = PageToServiceWorker['webtmem'] | ServiceWorkerTo
 export const isPageToServiceWorker = unionReader<PageToServiceWorker>({
   'sw-stats': () => true,
   'cc-port': (m) => isPort(m.port) && (m.loaded === undefined || isStringArray(m.loaded)),
+  'cc-loaded': (m) => isStringArray(m.urls),
   'cc-bye': () => true,
   claim: () => true,
 });
