@@ -49,6 +49,9 @@ export class InstallFill {
   readonly #waitMs: number;
   /** Resolves the waiting install's list (null: none is waiting). */
   #deliver: ((urls: readonly string[]) => void) | null = null;
+  /** The keep of a list that came before the install began (the page's message may be
+   *  dispatched first), which the install then waits for instead of a list. */
+  #early: Promise<void> | null = null;
   readonly stats: InstallFillStats = { lists: 0, taken: 0, timedOut: 0 };
 
   /**
@@ -74,12 +77,13 @@ export class InstallFill {
    * @param event the install event
    */
   install(event: { waitUntil(promise: Promise<unknown>): void }): void {
-    event.waitUntil(this.#waitForList().then((urls) => (urls === null ? undefined : this.keep(urls))));
+    event.waitUntil(this.#early ?? this.#waitForList().then((urls) => (urls === null ? undefined : this.keep(urls))));
   }
 
   /**
-   * A page's list (its 'cc-loaded' message). The waiting install takes it; one that comes after
-   * the wait (or to a worker that did not wait) is kept under the message event's life.
+   * A page's list (its 'cc-loaded' message). The waiting install takes it; one that comes
+   * before the install began is kept at once, and the install waits for that; one that comes
+   * after the wait (or to a worker that does not wait) is kept under the message event's life.
    * @param urls absolute URLs
    * @param waitUntil the message event's
    */
@@ -89,9 +93,11 @@ export class InstallFill {
     if (deliver) {
       this.#deliver = null;
       deliver(urls);
-    } else {
-      waitUntil(this.keep(urls));
+      return;
     }
+    const keeping = this.keep(urls);
+    this.#early ??= keeping;
+    waitUntil(keeping);
   }
 
   /**

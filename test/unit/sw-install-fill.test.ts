@@ -105,6 +105,22 @@ describe('InstallFill', () => {
     expect(t.fill.stats).toEqual({ lists: 1, taken: 1, timedOut: 1 });
   });
 
+  it('a list that comes before the install began is kept at once, and the install waits for that, not for a list', async () => {
+    const t = setup();
+    const message: Promise<unknown>[] = [];
+    t.fill.listed([`${origin}/js/early.js`], (p) => message.push(p));
+    await tick();
+    expect(t.kept.map((k) => k.path)).toEqual(['/js/early.js']);
+    t.fill.install(t.event);
+    expect(t.clock.pending).toBe(0); // no wait for a list
+    await tick();
+    expect(t.done()).toBe(false); // the early list's writes are the install's too
+    await t.landWrites();
+    await Promise.all([...t.waits, ...message]);
+    expect(t.done()).toBe(true);
+    expect(t.fill.stats).toEqual({ lists: 1, taken: 1, timedOut: 0 });
+  });
+
   it('a resource that cannot be read fails alone; a list is read up to MAX_URLS', async () => {
     const t = setup();
     t.failOn('/js/1.js');
