@@ -79,7 +79,13 @@ export async function registerServiceWorker(script: string, scope: string, loade
     );
     registration = await navigator.serviceWorker.register(script, { updateViaCache: 'none' });
   }
-  registration.installing?.postMessage({ webtmem: 'cc-loaded', urls: [...loaded()] } satisfies LoadedMessage);
+  try {
+    registration.installing?.postMessage({ webtmem: 'cc-loaded', urls: [...loaded()] } satisfies LoadedMessage);
+  } catch (e) {
+    // The list only spares the next view some requests: a failure to make or send it does not
+    // fail the registration (a worker that waits for it goes on after its bound).
+    console.warn(`webtmem: could not hand the installing service worker this page's resources: ${(e as Error)?.message ?? String(e)}`);
+  }
   return registration;
 }
 

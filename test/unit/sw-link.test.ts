@@ -20,6 +20,10 @@ describe('service-worker configuration in its script URL', () => {
     expect(c.portTimeoutMs).toBe(DEFAULT_PORT_TIMEOUT_MS);
     expect(c.memoryBytes).toBe(DEFAULT_MEMORY_BYTES);
     expect(readConfig(new URL(serviceWorkerUrl('https://site.test/tmem-sw.js', { memory: '8MiB' })).search).memoryBytes).toBe(8 * 1024 * 1024);
+    expect(c.fillOnInstall).toBe(false);
+    const filling = serviceWorkerUrl('https://site.test/tmem-sw.js', { fillOnInstall: true });
+    expect(new URL(filling).searchParams.get('fill')).toBe('1');
+    expect(readConfig(new URL(filling).search).fillOnInstall).toBe(true);
   });
 
   it('data-memory: a size in 1MB..4GB, else the default with a clear error', () => {
