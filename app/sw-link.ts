@@ -56,7 +56,7 @@ export interface ServiceWorkerLink {
 /**
  * Registers the service worker with the HTTP cache bypassed for its script (updateViaCache:
  * 'none', so a changed configuration or build is seen at once), and hands a worker that
- * installs the same-origin resources this page has loaded (a worker whose URL has
+ * installs this page's URL and the same-origin resources it has loaded (a worker whose URL has
  * `fillOnInstall` waits for that list to keep them, sw/install-fill.ts; another ignores it).
  * When `scope` is refused (the server does not send Service-Worker-Allowed for a script
  * outside it), registers with the script's default scope instead and says so.
@@ -80,7 +80,9 @@ export async function registerServiceWorker(script: string, scope: string, loade
     registration = await navigator.serviceWorker.register(script, { updateViaCache: 'none' });
   }
   try {
-    registration.installing?.postMessage({ webtmem: 'cc-loaded', urls: [...loaded()] } satisfies LoadedMessage);
+    // The document itself too: resource timing lists only what it loaded.
+    const page = typeof location === 'undefined' ? [] : [location.href];
+    registration.installing?.postMessage({ webtmem: 'cc-loaded', urls: [...page, ...loaded()] } satisfies LoadedMessage);
   } catch (e) {
     // The list only spares the next view some requests: a failure to make or send it does not
     // fail the registration (a worker that waits for it goes on after its bound).

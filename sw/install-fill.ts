@@ -3,11 +3,12 @@
 // A first visit loads before any service worker controls it, so none of its requests pass
 // through the handler, and the next view found the memory tier empty: its misses were left to
 // the browser and kept only after that view's load (sw/deferred-keep.ts). Now the page that
-// registers the worker hands the installing worker the same-origin resources it loaded
-// (resource timing names, the list it also sends when it links), and the install waits for
-// that list, bounded, then keeps each listed resource the handler would keep on its route, read
-// back from the HTTP cache (Keeper.keepFromHttpCache, never the network). The next view is
-// answered from memory.
+// registers the worker hands the installing worker its own URL and the same-origin resources
+// it loaded (resource timing names, the list it also sends when it links), and the install
+// waits for that list, bounded, then keeps each listed resource the handler would keep on its
+// route, read back from the HTTP cache (Keeper.keepFromHttpCache, never the network). The next
+// view is answered from memory, and what offline routes cover, wildcard patterns included, is
+// on disk after a first visit alone.
 //
 // Done inside the install event, the copies of large scripts (sw/script-copies.ts) come with
 // their V8 code cache at once: Chromium compiles a JavaScript response put into Cache Storage

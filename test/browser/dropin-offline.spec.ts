@@ -75,6 +75,33 @@ test('a first visit alone keeps the page listed offline: an offline reload right
   await context.setOffline(false);
 });
 
+test('a first visit alone puts what wildcard offline patterns cover on disk: with the worker stopped and the network gone, the page loads whole', async ({ context, page }) => {
+  // The fixture site's offline patterns are all wildcards (/__t/site/*/index.html, img/*, …),
+  // which no install-time fetch covers: the page and its assets reach the disk because the
+  // page handed the installing worker its URL and what it loaded (sw/install-fill.ts).
+  const url = `${ISOLATED}/__t/site/${siteNs()}/index.html`;
+  await page.goto(url);
+  await dropInReady(page);
+  expect((await swStats(page)).install).toMatchObject({ lists: 1, timedOut: 0 });
+  // The network gone; a new tab, the old one closed, the worker stopped (its memory gone:
+  // only the disk can answer).
+  await context.setOffline(true);
+  const fresh = await context.newPage();
+  await page.close();
+  const cdp = await context.newCDPSession(fresh);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await fresh.goto(url);
+  expect(await fresh.evaluate(() => ({
+    script: (window as unknown as { siteLoaded?: boolean }).siteLoaded === true,
+    images: [...document.images].map((i) => i.naturalWidth),
+    color: getComputedStyle(document.getElementById('status')!).color,
+  }))).toEqual({ script: true, images: [64, 64, 64, 64], color: 'rgb(0, 90, 0)' });
+  expect(await storeWorks(fresh)).toEqual({ error: null, mode: 'shared', got: true, byte: 7 });
+  expect((await swStats(fresh)).handler.diskHits).toBeGreaterThanOrEqual(7); // the page, its CSS, script, 4 images
+  await context.setOffline(false);
+});
+
 test('without offline routes the service worker keeps none of its files', async ({ page }) => {
   await page.goto(`${ISOLATED}/__t/site/${siteNs()}/no-shortcut.html`);
   await dropInReady(page);

@@ -1,4 +1,4 @@
-// registerServiceWorker hands a worker that installs the page's loaded resources (the list
+// registerServiceWorker hands a worker that installs the page's URL and loaded resources (the list
 // sw/install-fill.ts waits for), sends nothing when none installs, and never fails a
 // registration over the list. navigator.serviceWorker is a stand-in recording what it is given.
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -23,7 +23,10 @@ describe('registerServiceWorker', () => {
     const urls = ['https://site.test/app.js', 'https://site.test/app.css'];
     expect(await registerServiceWorker('https://site.test/tmem-sw.js?fill=1', '/', () => urls)).toBe(registration);
     expect(register).toHaveBeenCalledWith('https://site.test/tmem-sw.js?fill=1', { scope: '/', updateViaCache: 'none' });
-    expect(posted).toEqual([{ webtmem: 'cc-loaded', urls }]);
+    expect(posted).toEqual([{ webtmem: 'cc-loaded', urls }]); // (no document in Node)
+    vi.stubGlobal('location', { href: 'https://site.test/page.html' });
+    await registerServiceWorker('https://site.test/tmem-sw.js?fill=1', '/', () => urls);
+    expect(posted[1]).toEqual({ webtmem: 'cc-loaded', urls: ['https://site.test/page.html', ...urls] });
   });
 
   it('sends nothing when no worker installs (one is active already)', async () => {

@@ -22,9 +22,9 @@ export interface PortMessage {
   loaded?: string[];
 }
 
-/** Page → the installing service worker it registered: the same-origin resources the page
- *  loaded before any service worker controlled it (resource timing entry names), for the
- *  install to keep (sw/install-fill.ts). */
+/** Page → the installing service worker it registered: the page's URL and the same-origin
+ *  resources it loaded before any service worker controlled it (resource timing entry names),
+ *  for the install to keep (sw/install-fill.ts). */
 export interface LoadedMessage {
   webtmem: 'cc-loaded';
   urls: string[];
