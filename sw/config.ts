@@ -45,8 +45,8 @@ export interface SwConfig extends RouteConfig {
   portTimeoutMs: number;
   /** Store 4xx/5xx responses too. */
   cacheErrors: boolean;
-  /** The registering page sends the resources it loaded; the install waits for that list and
-   *  keeps them (sw/install-fill.ts). */
+  /** The registering page sends its URL and the resources it loaded; the install waits for
+   *  that list and keeps them (sw/install-fill.ts). */
   fillOnInstall: boolean;
 }
 
@@ -60,7 +60,7 @@ export interface SwConfigText {
   memory?: string | null;
   portTimeoutMs?: number;
   cacheErrors?: boolean;
-  /** The page that registers the service worker sends it the resources it loaded
+  /** The page that registers the service worker sends it its URL and the resources it loaded
    *  (registerServiceWorker does), and its install waits for them (at most 2 s) to keep them:
    *  the next view is answered from memory. Set by the drop-in. */
   fillOnInstall?: boolean;
