@@ -5,7 +5,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { ISOLATED } from '../../playwright.config.js';
-import { dropInReady, siteNs, swStats } from './sw-helpers.js';
+import { dropInReady, freshTabWorkerStopped, RENDERED, rendered, siteNs, swStats } from './sw-helpers.js';
 
 /** Starts webtmem on the page and round-trips a page through its store. */
 async function storeWorks(page: Page) {
@@ -51,11 +51,7 @@ test('an offline reload starts webtmem, then a new tab with the service worker s
   expect(await storeWorks(page)).toEqual({ error: null, mode: 'shared', got: true, byte: 7 });
 
   // A new tab, the old one closed, the service worker stopped: the drop-in's files come from disk.
-  const fresh = await context.newPage();
-  await page.close();
-  const cdp = await context.newCDPSession(fresh);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
+  const fresh = await freshTabWorkerStopped(context, page);
   await fresh.goto(url);
   expect(await storeWorks(fresh)).toEqual({ error: null, mode: 'shared', got: true, byte: 7 });
   expect((await swStats(fresh)).handler.diskHits).toBeGreaterThanOrEqual(3);
@@ -86,17 +82,9 @@ test('a first visit alone puts what wildcard offline patterns cover on disk: wit
   // The network gone; a new tab, the old one closed, the worker stopped (its memory gone:
   // only the disk can answer).
   await context.setOffline(true);
-  const fresh = await context.newPage();
-  await page.close();
-  const cdp = await context.newCDPSession(fresh);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
+  const fresh = await freshTabWorkerStopped(context, page);
   await fresh.goto(url);
-  expect(await fresh.evaluate(() => ({
-    script: (window as unknown as { siteLoaded?: boolean }).siteLoaded === true,
-    images: [...document.images].map((i) => i.naturalWidth),
-    color: getComputedStyle(document.getElementById('status')!).color,
-  }))).toEqual({ script: true, images: [64, 64, 64, 64], color: 'rgb(0, 90, 0)' });
+  expect(await rendered(fresh)).toEqual(RENDERED);
   expect(await storeWorks(fresh)).toEqual({ error: null, mode: 'shared', got: true, byte: 7 });
   expect((await swStats(fresh)).handler.diskHits).toBeGreaterThanOrEqual(7); // the page, its CSS, script, 4 images
   await context.setOffline(false);

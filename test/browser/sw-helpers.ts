@@ -1,6 +1,6 @@
 // Shared steps of the service-worker tests: a fresh namespace of the fixture site per test (so
 // request counts are the test's own), the server's counts, and waits on the drop-in.
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import { ISOLATED } from '../../playwright.config.js';
 
 let n = 0;
@@ -88,3 +88,28 @@ export async function swStats(page: Page): Promise<{
     navigator.serviceWorker.controller!.postMessage({ webtmem: 'sw-stats' }, [port2]);
   }));
 }
+
+/** A new tab of the page's context, the page closed, the service worker stopped (CDP): a cold
+ *  start, nothing in memory anywhere. */
+export async function freshTabWorkerStopped(context: BrowserContext, page: Page): Promise<Page> {
+  const fresh = await context.newPage();
+  await page.close();
+  const cdp = await context.newCDPSession(fresh);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  return fresh;
+}
+
+/** What the fixture site (test/fixtures/site/index.html) shows once loaded: whether its
+ *  script ran, its images' widths, its stylesheet's colour (after every image settled). */
+export async function rendered(page: Page): Promise<{ script: boolean; images: number[]; color: string }> {
+  await page.waitForFunction(() => [...document.images].every((i) => i.complete), undefined, { timeout: 10_000 });
+  return page.evaluate(() => ({
+    script: (window as unknown as { siteLoaded?: boolean }).siteLoaded === true,
+    images: [...document.images].map((i) => i.naturalWidth),
+    color: getComputedStyle(document.getElementById('status')!).color,
+  }));
+}
+
+/** The fixture site fully rendered. */
+export const RENDERED = { script: true, images: [64, 64, 64, 64], color: 'rgb(0, 90, 0)' };

@@ -1,21 +1,9 @@
 // Offline routes: kept durably (IndexedDB, written through by the service worker) and served
 // when the network fails: a navigation and its assets, also in a new tab with no store worker
 // running and a cold service worker (it reads IndexedDB itself).
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { ISOLATED } from '../../playwright.config.js';
-import { dropInReady, swStats } from './sw-helpers.js';
-import { siteNs } from './sw-helpers.js';
-
-async function rendered(page: Page) {
-  await page.waitForFunction(() => [...document.images].every((i) => i.complete), undefined, { timeout: 10_000 });
-  return page.evaluate(() => ({
-    script: (window as any).siteLoaded === true,
-    images: [...document.images].map((i) => i.naturalWidth),
-    color: getComputedStyle(document.getElementById('status')!).color,
-  }));
-}
-
-const ONLINE = { script: true, images: [64, 64, 64, 64], color: 'rgb(0, 90, 0)' };
+import { dropInReady, freshTabWorkerStopped, RENDERED, rendered, siteNs, swStats } from './sw-helpers.js';
 
 test('offline routes work offline: navigation and assets, then a new tab with a cold service worker', async ({ context, page }) => {
   const ns = siteNs();
@@ -25,23 +13,19 @@ test('offline routes work offline: navigation and assets, then a new tab with a 
   // Controlled load: every offline route goes through the service worker and to disk.
   await page.reload();
   await dropInReady(page);
-  expect(await rendered(page)).toEqual(ONLINE);
+  expect(await rendered(page)).toEqual(RENDERED);
   await expect.poll(async () => (await swStats(page)).keeper.keptOffline, { timeout: 10_000 }).toBeGreaterThanOrEqual(7);
 
   await context.setOffline(true);
   // Sanity: the network really is gone for the service worker too.
   expect(await page.evaluate(() => fetch('/__t/echo/offline-probe').then(() => 'online', () => 'failed'))).toBe('failed');
   await page.reload();
-  expect(await rendered(page)).toEqual(ONLINE);
+  expect(await rendered(page)).toEqual(RENDERED);
 
   // A new tab, the old one closed, the service worker stopped: nothing in memory anywhere.
-  const fresh = await context.newPage();
-  await page.close();
-  const cdp = await context.newCDPSession(fresh);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
+  const fresh = await freshTabWorkerStopped(context, page);
   await fresh.goto(url);
-  expect(await rendered(fresh)).toEqual(ONLINE);
+  expect(await rendered(fresh)).toEqual(RENDERED);
   const stats = await swStats(fresh);
   expect(stats.handler.diskHits).toBeGreaterThanOrEqual(7);
   await context.setOffline(false);
