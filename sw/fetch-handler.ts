@@ -24,7 +24,7 @@
 // after the load (sw/deferred-keep.ts).
 import {
   decideLookup, freshness, mergeNotModified, resolveRoute, revalidationHeaders,
-  type LookupDecision, type ResourceRecord, type Route, type Strategy,
+  type LookupDecision, type ResolvedRoute, type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
 import type { DeferredKeep } from './deferred-keep.js';
 import type { KeepContext, Keeper } from './keeper.js';
@@ -64,6 +64,14 @@ export interface Plan {
   lookup: LookupDecision;
   /** The memory tier's copy when plan() already looked (undefined: not looked up). */
   stored?: ResourceRecord | null;
+}
+
+/** Whether responses on a route are kept: every strategy but network-only, where a network-
+ *  first route keeps them only when configured (its copies answer a network failure) or
+ *  offline; the default one (documents, APIs) does what the browser does anyway. */
+function routeKeeps(resolved: ResolvedRoute): boolean {
+  if (resolved.strategy === 'network-only') return false;
+  return resolved.strategy !== 'network-first' || resolved.offline || resolved.routeIndex >= 0;
 }
 
 /** Answers fetches with the cleancache strategies. */
@@ -114,9 +122,7 @@ export class FetchHandler {
       return stored === null && this.#leave(request, ctx) ? null : { ...plan, stored };
     }
     if (lookup.revalidate) return this.#decline();
-    // A configured network-first route keeps its copies for a network failure; the default
-    // one (documents, APIs) is what the browser does anyway.
-    if (resolved.strategy === 'network-first') return resolved.routeIndex >= 0 ? plan : this.#decline();
+    if (resolved.strategy === 'network-first') return routeKeeps(resolved) ? plan : this.#decline();
     const stored = this.#memory.lookup(request);
     if (stored === null && this.#leave(request, ctx)) return null;
     if (stored && !lookup.anyAge) {
@@ -137,9 +143,8 @@ export class FetchHandler {
   keeps(request: Request): { offline: boolean } | null {
     if (request.method !== 'GET' || new URL(request.url).origin !== this.#origin) return null;
     const resolved = resolveRoute(request, this.#origin, this.#config);
-    if (!decideLookup(request, this.#origin).lookup || resolved.strategy === 'network-only') return null;
-    const kept = resolved.offline || resolved.strategy !== 'network-first' || resolved.routeIndex >= 0;
-    return kept ? { offline: resolved.offline } : null;
+    if (!decideLookup(request, this.#origin).lookup || !routeKeeps(resolved)) return null;
+    return { offline: resolved.offline };
   }
 
   /** Whether a miss is left to the browser, to be kept after its page's load
