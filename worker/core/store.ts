@@ -14,8 +14,9 @@
 //   first choice until it holds FIRST_CHOICE_FILL entries, then the emptier). Each bucket has a
 //   seqlock word: writers take it by CAS even→odd and release it by adding 1; readers of
 //   non-destructive gets take no lock at all: they read the version, find the entry, copy the
-//   frame, and re-read the version. A frame is only ever rewritten or reused after its entry
-//   was changed under that bucket's lock, so an unchanged version proves the copy is whole.
+//   frame, and confirm the version (confirm). A frame is only ever rewritten or reused after
+//   its entry was changed under that bucket's lock, so an unchanged version proves the copy is
+//   whole.
 // - Counters live in per-thread blocks (one writer each), so gets on two cores never bounce a
 //   shared cache line. Gauges (pages, frames) change only on writes, under a bucket lock.
 // - Frames come from a free stack (short spinlock) or, at the budget, from CLOCK eviction of an
@@ -331,7 +332,7 @@ export class Store implements TmemStore {
         const val = w[this.valueWord(base, s)];
         if (val >= 0 && val < this.totalFrames) {
           into.set(this.view(val));
-          if (Atomics.load(w, base) === v) {
+          if (this.confirm(base, v)) {
             if ((flags & L.PF_PERSISTENT) === 0 && this.refs[val] !== REF_USED) this.refs[val] = REF_USED;
             this.bump(cb + L.C_SUCC_GETS);
             return true;
@@ -649,7 +650,7 @@ export class Store implements TmemStore {
       const val = w[this.valueWord(base, s)];
       if (val >= 0 && val < this.totalFrames) { // a frame (not SAME_FILLED, not torn)
         into.set(this.view(val), off);
-        if (Atomics.load(w, base) === v) {
+        if (this.confirm(base, v)) {
           this.reference(val);
           return true;
         }
@@ -667,18 +668,20 @@ export class Store implements TmemStore {
     for (;;) {
       if (!this.locate(h, idx)) return false;
       const base = this.fBase, s = this.fSlot;
-      let v = Atomics.load(w, base);
+      const v = Atomics.load(w, base);
       if ((v & 1) !== 0 && this.knownStuck(base, v)) throw storeBusy('get');
       if ((v & 1) === 0 && this.scanSlot(base, s, idx)) {
         const val = w[this.valueWord(base, s)];
+        // Neither a frame nor same-filled: a value torn by a writer, read again below.
+        let copied = true;
         if (val & L.SAME_FILLED) {
           into.fill(val & 0xff, off, off + this.pageSize);
         } else if (val >= 0 && val < this.totalFrames) {
           into.set(this.view(val), off);
         } else {
-          v = -1; // torn value: retry
+          copied = false;
         }
-        if (Atomics.load(w, base) === v) {
+        if (copied && this.confirm(base, v)) {
           if (!(val & L.SAME_FILLED)) this.reference(val);
           return true;
         }
@@ -742,7 +745,7 @@ export class Store implements TmemStore {
       const base = plan[3 * i];
       let hit: boolean;
       if (base === -1) hit = false;
-      else if (base >= 0 && Atomics.load(w, base) === plan[3 * i + 1]) {
+      else if (base >= 0 && this.confirm(base, plan[3 * i + 1])) {
         hit = true;
         const val = plan[3 * i + 2];
         if (!(val & L.SAME_FILLED)) this.reference(val);
@@ -1089,6 +1092,19 @@ export class Store implements TmemStore {
   //#endregion
 
   //#region locks
+  /**
+   * Ends a seqlock read: whether bucket word `base` still holds the even version `v` read
+   * before the copy. A compare-exchange that writes `v` back, not a load: under JavaScript's
+   * memory model only a read-modify-write puts the copy's plain reads before a writer's next
+   * lock (the writer's CAS reads this write, so it comes after them). An `Atomics.load` orders
+   * only what follows it: on ARM the copy's last reads could still be pending when it reads the
+   * version, and see a writer's first bytes. The price is a write to the bucket's cache line
+   * (README, Limits).
+   */
+  private confirm(base: number, v: number): boolean {
+    return Atomics.compareExchange(this.w, base, v, v) === v;
+  }
+
   /** Spinlock on word i (even = free, odd = held); bounded by LOCK_TIMEOUT_MS. A word this
    *  thread already waited on in vain, still holding the same odd value, fails at once. */
   private lock(i: number): boolean {
