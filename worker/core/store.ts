@@ -17,8 +17,9 @@
 //   frame, and confirm the version (confirm). A frame is only ever rewritten or reused after
 //   its entry was changed under that bucket's lock, so an unchanged version proves the copy is
 //   whole.
-// - Counters live in per-thread blocks (one writer each), so gets on two cores never bounce a
-//   shared cache line. Gauges (pages, frames) change only on writes, under a bucket lock.
+// - Counters live in per-thread blocks (one writer each), so counting bounces no shared cache
+//   line: the only shared word a get writes is its bucket's version, in confirm. Gauges
+//   (pages, frames) change only on writes, under a bucket lock.
 // - Frames come from a free stack (short spinlock) or, at the budget, from CLOCK eviction of an
 //   ephemeral page (evictOne). Every spin is bounded by LOCK_TIMEOUT_MS; past it an operation
 //   throws 'store-busy' (a thread died or stalled inside the store) rather than break a rule,
