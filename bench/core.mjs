@@ -8,7 +8,9 @@
 // measures how much CPU the scheduler gave (4 threads got under half a core in one run), so
 // the target applies to the CPU-time figure: twice the ops per CPU second of 4 threads over
 // those of 1, what 2 otherwise idle cores would give. The floor's own figure is printed beside
-// it: the store cannot scale better than copies of the same pages do on this machine.
+// it: the store cannot scale better than copies of the same pages do on this machine. Then
+// the same with every thread reading one page and nothing else, where all readers meet at one
+// bucket (a get writes its bucket's version word: see confirm in worker/core/store.ts).
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { attach, createStore } from '../dist/core.js';
@@ -154,13 +156,14 @@ async function allocationCheck(r) {
 /**
  * Read-mostly throughput of `threads` threads on one store (15 of 16 operations are gets, 1 a
  * put rewriting a page): the core's shared pool, the reference store, or the floor, the same
- * copies out of and into a SharedArrayBuffer with no store at all (`kind`). The threads are
+ * copies out of and into a SharedArrayBuffer with no store at all (`kind`). With `onePage`,
+ * every thread only reads one and the same page: the case where readers meet at one bucket. The threads are
  * warmed, then released together; the main thread sleeps until they report. Returns ops per
  * wall second and ops per CPU second of the process over the same window (process.cpuUsage
  * counts every thread): on a VM whose 2 cores are shared with other work, the wall figure of
  * 4 threads is capped by the CPU time the scheduler gives, which the CPU figure does not count.
  */
-async function contention(threads, ms, kind = 'core') {
+async function contention(threads, ms, kind = 'core', onePage = false) {
   const page = new Uint8Array(PS).fill(3); page[9] = 4;
   let data;
   if (kind === 'core') {
@@ -179,7 +182,7 @@ async function contention(threads, ms, kind = 'core') {
     data = { kind, buffer };
   }
   const go = new Int32Array(new SharedArrayBuffer(4));
-  const ws = Array.from({ length: threads }, () => new Worker(new URL(import.meta.url), { workerData: { ...data, go: go.buffer, ms } }));
+  const ws = Array.from({ length: threads }, () => new Worker(new URL(import.meta.url), { workerData: { ...data, go: go.buffer, ms, onePage } }));
   const ready = ws.map((w) => new Promise((res) => w.once('message', res)));
   await Promise.all(ready);
   const done = ws.map((w) => new Promise((res) => w.once('message', res)));
@@ -196,19 +199,21 @@ async function contention(threads, ms, kind = 'core') {
 }
 
 if (!isMainThread) {
-  const { kind, buffer, pool, go, ms } = workerData;
+  const { kind, buffer, pool, go, ms, onePage } = workerData;
   const t = kind === 'core' ? attach(buffer) : null;
   const ref = kind === 'ref' ? new ReferenceStore(4096, PS, buffer) : null;
   const out = new Uint8Array(PS);
   const page = new Uint8Array(PS).fill(5); page[7] = 1;
   const objs = Array.from({ length: 64 }, (_, i) => BigInt(i));
-  const pick = rngArray(1 << 16, 4096, Math.random() * 1e9);
+  const pick = onePage ? new Uint32Array(1 << 16).fill(5) : rngArray(1 << 16, 4096, Math.random() * 1e9);
+  // One page read by every thread: no puts, so nothing but the readers touches its bucket.
+  const puts = !onePage;
   const views = kind === 'floor' ? Array.from({ length: 4096 }, (_, i) => new Uint8Array(buffer, i * PS, PS)) : null;
   const op = t
-    ? (k) => { const i = pick[k & 0xffff]; if ((k & 15) === 0) t.put(pool, objs[i & 63], i >> 6, page); else t.get(pool, objs[i & 63], i >> 6, out); }
+    ? (k) => { const i = pick[k & 0xffff]; if (puts && (k & 15) === 0) t.put(pool, objs[i & 63], i >> 6, page); else t.get(pool, objs[i & 63], i >> 6, out); }
     : ref
-      ? (k) => { const i = pick[k & 0xffff]; if ((k & 15) === 0) ref.put(objs[i & 63], i >> 6, page); else ref.get(objs[i & 63], i >> 6, out); }
-      : (k) => { const i = pick[k & 0xffff]; if ((k & 15) === 0) views[i].set(page); else out.set(views[i]); };
+      ? (k) => { const i = pick[k & 0xffff]; if (puts && (k & 15) === 0) ref.put(objs[i & 63], i >> 6, page); else ref.get(objs[i & 63], i >> 6, out); }
+      : (k) => { const i = pick[k & 0xffff]; if (puts && (k & 15) === 0) views[i].set(page); else out.set(views[i]); };
   // Warm the JIT before the clock starts, so one thread and four compare steady states.
   for (let k = 0; k < 200_000; k++) op(k);
   parentPort.postMessage('ready');
@@ -228,16 +233,24 @@ if (!isMainThread) {
   for (let i = 0; i < 5; i++) {
     for (const k of kinds) pairs[k].push([await contention(1, 1000, k), await contention(4, 1000, k)]);
   }
-  const scaling = (k) => ({
-    wall: median(pairs[k].map(([a, b]) => b.perWall / a.perWall)),
+  // One page read by all four: the core against the floor, in turn (no reference store: its
+  // one global lock is the contention).
+  const hotKinds = ['core', 'floor'];
+  const hotPairs = Object.fromEntries(hotKinds.map((k) => [k, []]));
+  for (let i = 0; i < 5; i++) {
+    for (const k of hotKinds) hotPairs[k].push([await contention(1, 1000, k, true), await contention(4, 1000, k, true)]);
+  }
+  const scaling = (k, runs = pairs) => ({
+    wall: median(runs[k].map(([a, b]) => b.perWall / a.perWall)),
     // What 4 threads reach on 2 otherwise idle cores: twice the CPU-time throughput of 4
     // threads (which can use both cores) over that of 1 (which can use one).
-    cpu: median(pairs[k].map(([a, b]) => (2 * b.perCpu) / a.perCpu)),
-    cores: median(pairs[k].map(([, b]) => b.cores)),
-    one: median(pairs[k].map(([a]) => a.perWall)),
-    four: median(pairs[k].map(([, b]) => b.perWall)),
+    cpu: median(runs[k].map(([a, b]) => (2 * b.perCpu) / a.perCpu)),
+    cores: median(runs[k].map(([, b]) => b.cores)),
+    one: median(runs[k].map(([a]) => a.perWall)),
+    four: median(runs[k].map(([, b]) => b.perWall)),
   });
   const core = scaling('core'), refScaling = scaling('ref'), floorScaling = scaling('floor');
+  const coreOnePage = scaling('core', hotPairs), floorOnePage = scaling('floor', hotPairs);
   const layout = computeLayout(PS, 65536, 64);
   const fmt = (x) => x.toFixed(2);
   const result = {
@@ -258,6 +271,8 @@ if (!isMainThread) {
     floorContention4vs1: floorScaling.cpu,
     referenceContention4vs1: refScaling.cpu,
     coreVsReference4Threads: core.four / refScaling.four,
+    onePage4vs1: coreOnePage.cpu,
+    floorOnePage4vs1: floorOnePage.cpu,
     ns: { copy1K: small.copyNsPerPage, get1K: small.getNsPerPage, put1K: small.putNsPerPage,
       copy64K: large.copyNsPerPage, get64K: large.getNsPerPage, put64K: large.putNsPerPage },
     opsPerSec: { oneThread: core.one, fourThreads: core.four, referenceOneThread: refScaling.one, referenceFourThreads: refScaling.four },
@@ -289,6 +304,8 @@ if (!isMainThread) {
   line('reference store: the same', result.referenceContention4vs1, '(for scale)');
   line('core 4 / 1 threads in wall time (shared VM)', result.contention4vs1Wall, `(cores the 4 got: ${fmt(result.coresUsedBy4Threads)})`);
   line('ops/s with 4 threads: core / reference store', result.coreVsReference4Threads, '(for scale)');
+  line('4 / 1 threads, all reading one page, CPU s × 2', result.onePage4vs1, '(readers meet at one bucket)');
+  line('floor (SAB copies of one page): the same', result.floorOnePage4vs1, '(physical floor)');
   console.log(`  ns per page: copy ${fmt(result.ns.copy1K)} / get ${fmt(result.ns.get1K)} / put ${fmt(result.ns.put1K)} (1K); copy ${fmt(result.ns.copy64K)} / get ${fmt(result.ns.get64K)} / put ${fmt(result.ns.put64K)} (64K)`);
   if (process.env.BENCH_JSON) console.log(JSON.stringify(result));
 }
