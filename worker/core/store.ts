@@ -644,8 +644,8 @@ export class Store implements TmemStore {
     if (!this.locate(h, idx)) return false;
     const w = this.w, base = this.fBase, s = this.fSlot;
     // Seqlock read of the bucket that holds it: version (even), key and value, frame bytes,
-    // version again. Only a writer holding this bucket can change the entry or reuse its
-    // frame, so an unchanged version vouches for the copy.
+    // then the version confirmed unchanged (confirm). Only a writer holding this bucket can
+    // change the entry or reuse its frame, so an unchanged version vouches for the copy.
     const v = Atomics.load(w, base);
     if ((v & 1) === 0 && this.scanSlot(base, s, idx)) {
       const val = w[this.valueWord(base, s)];
@@ -712,7 +712,7 @@ export class Store implements TmemStore {
 
   /** getMany for non-destructive pools: the pages of a batch usually sit in consecutive
    *  frames (putMany takes them from the free stack in order), so each run of consecutive
-   *  frames is copied with one call, and the seqlock versions are checked after the copy.
+   *  frames is copied with one call, and each page's version is confirmed after the copy.
    *  A page whose bucket changed meanwhile is read again on its own. */
   private getRuns(index: number, n: number, into: Uint8Array, hits: Uint8Array | undefined): number {
     const w = this.w, ps = this.pageSize;
