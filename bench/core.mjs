@@ -157,11 +157,12 @@ async function allocationCheck(r) {
  * Read-mostly throughput of `threads` threads on one store (15 of 16 operations are gets, 1 a
  * put rewriting a page): the core's shared pool, the reference store, or the floor, the same
  * copies out of and into a SharedArrayBuffer with no store at all (`kind`). With `onePage`,
- * every thread only reads one and the same page: the case where readers meet at one bucket. The threads are
- * warmed, then released together; the main thread sleeps until they report. Returns ops per
- * wall second and ops per CPU second of the process over the same window (process.cpuUsage
- * counts every thread): on a VM whose 2 cores are shared with other work, the wall figure of
- * 4 threads is capped by the CPU time the scheduler gives, which the CPU figure does not count.
+ * every thread only reads one and the same page: the case where readers meet at one bucket.
+ * The threads are warmed, then released together; the main thread sleeps until they report.
+ * Returns ops per wall second and ops per CPU second of the process over the same window
+ * (process.cpuUsage counts every thread): on a VM whose 2 cores are shared with other work,
+ * the wall figure of 4 threads is capped by the CPU time the scheduler gives, which the CPU
+ * figure does not count.
  */
 async function contention(threads, ms, kind = 'core', onePage = false) {
   const page = new Uint8Array(PS).fill(3); page[9] = 4;
@@ -226,20 +227,19 @@ if (!isMainThread) {
   const small = residentBench(1024, 200_000);
   const alloc = await allocationCheck(small);
   const large = residentBench(65536, 200_000);
-  // Pairs of runs, 1 thread then 4, of the core, the reference store and the floor, in turn:
-  // per kind, the median over the pairs of each ratio (the VM's load drifts between runs).
-  const kinds = ['core', 'ref', 'floor'];
-  const pairs = Object.fromEntries(kinds.map((k) => [k, []]));
-  for (let i = 0; i < 5; i++) {
-    for (const k of kinds) pairs[k].push([await contention(1, 1000, k), await contention(4, 1000, k)]);
-  }
-  // One page read by all four: the core against the floor, in turn (no reference store: its
-  // one global lock is the contention).
-  const hotKinds = ['core', 'floor'];
-  const hotPairs = Object.fromEntries(hotKinds.map((k) => [k, []]));
-  for (let i = 0; i < 5; i++) {
-    for (const k of hotKinds) hotPairs[k].push([await contention(1, 1000, k, true), await contention(4, 1000, k, true)]);
-  }
+  // Pairs of runs, 1 thread then 4, of each kind in turn: per kind, the median over the pairs
+  // of each ratio (the VM's load drifts between runs).
+  const measurePairs = async (kinds, onePage) => {
+    const runs = Object.fromEntries(kinds.map((k) => [k, []]));
+    for (let i = 0; i < 5; i++) {
+      for (const k of kinds) runs[k].push([await contention(1, 1000, k, onePage), await contention(4, 1000, k, onePage)]);
+    }
+    return runs;
+  };
+  const pairs = await measurePairs(['core', 'ref', 'floor'], false);
+  // One page read by all four: the core against the floor (no reference store: its one global
+  // lock is the contention).
+  const hotPairs = await measurePairs(['core', 'floor'], true);
   const scaling = (k, runs = pairs) => ({
     wall: median(runs[k].map(([a, b]) => b.perWall / a.perWall)),
     // What 4 threads reach on 2 otherwise idle cores: twice the CPU-time throughput of 4

@@ -673,8 +673,7 @@ export class Store implements TmemStore {
       if ((v & 1) !== 0 && this.knownStuck(base, v)) throw storeBusy('get');
       if ((v & 1) === 0 && this.scanSlot(base, s, idx)) {
         const val = w[this.valueWord(base, s)];
-        // Neither a frame nor same-filled: a value torn by a writer, read again below.
-        let copied = true;
+        let copied = true; // false for a value torn by a writer: neither a frame nor same-filled
         if (val & L.SAME_FILLED) {
           into.fill(val & 0xff, off, off + this.pageSize);
         } else if (val >= 0 && val < this.totalFrames) {
