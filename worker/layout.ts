@@ -85,6 +85,10 @@ export const POOL_WORDS = 16;
 
 export const POOL_FREE = 0;
 export const POOL_LIVE = 1;
+/** Destroyed, but entries of it may still be in the index (a sweep stopped by a stuck bucket
+ *  lock): no put or get reaches it, and its id is not given out again until a later
+ *  destroyPool has removed them all. */
+export const POOL_DYING = 2;
 
 export const PF_PERSISTENT = 1 << 0;
 export const PF_SHARED = 1 << 1;
@@ -154,7 +158,7 @@ export const SAME_FILLED = 1 << 30;
 //#endregion
 
 //#region encodings of one word
-/** A P_STATE_GEN word: a pool's generation and state (POOL_FREE, POOL_LIVE), and its parts. */
+/** A P_STATE_GEN word: a pool's generation and state (POOL_FREE, POOL_LIVE, POOL_DYING), and its parts. */
 export const stateGen = (gen: number, state: number): number => (gen << 2) | state;
 export const poolState = (sg: number): number => sg & 3;
 export const poolGen = (sg: number): number => (sg >>> 2) & GEN_MASK;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PS, UUID, makeStore, pageOf, same } from './helpers.js';
+import { Worker } from 'node:worker_threads';
+import { attach, createStore } from '../../worker/core/index.js';
+import { PS, UUID, coreForWorkers, makeStore, pageOf, same } from './helpers.js';
 
 describe('budget', () => {
   it('lowering evicts ephemeral pages at once and persistent puts fail until under budget', () => {
@@ -69,6 +71,52 @@ describe('pool caps', () => {
     expect(t.put(p, 0, 3, pageOf(3))).toBe(true);
     s = t.stats().pools[0];
     expect([s.pages, s.maxPages]).toEqual([4, 0]);
+  });
+
+  it('threads putting into one capped pool at once never take it past its cap', async () => {
+    // The cap is checked and the page counted by one atomic add, so two puts into different
+    // buckets cannot both take the last place (checked apart from the count, they could).
+    const coreUrl = await coreForWorkers();
+    const buffer = createStore({ capacityBytes: 256 * PS });
+    const t = attach(buffer);
+    const ctl = new Int32Array(new SharedArrayBuffer(16)); // [round, pool, done]
+    const THREADS = 3, CAP = 20, ROUNDS = 60;
+    const code = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.coreUrl).then(({ attach }) => {
+        const t = attach(workerData.buffer), c = new Int32Array(workerData.ctl);
+        const page = new Uint8Array(${PS}); page[1] = 1;
+        parentPort.postMessage('ready');
+        for (let seen = 0; ;) {
+          // A notify can come after this thread has already done the round it announces.
+          while (Atomics.load(c, 0) === seen) Atomics.wait(c, 0, seen);
+          seen = Atomics.load(c, 0);
+          if (seen < 0) break;
+          for (let i = 0; i < 40; i++) t.put(c[1], workerData.id, i, page);
+          Atomics.add(c, 2, 1);
+        }
+      });`;
+    const workers = Array.from({ length: THREADS }, (_, id) =>
+      new Worker(code, { eval: true, workerData: { coreUrl, buffer, ctl: ctl.buffer, id } }));
+    await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
+    let highest = 0;
+    for (let r = 1; r <= ROUNDS; r++) {
+      const p = t.newPool({ persistent: true, maxPages: CAP });
+      ctl[1] = p;
+      Atomics.store(ctl, 2, 0);
+      Atomics.store(ctl, 0, r);
+      Atomics.notify(ctl, 0);
+      while (Atomics.load(ctl, 2) < THREADS) await new Promise((res) => setTimeout(res, 0));
+      const s = t.stats().pools.find((x) => x.id === p)!;
+      highest = Math.max(highest, s.pages);
+      expect(s.succPuts + s.failedPuts).toBe(THREADS * 40);
+      t.destroyPool(p);
+    }
+    Atomics.store(ctl, 0, -1);
+    Atomics.notify(ctl, 0);
+    await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
+    expect(highest).toBe(CAP);
+    expect(t.stats().usedFrames).toBe(0);
   });
 });
 

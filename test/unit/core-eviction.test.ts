@@ -83,6 +83,33 @@ describe('eviction keeps the newest pages', () => {
   });
 });
 
+describe('ephemeral entries that take no frame', () => {
+  it('same-filled ephemeral pages give way in a full index: later puts are not refused for them', () => {
+    // Same-filled pages take an index entry and no frame, so the CLOCK never meets them; the
+    // index (two entries a frame) fills with them while every frame is free.
+    const buffer = createStore({ capacityBytes: 16 * PS });
+    const t = attach(buffer);
+    const frames = t.stats().totalFrames;
+    const e = t.newPool({ persistent: false, shared: true, uuid: UUID });
+    const zero = new Uint8Array(PS);
+    let accepted = 0;
+    for (let i = 0; i < 12 * frames; i++) if (t.put(e, 7, i, zero)) accepted++;
+    expect(accepted).toBe(12 * frames); // each new one takes the place of an older one when full
+    const p = t.newPool({ persistent: true });
+    for (let i = 0; i < frames; i++) expect(t.put(p, 1, i, pageOf(i))).toBe(true);
+    const out = new Uint8Array(PS);
+    for (let i = 0; i < frames; i++) {
+      expect(t.get(p, 1, i, out)).toBe(true);
+      expect(out).toEqual(pageOf(i));
+    }
+    const s = t.stats();
+    expect(s.persistentFrames).toBe(frames);
+    const ep = s.pools.find((x) => x.id === e)!;
+    expect(ep.evictions).toBe(12 * frames - ep.pages);
+    auditFrames(buffer);
+  });
+});
+
 describe('the frame audit used by the stress test', () => {
   it('catches a frame named by two entries and a frame lost from every list', () => {
     const buffer = createStore({ capacityBytes: 16 * PS, shared: false });

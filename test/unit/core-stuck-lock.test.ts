@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { attach, createStore, TmemError } from '../../worker/core/index.js';
 import * as L from '../../worker/layout.js';
-import { PS, pageOf, same } from './helpers.js';
+import { Worker } from 'node:worker_threads';
+import { PS, coreForWorkers, pageOf, same } from './helpers.js';
 
 function bucketWords(buffer: SharedArrayBuffer): { w: Int32Array; words: number[] } {
   const w = new Int32Array(buffer);
@@ -53,5 +54,99 @@ describe('a lock held by a dead thread', () => {
     expect(t.put(pool, 5n, 1, pageOf(3))).toBe(true);
     expect(t.get(pool, 5n, 1, out)).toBe(true);
     expect(same(out, pageOf(3))).toBe(true);
+  });
+});
+
+describe('calls that sweep many buckets, with one of them stuck', () => {
+  /** The lock word of the first bucket that holds a page of object `lo` (below 2^32), made
+   *  odd as a dead holder leaves it; returns its release. The first, so that a sweep that
+   *  stopped there would have flushed nothing. */
+  function stickOneBucket(buffer: SharedArrayBuffer, lo: number): () => void {
+    const { w, words } = bucketWords(buffer);
+    const holds = (v: number) => Array.from({ length: L.BUCKET_SLOTS }, (_, s) => v - L.B_VERSION + L.B_KEYS + s * L.KEY_WORDS)
+      .some((k) => w[k + L.K_TAG] !== 0 && w[k + L.K_OBJ_LO] === lo && w[k + L.K_OBJ_HI] === 0);
+    const i = words.find(holds)!;
+    Atomics.add(w, i, 1);
+    return () => Atomics.add(w, i, 1);
+  }
+
+  it('destroyPool removes what it can reach and leaves the pool dying; a later call finishes', () => {
+    const buffer = createStore({ capacityBytes: 64 * PS });
+    const t = attach(buffer);
+    const pool = t.newPool({ persistent: true });
+    for (let i = 0; i < 40; i++) expect(t.put(pool, 3n, i, pageOf(i))).toBe(true);
+    const release = stickOneBucket(buffer, 3);
+    expect(busyCode(() => t.destroyPool(pool)).code).toBe('store-busy');
+    // Destroyed as far as callers see, but its id is not given out while entries remain.
+    expect(busyCode(() => t.put(pool, 3n, 0, pageOf(0))).code).toBe('bad-pool');
+    expect(t.stats().pools.map((p) => p.id)).not.toContain(pool);
+    const other = t.newPool({ persistent: false });
+    expect(other).not.toBe(pool);
+    expect(t.stats().persistentFrames).toBeGreaterThan(0); // the stuck bucket's pages
+    release();
+    t.destroyPool(pool);
+    expect(t.stats().persistentFrames).toBe(0);
+    expect(t.stats().usedFrames).toBe(0);
+    expect(busyCode(() => t.destroyPool(pool)).code).toBe('bad-pool');
+    t.destroyPool(other);
+    expect(t.newPool({ persistent: false })).toBe(pool); // the id is free again, with nothing left of it
+    expect(t.stats().pools.find((p) => p.id === pool)!.pages).toBe(0);
+  });
+
+  it('flushObject flushes every page it can reach before store-busy; a later call finishes', () => {
+    const buffer = createStore({ capacityBytes: 64 * PS });
+    const t = attach(buffer);
+    const pool = t.newPool({ persistent: true });
+    for (let i = 0; i < 40; i++) expect(t.put(pool, 3n, i, pageOf(i))).toBe(true);
+    expect(t.put(pool, 4n, 0, pageOf(99))).toBe(true);
+    const release = stickOneBucket(buffer, 3);
+    expect(busyCode(() => t.flushObject(pool, 3n)).code).toBe('store-busy');
+    const left = t.stats().pools[0].pages;
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(41);
+    release();
+    t.flushObject(pool, 3n);
+    const out = new Uint8Array(PS);
+    for (let i = 0; i < 40; i++) expect(t.get(pool, 3n, i, out)).toBe(false);
+    expect(t.get(pool, 4n, 0, out)).toBe(true); // another object's page untouched
+    expect(same(out, pageOf(99))).toBe(true);
+  });
+});
+
+describe('the free stack with its lock stuck', () => {
+  it('setBudget stops when freed frames cannot go back to the stack, and finishes once it can', async () => {
+    // Run in a thread of its own: the loop this guards against never returns, and a test
+    // cannot interrupt a synchronous call on its own thread.
+    const coreUrl = await coreForWorkers();
+    const code = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.coreUrl).then(({ attach, createStore }) => {
+        const buffer = createStore({ capacityBytes: 64 * ${PS} });
+        const t = attach(buffer);
+        const e = t.newPool({ persistent: false });
+        const page = new Uint8Array(${PS}); page[1] = 1;
+        for (let i = 0; i < 4; i++) t.put(e, 1, i, page);
+        const w = new Int32Array(buffer);
+        Atomics.add(w, ${L.H_FREE_LOCK}, 1); // stuck
+        const first = t.setBudget(0);
+        const orphaned = t.stats().usedFrames;
+        Atomics.add(w, ${L.H_FREE_LOCK}, 1); // let go
+        const second = t.setBudget(0);
+        parentPort.postMessage({ first, orphaned, second, used: t.stats().usedFrames });
+      });`;
+    const worker = new Worker(code, { eval: true, workerData: { coreUrl } });
+    try {
+      const result = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('setBudget did not return within 10 s')), 10_000);
+        worker.once('message', (m) => { clearTimeout(timer); resolve(m); });
+        worker.once('error', (e) => { clearTimeout(timer); reject(e); });
+      });
+      // Each evicted frame became an orphan for the CLOCK (before, the next eviction took the
+      // same orphan back and the loop never ended); once the stack takes frames, all go.
+      expect(result).toMatchObject({ first: 0, second: 0, used: 0 });
+      expect((result as { orphaned: number }).orphaned).toBeGreaterThan(0);
+    } finally {
+      await worker.terminate();
+    }
   });
 });

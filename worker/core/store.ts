@@ -245,26 +245,34 @@ export class Store implements TmemStore {
     }
   }
 
+  /** Destroys a live pool, or finishes destroying one a stuck bucket lock left dying. */
   destroyPool(poolId: number): void {
-    this.resolvePool(poolId);
-    const tag = this.pTag;
-    const base = this.pBase;
+    if (typeof poolId !== 'number' || (poolId >>> 0) !== poolId || poolId >= this.maxPools) throw badPool(poolId);
+    const base = this.poolBase(poolId);
     const w = this.w;
     if (!this.lock(L.H_POOL_LOCK)) throw storeBusy('destroyPool');
     try {
-      if (Atomics.load(w, base + L.P_STATE_GEN) !== L.liveStateGen(tag)) throw badPool(poolId);
-      // Free first: from here no put can publish an entry of this tag (puts re-check the pool
-      // under their bucket lock), so one sweep of every bucket removes them all. The pool lock
-      // is held through the sweep so the id cannot be reused before its gauges are back at 0.
-      Atomics.store(w, base + L.P_STATE_GEN, L.stateGen(L.tagGen(tag), L.POOL_FREE));
+      const sg = Atomics.load(w, base + L.P_STATE_GEN);
+      const state = L.poolState(sg);
+      if (state !== L.POOL_LIVE && state !== L.POOL_DYING) throw badPool(poolId);
+      const tag = L.tagOf(sg, poolId);
+      // Dying first: from here no put can publish an entry of this tag (puts re-check the pool
+      // under their bucket lock), so one sweep of every bucket removes them all. The id is
+      // given out again only once the sweep is whole: an entry left behind would otherwise be
+      // counted against the id's next pool. A stuck bucket is passed over and the pool stays
+      // dying, so that a later call finishes the sweep.
+      Atomics.store(w, base + L.P_STATE_GEN, L.stateGen(L.poolGen(sg), L.POOL_DYING));
+      let stuck = false;
       for (let b = 0; b < this.nBuckets; b++) {
         const bb = this.bucketBase(b);
-        if (!this.lock(bb)) throw storeBusy('destroyPool');
+        if (!this.lock(bb)) { stuck = true; continue; }
         for (let s = 0; s < L.BUCKET_SLOTS; s++) {
           if (w[this.keyWord(bb, s)] === tag) this.removeEntry(bb, s, true);
         }
         this.unlock(bb);
       }
+      if (stuck) throw storeBusy('destroyPool');
+      Atomics.store(w, base + L.P_STATE_GEN, L.stateGen(L.poolGen(sg), L.POOL_FREE));
     } finally {
       this.unlock(L.H_POOL_LOCK);
     }
@@ -372,6 +380,9 @@ export class Store implements TmemStore {
     this.setObject(object);
     const w = this.w;
     const tag = this.pTag, lo = this.oLo, hi = this.oHi;
+    // A stuck bucket is passed over, so the call flushes every page it can reach before it
+    // throws, and a later call has only the stuck bucket's pages left.
+    let stuck = false;
     for (let b = 0; b < this.nBuckets; b++) {
       const bb = this.bucketBase(b);
       // Unlocked pre-scan: entries that exist before the call do not move, so a bucket that
@@ -381,12 +392,13 @@ export class Store implements TmemStore {
         if (w[k] === tag && w[k + L.K_OBJ_LO] === lo && w[k + L.K_OBJ_HI] === hi) { any = true; break; }
       }
       if (!any) continue;
-      if (!this.lock(bb)) throw storeBusy('flushObject');
+      if (!this.lock(bb)) { stuck = true; continue; }
       for (let s = 0, k = this.keyWord(bb, 0); s < L.BUCKET_SLOTS; s++, k += L.KEY_WORDS) {
         if (w[k] === tag && w[k + L.K_OBJ_LO] === lo && w[k + L.K_OBJ_HI] === hi) this.removeEntry(bb, s, true);
       }
       this.unlock(bb);
     }
+    if (stuck) throw storeBusy('flushObject');
     this.count(L.C_FLUSH_OBJECTS, 1);
   }
 
@@ -430,10 +442,11 @@ export class Store implements TmemStore {
     Atomics.notify(this.w, L.H_BUDGET);
     // Shrink at once: evict ephemeral pages until usage fits. Persistent pages stay; their
     // owner (frontswap) writes them back, and persistent puts fail until usage is under budget.
+    // A frame the free stack cannot take (its lock stuck) stays counted and goes back to the
+    // CLOCK as an orphan, where the next evictOne would find it again: stop there.
     while (Atomics.load(this.w, L.H_USED) > Atomics.load(this.w, L.H_BUDGET)) {
       const f = this.evictOne();
-      if (f < 0) break;
-      this.freeFrame(f);
+      if (f < 0 || !this.freeFrame(f)) break;
     }
     return budget;
   }
@@ -590,13 +603,17 @@ export class Store implements TmemStore {
       }
       // A same-filled page becomes a real one: it needs a frame (below).
     } else {
-      if (this.overCap()) { this.unlockPair(h); this.count(L.C_CAP_REJECTS, 1); return false; }
       if (fill >= 0) {
+        if (!this.reservePage()) { this.unlockPair(h); this.count(L.C_CAP_REJECTS, 1); return false; }
         const ok = this.insert(h, idx, L.SAME_FILLED | fill);
         if (ok) Atomics.add(w, this.pBase + L.P_SAME_FILLED, 1);
+        else Atomics.sub(w, this.pBase + L.P_PAGES, 1);
         this.unlockPair(h);
         return ok;
       }
+      // A new page is checked against the cap here too, before a frame is found for it (and
+      // perhaps another page evicted for it); the check that counts is the one below.
+      if (this.overCap()) { this.unlockPair(h); this.count(L.C_CAP_REJECTS, 1); return false; }
     }
     this.unlockPair(h);
 
@@ -622,11 +639,12 @@ export class Store implements TmemStore {
       this.count(L.C_DUP_REPLACED, 1);
       return true;
     }
-    if (this.overCap()) {
+    if (!this.reservePage()) {
       this.count(L.C_CAP_REJECTS, 1);
       ok = false;
     } else {
       ok = this.insert(h, idx, f);
+      if (!ok) Atomics.sub(w, this.pBase + L.P_PAGES, 1);
     }
     this.unlockPair(h);
     if (!ok) this.releaseFrame(f);
@@ -886,8 +904,10 @@ export class Store implements TmemStore {
     return s >= 0;
   }
 
-  /** With both buckets locked: adds an entry in the first-choice bucket while it holds fewer
-   *  than FIRST_CHOICE_FILL entries, else in the emptier of the two; false when both are full.
+  /** With both buckets locked and the page already counted (reservePage): adds an entry in
+   *  the first-choice bucket while it holds fewer than FIRST_CHOICE_FILL entries, else in the
+   *  emptier of the two; when both are full, in the place of an ephemeral entry of either
+   *  (dropEphemeral); false when every entry there is persistent.
    *  A lookup scans the first choice first, so keeping entries there saves most hits the
    *  second scan (simulated: 95 % of entries in the first choice with every frame in use,
    *  against 69 % for "always the emptier", and no more failed inserts at that load). */
@@ -896,8 +916,12 @@ export class Store implements TmemStore {
     const b1 = this.bucketBase(bucketOf(h, this.nBuckets));
     const b2 = this.bucketBase(bucketOf2(h, this.nBuckets));
     const c1 = w[b1 + L.B_COUNT];
-    const bb = c1 < FIRST_CHOICE_FILL || c1 <= w[b2 + L.B_COUNT] ? b1 : b2;
-    if (w[bb + L.B_COUNT] >= L.BUCKET_SLOTS) return false;
+    let bb = c1 < FIRST_CHOICE_FILL || c1 <= w[b2 + L.B_COUNT] ? b1 : b2;
+    // bb is full only when both are.
+    if (w[bb + L.B_COUNT] >= L.BUCKET_SLOTS) {
+      bb = this.dropEphemeral(b1, b2);
+      if (bb < 0) return false;
+    }
     let s = 0;
     while (w[this.keyWord(bb, s)] !== 0) s++;
     const k = this.keyWord(bb, s);
@@ -908,7 +932,47 @@ export class Store implements TmemStore {
     w[k] = this.pTag;
     w[bb + L.B_COUNT]++;
     if (!(value & L.SAME_FILLED)) this.publishFrame(value, bb, s);
-    Atomics.add(w, this.pBase + L.P_PAGES, 1);
+    return true;
+  }
+
+  /**
+   * With buckets b1 and b2 locked, both full: removes the ephemeral entry of either that is
+   * least worth keeping and returns its bucket, or -1 when all sixteen are persistent. The
+   * index has two entries a frame, so it fills before the frames only with same-filled pages
+   * (which take no frame, and so are never met by the CLOCK); without this, ephemeral ones
+   * could hold both buckets of a handle for good and refuse every later put there (rule 10:
+   * an ephemeral page may go at any time, a put may not be refused for it). Same-filled
+   * entries go first, then the frame least recently referenced.
+   */
+  private dropEphemeral(b1: number, b2: number): number {
+    const w = this.w;
+    let best = -1, bestB = -1, bestScore = 0x7fffffff;
+    for (let bb = b1, round = 0; round < 2; bb = b2, round++) {
+      for (let s = 0; s < L.BUCKET_SLOTS; s++) {
+        const tag = w[this.keyWord(bb, s)];
+        if (tag === 0 || (w[this.poolBase(L.poolIdOf(tag)) + L.P_FLAGS] & L.PF_PERSISTENT) !== 0) continue;
+        const val = w[this.valueWord(bb, s)];
+        const score = val & L.SAME_FILLED ? 0 : 1 + this.refs[val];
+        if (score < bestScore) { best = s; bestB = bb; bestScore = score; }
+      }
+    }
+    if (best < 0) return -1;
+    const tag = w[this.keyWord(bestB, best)];
+    this.removeEntry(bestB, best, true);
+    this.countFor(L.poolIdOf(tag), tag, L.C_EVICTIONS, 1);
+    return bestB;
+  }
+
+  /** Counts one more page in the scratch pool unless that passes its cap (then false). One
+   *  Atomics.add decides, so puts into other buckets cannot both take the pool's last place. */
+  private reservePage(): boolean {
+    const w = this.w, pb = this.pBase;
+    const before = Atomics.add(w, pb + L.P_PAGES, 1);
+    const cap = Atomics.load(w, pb + L.P_MAX_PAGES);
+    if (cap !== 0 && before >= cap) {
+      Atomics.sub(w, pb + L.P_PAGES, 1);
+      return false;
+    }
     return true;
   }
 
@@ -1000,15 +1064,16 @@ export class Store implements TmemStore {
     this.pushFree(f);
   }
 
-  /** Frees a published frame whose entry is gone. */
-  private freeFrame(f: number): void {
+  /** Frees a published frame whose entry is gone; false when it could only be left to the
+   *  CLOCK as an orphan (see pushFree). */
+  private freeFrame(f: number): boolean {
     const owner = this.w[this.frameWord(f, L.F_OWNER)];
     if (owner > 0) {
       const persistent = (this.w[this.poolBase(L.poolIdOf(owner)) + L.P_FLAGS] & L.PF_PERSISTENT) !== 0;
       Atomics.sub(this.w, persistent ? L.H_PERS_FRAMES : L.H_EPH_FRAMES, 1);
     }
     Atomics.store(this.w, this.frameWord(f, L.F_OWNER), L.OWNER_FREE);
-    this.pushFree(f);
+    return this.pushFree(f);
   }
 
   private popFree(): number {
@@ -1022,18 +1087,20 @@ export class Store implements TmemStore {
     return f;
   }
 
-  private pushFree(f: number): void {
+  /** Puts frame f on the free stack; false when the stack's lock is stuck. */
+  private pushFree(f: number): boolean {
     const w = this.w;
     if (this.lock(L.H_FREE_LOCK)) {
       w[this.stackW + w[L.H_FREE_TOP]] = f;
       w[L.H_FREE_TOP]++;
       this.unlock(L.H_FREE_LOCK);
       Atomics.sub(w, L.H_USED, 1);
-    } else {
-      // The stack's lock is stuck: leave the frame for the CLOCK to find, never lose it.
-      Atomics.store(w, this.frameWord(f, L.F_OWNER), L.OWNER_ORPHAN);
-      Atomics.add(w, L.H_ORPHANS, 1);
+      return true;
     }
+    // The stack's lock is stuck: leave the frame for the CLOCK to find, never lose it.
+    Atomics.store(w, this.frameWord(f, L.F_OWNER), L.OWNER_ORPHAN);
+    Atomics.add(w, L.H_ORPHANS, 1);
+    return false;
   }
 
   /** CLOCK: finds an ephemeral page not referenced since the hand last passed, removes it and
