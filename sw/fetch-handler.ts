@@ -229,7 +229,8 @@ export class FetchHandler {
 
   /**
    * Fetches (a navigation: its preloaded response when there is one), revalidating `stored`
-   * when it has validators and the request none of its own, and keeps the result.
+   * when it has validators and the request none of its own, and keeps the result (what may not
+   * be kept removes the copy it answers for: Keeper.keep, Keeper.keepRefreshed).
    */
   async #network(request: Request, keep: KeepContext, stored: ResourceRecord | null, ctx: FetchContext): Promise<Response> {
     const requestTime = Date.now();
@@ -240,11 +241,11 @@ export class FetchHandler {
     const response = preloaded ?? (await fetch(conditional ?? request));
     const timing = { requestTime, responseTime: Date.now() };
     if (conditional && stored && response.status === 304) {
-      const merged = mergeNotModified(new Headers(stored.headers), response.headers);
+      const merged = mergeNotModified(new Headers(stored.headers), response.headers, timing.responseTime);
       if (merged === null) return this.#network(request, keep, null, ctx);
       this.stats.notModified++;
       const refreshed: ResourceRecord = { ...stored, headers: headerPairs(merged), ...timing };
-      this.#keeper.putRecord(refreshed, keep);
+      this.#keeper.keepRefreshed(request, refreshed, keep);
       return this.#memory.response(refreshed);
     }
     return this.#keeper.keep(request, response, timing, keep, conditional ?? request);
@@ -253,9 +254,12 @@ export class FetchHandler {
   async #passThrough(request: Request, ctx: FetchContext, offline: boolean, reason: string | null): Promise<Response> {
     this.stats.passThrough++;
     const response = await fetch(request);
-    // RFC 9111 §4.4: a successful unsafe request invalidates the stored copies of its URL, in
-    // the service worker's memory, every tab's store and (offline routes) the disk.
-    if (reason === 'method' && !['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(request.method) && response.ok) {
+    // RFC 9111 §4.4: an unsafe request answered with a non-error status (2xx or 3xx)
+    // invalidates the stored copies of its URL, in the service worker's memory, every tab's
+    // store and (offline routes) the disk. A redirect fetched with redirect: 'manual' (a form
+    // post's 303) comes as an opaqueredirect, whose status reads 0.
+    const succeeded = (response.status >= 200 && response.status < 400) || response.type === 'opaqueredirect';
+    if (reason === 'method' && !['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(request.method) && succeeded) {
       this.#memory.flush(request);
       ctx.waitUntil(this.#keeper.track(Promise.all([
         this.#tabs.flush(request, headerPairs(request.headers)), offline ? this.#offline.flush(request) : null,

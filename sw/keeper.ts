@@ -2,7 +2,8 @@
 // body off the response's path, and puts it into the service worker's memory tier, for offline
 // routes the disk, and the fetching tab's store (sw/tab-fill.ts). The page gets the original
 // response at once; the reading and the puts run under the fetch event's waitUntil, so a slow
-// store never delays what the page sees.
+// store never delays what the page sees. A response that is not kept removes the copy it
+// replaces (replacesCopy, at the bottom), so an old copy is not served in its place.
 //
 // How the body is read: a tee (response.clone()) makes the service worker's JavaScript pump
 // every chunk of the page's copy, which held a 263 KB script's body 30-85 ms after its first
@@ -16,7 +17,7 @@
 // the tee little, while a read-back is one more fetch (in one site-bench run the 26-file site
 // returned slower with every response read back).
 import {
-  decideSize, decideStore, parseVary, resourceKey, toRecord, type ResourceRecord, type StoreDecision,
+  decideSize, decideStore, parseVary, resourceKey, toRecord, type ResourceRecord, type ResponseLike, type StoreDecision,
 } from './http/index.js';
 import type { MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
@@ -72,8 +73,9 @@ export class Keeper {
   }
 
   /**
-   * Starts keeping `response` if the rules allow, and returns the response to serve (the
-   * original: the body read here is a clone's).
+   * Starts keeping `response` if the rules allow (else removes the copy it replaces:
+   * replacesCopy), and returns the response to serve (the original: the body read here is a
+   * clone's).
    * @param request the request that was sent
    * @param response its response
    * @param timing when the request was sent and the response arrived
@@ -83,7 +85,8 @@ export class Keeper {
   keep(request: Request, response: Response, timing: { requestTime: number; responseTime: number }, ctx: KeepContext, sent: Request = request): Response {
     const decision = this.decide(request, response);
     if (!decision.store) {
-      this.stats.refused[decision.reason] = (this.stats.refused[decision.reason] ?? 0) + 1;
+      this.#refused(decision.reason);
+      if (replacesCopy(response, ctx)) this.#forget(request, ctx);
       return response;
     }
     if (this.#canReadBack(sent, response)) {
@@ -140,7 +143,8 @@ export class Keeper {
     const decision = this.decide(request, copy);
     if (!decision.store) {
       await copy.body?.cancel().catch(() => undefined);
-      this.stats.refused[decision.reason] = (this.stats.refused[decision.reason] ?? 0) + 1;
+      this.#refused(decision.reason);
+      if (replacesCopy(copy, ctx)) this.#forget(request, ctx);
       return;
     }
     await this.#readAndPut(request, copy, copy, { requestTime: now, responseTime: Date.now() }, ctx);
@@ -163,7 +167,7 @@ export class Keeper {
   }
 
   /** The store decision for a response, including the redirect rule. */
-  decide(request: Request, response: Response): StoreDecision {
+  decide(request: Request, response: ResponseLike & { redirected?: boolean }): StoreDecision {
     // A redirected response answers another URL: kept under this one, its relative links
     // would resolve against the wrong base.
     if (response.redirected) return { store: false, reason: 'status' };
@@ -183,6 +187,32 @@ export class Keeper {
     this.fillTab(record, names, ctx);
   }
 
+  /**
+   * Keeps a copy a 304 refreshed (the stored record with the 304's headers merged in) as
+   * putRecord does, if the merged headers still let it be stored; else removes the stored
+   * copy: a 304 may bring no-store or Vary: * (RFC 9111 §4.3.4 updates the stored headers
+   * with it), and refreshing the copy would serve it as fresh against them.
+   * @param request the request the 304 answered
+   * @param record the refreshed record; the caller keeps it (every tier copies)
+   */
+  keepRefreshed(request: Request, record: ResourceRecord, ctx: KeepContext): void {
+    const decision = this.decide(request, { type: 'basic', status: record.status, headers: new Headers(record.headers) });
+    if (decision.store) {
+      this.putRecord(record, ctx);
+      return;
+    }
+    this.#refused(decision.reason);
+    this.#forget(request, ctx);
+  }
+
+  /** Removes the request's URL from memory and, for an offline route, from the disk: the
+   *  response just received will not be kept, and the copy it replaces must not be served
+   *  in its place (replacesCopy says when it does replace it). */
+  #forget(request: Request, ctx: KeepContext): void {
+    this.#memory.flush(request);
+    if (ctx.offline) ctx.waitUntil(this.track(this.#offline.flush(request)));
+  }
+
   /** Sends the tab a copy of a record it was served (page code may look it up), off the
    *  response's path. */
   fillTab(record: ResourceRecord, names: readonly string[] | null, ctx: KeepContext): void {
@@ -198,6 +228,10 @@ export class Keeper {
     } finally {
       this.stats.inFlight--;
     }
+  }
+
+  #refused(reason: string): void {
+    this.stats.refused[reason] = (this.stats.refused[reason] ?? 0) + 1;
   }
 
   #count(outcome: string): void {
@@ -216,8 +250,9 @@ export class Keeper {
     }
     const size: StoreDecision = body === null ? { store: false, reason: 'too-large' } : decideSize(body.length, { maxBytes: this.#maxBytes });
     if (!size.store) {
-      this.stats.refused[size.reason] = (this.stats.refused[size.reason] ?? 0) + 1;
+      this.#refused(size.reason);
       this.#count(size.reason);
+      if (replacesCopy(head, ctx)) this.#forget(request, ctx);
       return;
     }
     if (body === null) return;
@@ -238,6 +273,25 @@ const READ_BACK_MIN_BYTES = 64 * 1024;
 const CONDITIONAL_HEADERS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range', 'range'];
 /** Headers a copy read back must share with the response served to be the same version. */
 const VALIDATORS = ['etag', 'last-modified', 'content-length', 'content-encoding'];
+
+/**
+ * Whether a response that is not kept replaces the stored copy of its URL, which must then
+ * go: the origin's answer now is one the cache may not hold (a 404, no-store, Vary: *, a
+ * redirect, a body too large), and the old copy would otherwise be served in its place ever
+ * after. Whatever the request was: a copy removed is only fetched again. Not replaced by:
+ *   - a network error (Response.error(): no answer from the origin), like a fetch that
+ *     throws: the network failing is when an offline route's copy is served;
+ *   - a 304, which answers the page's own conditional request, not a full response;
+ *   - a 5xx on an offline route: a server error says the origin failed, as a network failure
+ *     does, not that the resource changed or went. The 5xx is passed on to the page as it
+ *     came (RFC 9111 §4.2.4: a stale copy is not served in its place without the origin's
+ *     leave), and the copy stays for when the network fails. A 5xx that is kept (cacheErrors
+ *     with explicit freshness) replaces it like any response kept.
+ */
+function replacesCopy(response: ResponseLike, ctx: KeepContext): boolean {
+  if (response.type === 'error' || response.status === 304) return false;
+  return !(ctx.offline && response.status >= 500);
+}
 
 function varyNames(record: ResourceRecord): string[] {
   const vary = parseVary(new Headers(record.headers).get('vary'));

@@ -17,6 +17,7 @@
 // constructed Response cannot be given status 0 to serve one back.
 
 import { parseCacheControl } from './cache-control.js';
+import { heuristicallyCacheable } from './freshness.js';
 import { parseVary } from '../../worker/cleancache/record/cache-key.js';
 import type { RequestLike, ResponseLike } from './fetch-like.js';
 
@@ -27,7 +28,8 @@ export type NoStoreReason =
   | 'no-store' // Cache-Control: no-store (either side) or request cache mode 'no-store'
   | 'credentials' // the request carried credentials (see the rule above)
   | 'opaque' // opaque or opaque-redirect response
-  | 'status' // network error, 1xx/3xx, or 4xx/5xx without cacheErrors
+  | 'status' // network error, 1xx/3xx, 4xx/5xx without cacheErrors, or a status that needs
+  //            explicit freshness (201, 202, 500, 503, ...) without it
   | 'partial' // 206 Partial Content
   | 'set-cookie' // the response sets cookies: replaying it would replay them
   | 'vary-star' // Vary: * (or an invalid Vary name)
@@ -50,7 +52,8 @@ export type LookupDecision =
 export interface CacheabilityOptions {
   /** The service worker's origin (`self.location.origin`), to tell cross-origin requests. */
   origin: string;
-  /** Store 4xx/5xx responses too. Default false. */
+  /** Store 4xx/5xx responses too (one whose status is not heuristically cacheable, such as
+   *  500 or 503, only with explicit freshness). Default false. */
   cacheErrors?: boolean;
   /** Largest body to store, in bytes; larger ones pass through. Default: no limit here (the
    *  cleancache's own capacity still applies). */
@@ -93,9 +96,14 @@ export function decideStore(request: RequestLike, response: ResponseLike, opts: 
   const ok = status >= 200 && status < 300;
   const error = status >= 400 && status < 600;
   if (!ok && !(error && opts.cacheErrors === true)) return { store: false, reason: 'status' };
-  if (parseCacheControl(response.headers.get('cache-control')).has('no-store')) {
-    return { store: false, reason: 'no-store' };
-  }
+  const cc = parseCacheControl(response.headers.get('cache-control'));
+  if (cc.has('no-store')) return { store: false, reason: 'no-store' };
+  // RFC 9111 §3: a response is stored only when its status is heuristically cacheable (200,
+  // 204, 404, ...) or the origin marks it cacheable: explicit freshness (max-age, Expires), or
+  // public / private (this is a private cache). Any other (201, 202, 205, 207; a 500 or 503
+  // under cacheErrors) answers one request, not the resource: kept, it would be replayed.
+  const explicit = cc.has('max-age') || response.headers.has('expires') || cc.has('public') || cc.has('private');
+  if (!heuristicallyCacheable(status) && !explicit) return { store: false, reason: 'status' };
   if (response.headers.has('set-cookie')) return { store: false, reason: 'set-cookie' };
   const vary = parseVary(response.headers.get('vary'));
   if (vary.kind === 'star') return { store: false, reason: 'vary-star' };

@@ -35,6 +35,12 @@ export const HEURISTIC_CAP_SECONDS = 7 * 24 * 60 * 60;
 // partial responses are never stored here.
 const HEURISTIC_STATUSES = new Set([200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501]);
 
+/** Whether a response with this status may be stored, and given a heuristic lifetime, without
+ *  explicit freshness (RFC 9110 §15.1; 206 excluded, never stored here). */
+export function heuristicallyCacheable(status: number): boolean {
+  return HEURISTIC_STATUSES.has(status);
+}
+
 // Header fields a 304 must not overwrite (RFC 9111 §3.2): the stored body's own framing,
 // hop-by-hop fields, and cookies, which would be replayed on every hit.
 const NOT_UPDATED_BY_304 = new Set([
@@ -87,7 +93,7 @@ export function freshnessLifetime(status: number, headers: Headers, responseTime
     return Number.isNaN(expires) ? 0 : Math.max(0, (expires - date) / 1000);
   }
   const lastModified = parseHttpDate(headers.get('last-modified'));
-  if (!Number.isNaN(lastModified) && (HEURISTIC_STATUSES.has(status) || cc.has('public'))) {
+  if (!Number.isNaN(lastModified) && (heuristicallyCacheable(status) || cc.has('public'))) {
     return Math.min(HEURISTIC_CAP_SECONDS, Math.max(0, Math.floor(((date - lastModified) / 1000) * HEURISTIC_FRACTION)));
   }
   return 0;
@@ -164,8 +170,13 @@ export function revalidationHeaders(stored: Headers): Headers {
  * fields replace the stored ones except framing, hop-by-hop fields and cookies. Returns null
  * when both carry an ETag and they differ: the 304 is about another representation, so the
  * caller must fetch without conditions. After a merge, the stored Timing becomes the 304's.
+ * The revalidation resets the copy's age: a 304 without Date is dated when it arrived (RFC
+ * 9110 §6.6.1: a recipient that keeps a response without Date adds one), and the stored Age
+ * goes unless the 304 brings its own; the old ones would count the copy's age from its first
+ * fetch and make a copy just revalidated stale at once.
+ * @param receivedAt when the 304 arrived (ms since the epoch)
  */
-export function mergeNotModified(stored: Headers, notModified: Headers): Headers | null {
+export function mergeNotModified(stored: Headers, notModified: Headers, receivedAt: number): Headers | null {
   const storedTag = stored.get('etag');
   const newTag = notModified.get('etag');
   if (storedTag !== null && newTag !== null && opaqueTag(storedTag) !== opaqueTag(newTag)) return null;
@@ -174,6 +185,8 @@ export function mergeNotModified(stored: Headers, notModified: Headers): Headers
   notModified.forEach((value, name) => {
     if (!NOT_UPDATED_BY_304.has(name) && !name.startsWith('proxy-')) merged.set(name, value);
   });
+  if (!notModified.has('date')) merged.set('date', new Date(receivedAt).toUTCString());
+  if (!notModified.has('age')) merged.delete('age');
   return merged;
 }
 

@@ -50,7 +50,25 @@ describe('decideStore: what is never cached', () => {
   });
 
   it.each([404, 410, 500, 503])('error status %i → status, unless cacheErrors', (status) => {
-    expect(decideStore(req('/a'), res({ status }), opts)).toEqual({ store: false, reason: 'status' });
+    const fresh = res({ status, headers: { 'cache-control': 'max-age=60' } });
+    expect(decideStore(req('/a'), fresh, opts)).toEqual({ store: false, reason: 'status' });
+    expect(decideStore(req('/a'), fresh, { ...opts, cacheErrors: true })).toEqual({ store: true });
+  });
+
+  it.each([201, 202, 205, 207, 226, 500, 503])('status %i, not heuristically cacheable, is stored only with explicit freshness or public / private', (status) => {
+    const errors = { ...opts, cacheErrors: true };
+    expect(decideStore(req('/a'), res({ status }), errors)).toEqual({ store: false, reason: 'status' });
+    expect(decideStore(req('/a'), res({ status, headers: { 'last-modified': 'Sun, 06 Nov 1994 08:49:37 GMT' } }), errors))
+      .toEqual({ store: false, reason: 'status' });
+    const marked: Record<string, string>[] = [
+      { 'cache-control': 'max-age=60' }, { expires: 'Sun, 06 Nov 2094 08:49:37 GMT' }, { 'cache-control': 'public' }, { 'cache-control': 'private' },
+    ];
+    for (const headers of marked) {
+      expect(decideStore(req('/a'), res({ status, headers }), errors)).toEqual({ store: true });
+    }
+  });
+
+  it.each([200, 203, 204, 404, 410, 501])('heuristically cacheable status %i needs no cache headers', (status) => {
     expect(decideStore(req('/a'), res({ status }), { ...opts, cacheErrors: true })).toEqual({ store: true });
   });
 

@@ -1,11 +1,19 @@
-// Stand-ins the service-worker unit tests share: an offline tier that records its puts, and a
+// Stand-ins the service-worker unit tests share: an offline tier that records its writes, and a
 // fetch that answers from a table and records its requests.
 import type { ResourceRecord } from '../../sw/http/index.js';
 
-/** An offline tier that records its puts; `accept` false refuses every write. */
+/** An offline tier that records its puts and flushes and has nothing to look up; `accept`
+ *  false refuses every write. */
 export function fakeTier(accept = true) {
   const puts: { record: ResourceRecord; vary: readonly string[] }[] = [];
-  return { puts, put: async (record: ResourceRecord, vary: readonly string[]) => { puts.push({ record, vary }); return accept; } };
+  const flushed: string[] = [];
+  return {
+    puts,
+    flushed,
+    put: async (record: ResourceRecord, vary: readonly string[]) => { puts.push({ record, vary }); return accept; },
+    flush: async (request: Request) => { flushed.push(request.url); },
+    lookup: async (_request: Request): Promise<ResourceRecord | null> => null,
+  };
 }
 
 /** A fetch answering each URL from a table (an unknown URL fails as the network would);

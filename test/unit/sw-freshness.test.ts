@@ -122,7 +122,7 @@ describe('revalidation', () => {
     const stored = h({ etag: '"v1"', 'cache-control': 'max-age=60', 'content-length': '10', 'content-type': 'text/css' });
     const merged = mergeNotModified(stored, h({
       etag: 'W/"v1"', 'cache-control': 'max-age=600', 'content-length': '0', 'set-cookie': 'a=1', 'x-new': 'y',
-    }));
+    }), T0);
     expect(merged?.get('cache-control')).toBe('max-age=600');
     expect(merged?.get('content-length')).toBe('10');
     expect(merged?.get('content-type')).toBe('text/css');
@@ -131,6 +131,17 @@ describe('revalidation', () => {
   });
 
   it('a 304 with another ETag does not merge', () => {
-    expect(mergeNotModified(h({ etag: '"v1"' }), h({ etag: '"v2"' }))).toBeNull();
+    expect(mergeNotModified(h({ etag: '"v1"' }), h({ etag: '"v2"' }), T0)).toBeNull();
+  });
+
+  it('a 304 resets the age: dated when it arrived when it has no Date, the stored Age dropped', () => {
+    const stored = h({ etag: '"v1"', 'cache-control': 'max-age=600', date: httpDate(T0), age: '550' });
+    const later = T0 + 3600e3;
+    const merged = mergeNotModified(stored, h({ etag: '"v1"' }), later)!;
+    expect([merged.get('date'), merged.has('age')]).toEqual([httpDate(later), false]);
+    expect(isFresh(200, merged, at(later), later + 60e3)).toBe(true);
+    // The 304's own Date and Age count.
+    const dated = mergeNotModified(stored, h({ date: httpDate(later - 5e3), age: '7' }), later)!;
+    expect([dated.get('date'), dated.get('age')]).toEqual([httpDate(later - 5e3), '7']);
   });
 });

@@ -1,0 +1,162 @@
+// What a network answer does to the stored copy (sw/fetch-handler.ts, sw/keeper.ts): a 304
+// refreshes it only while the merged headers let it be stored, and resets its age; a full
+// response that is not kept removes it (memory, and an offline route's disk), except a network
+// failure and, on an offline route, a 5xx; an unsafe request answered without an error status
+// invalidates it. FetchHandler and Keeper over a real memory tier; the disk and tabs faked.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FetchHandler } from '../../sw/fetch-handler.js';
+import { Keeper } from '../../sw/keeper.js';
+import { MemoryTier } from '../../sw/memory-tier.js';
+import { readConfig } from '../../sw/config.js';
+import type { OfflineTier } from '../../sw/offline-tier.js';
+import type { TabFill } from '../../sw/tab-fill.js';
+import { fakeTier } from './sw-fakes.js';
+
+const origin = 'https://s.test';
+const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
+const httpDate = (ms: number) => new Date(ms).toUTCString();
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(T0);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+/** A handler for `query`'s routes whose network answers with what `answer` is given. */
+function setup(query = '', maxBytes = 64 * 1024) {
+  const memory = new MemoryTier(1024 * 1024);
+  const disk = fakeTier();
+  const tabs = { fill: () => null, flush: async () => 0 } as unknown as TabFill;
+  const keeper = new Keeper(memory, disk as unknown as OfflineTier, tabs, { origin, maxBytes, cacheErrors: false });
+  const handler = new FetchHandler(memory, disk as unknown as OfflineTier, keeper, tabs, origin, readConfig(query));
+  const sent: Request[] = [];
+  let respond: (request: Request) => Response = () => { throw new TypeError('Failed to fetch'); };
+  vi.stubGlobal('fetch', async (request: Request) => {
+    sent.push(request);
+    return respond(request);
+  });
+  /** Fetches through the handler, reads the body, and waits for what the fetch left running
+   *  (a refresh behind the page, the puts). */
+  async function get(path: string, init: RequestInit = {}) {
+    const request = new Request(origin + path, init);
+    const waits: Promise<unknown>[] = [];
+    const ctx = { clientId: null, waitUntil: (p: Promise<unknown>) => { waits.push(p); } };
+    const response = await handler.handle(request, ctx, {}, handler.plan(request, false) ?? undefined);
+    const text = await response.text();
+    while (waits.length > 0) await waits.shift();
+    return { status: response.status, text, headers: response.headers };
+  }
+  return {
+    get, sent, disk,
+    answer: (f: (request: Request) => Response) => { respond = f; },
+    held: (path: string) => memory.lookup(new Request(origin + path)),
+  };
+}
+
+const v1 = (headers: Record<string, string> = {}) => () =>
+  new Response('v1', { headers: { 'cache-control': 'max-age=60', date: httpDate(Date.now()), ...headers } });
+
+function redirected(response: Response): Response {
+  Object.defineProperty(response, 'redirected', { value: true });
+  return response;
+}
+
+describe('a 304 refresh', () => {
+  it('serves the merged response but removes the copy, memory and disk, when the 304 brings no-store', async () => {
+    const t = setup(`?routes=${encodeURIComponent('/api/*=network-first')}&offline=${encodeURIComponent('/api/*')}`);
+    t.answer(v1({ etag: '"1"' }));
+    await t.get('/api/me');
+    expect(t.disk.puts).toHaveLength(1);
+    t.answer(() => new Response(null, { status: 304, headers: { 'cache-control': 'no-store', etag: '"1"' } }));
+    const served = await t.get('/api/me');
+    expect(t.sent[1]!.headers.get('if-none-match')).toBe('"1"');
+    expect([served.status, served.text, served.headers.get('cache-control')]).toEqual([200, 'v1', 'no-store']);
+    expect(t.held('/api/me')).toBeNull();
+    expect(t.disk.flushed).toEqual([`${origin}/api/me`]);
+    expect(t.disk.puts).toHaveLength(1);
+  });
+
+  it('makes the copy fresh again: a 304 without Date counts its age from its arrival, without Age drops the stored one', async () => {
+    const t = setup();
+    t.answer(v1({ etag: '"1"', age: '30' }));
+    await t.get('/app.js');
+    t.answer(() => new Response(null, { status: 304, headers: { etag: '"1"' } }));
+    vi.setSystemTime(T0 + 120_000);
+    expect((await t.get('/app.js')).text).toBe('v1'); // stale: served, revalidated behind
+    expect(t.sent).toHaveLength(2);
+    vi.setSystemTime(T0 + 150_000); // 30 s after the 304: fresh for another 30 s
+    expect((await t.get('/app.js')).text).toBe('v1');
+    expect(t.sent).toHaveLength(2);
+  });
+});
+
+describe('a full response that is not kept', () => {
+  it.each([
+    ['a 404', () => new Response('gone', { status: 404 })],
+    ['no-store', () => new Response('v2', { headers: { 'cache-control': 'no-store' } })],
+    ['Vary: *', () => new Response('v2', { headers: { vary: '*' } })],
+    ['a redirect', () => redirected(new Response('elsewhere'))],
+    ['a body over maxBytes', () => new Response(new Uint8Array(2048))],
+  ])('removes the copy it refreshed (%s), from memory and an offline route\'s disk', async (_, make) => {
+    const t = setup(`?offline=${encodeURIComponent('/app.js')}`, 1024);
+    t.answer(v1());
+    await t.get('/app.js');
+    t.answer(make);
+    vi.setSystemTime(T0 + 120_000);
+    expect((await t.get('/app.js')).text).toBe('v1'); // stale: served, refreshed behind
+    expect(t.held('/app.js')).toBeNull();
+    expect(t.disk.flushed).toEqual([`${origin}/app.js`]);
+    await t.get('/app.js');
+    expect(t.sent).toHaveLength(3); // the next request goes to the network
+  });
+
+  it('an offline route\'s copy survives a network failure and a 5xx (passed on); elsewhere a 5xx removes it', async () => {
+    const t = setup(`?routes=${encodeURIComponent('/api/*=network-first')}&offline=${encodeURIComponent('/api/*')}`);
+    t.answer(v1());
+    await t.get('/api/me');
+    await t.get('/app.js');
+    vi.setSystemTime(T0 + 120_000);
+    t.answer(() => new Response('busy', { status: 503 }));
+    expect((await t.get('/api/me')).status).toBe(503);
+    expect((await t.get('/app.js')).text).toBe('v1'); // stale: served, refreshed behind
+    expect(t.held('/api/me')).not.toBeNull();
+    expect(t.held('/app.js')).toBeNull();
+    t.answer(() => { throw new TypeError('Failed to fetch'); });
+    expect((await t.get('/api/me')).text).toBe('v1');
+    expect(t.held('/api/me')).not.toBeNull();
+    expect(t.disk.flushed).toEqual([]);
+  });
+});
+
+describe('an unsafe request', () => {
+  function opaqueRedirect(): Response {
+    const response = new Response(null);
+    Object.defineProperties(response, { type: { value: 'opaqueredirect' }, status: { value: 0 }, ok: { value: false } });
+    return response;
+  }
+
+  it.each([
+    ['a 200', () => new Response('ok')],
+    ['a 303', () => new Response(null, { status: 303, headers: { location: '/items.txt' } })],
+    ['an opaqueredirect (redirect: manual)', opaqueRedirect],
+  ])('answered with %s invalidates its URL\'s copy', async (_, make) => {
+    const t = setup();
+    t.answer(v1());
+    await t.get('/items.txt');
+    t.answer(make);
+    await t.get('/items.txt', { method: 'POST', body: 'x', redirect: 'manual' });
+    expect(t.held('/items.txt')).toBeNull();
+  });
+
+  it.each([400, 409, 500])('answered with an error (%i) leaves the copy', async (status) => {
+    const t = setup();
+    t.answer(v1());
+    await t.get('/items.txt');
+    t.answer(() => new Response('no', { status }));
+    await t.get('/items.txt', { method: 'POST', body: 'x' });
+    expect(t.held('/items.txt')).not.toBeNull();
+  });
+});
