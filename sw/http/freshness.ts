@@ -5,6 +5,10 @@
 
 import { deltaSeconds, parseCacheControl } from './cache-control.js';
 
+/** The header reads the freshness rules make: a Headers, or a lighter reader over stored
+ *  pairs (lower-case names) where building a Headers per lookup would cost more. */
+export type HeaderFields = Pick<Headers, 'get' | 'has'>;
+
 /** When the stored response was requested and received (ms since the epoch). */
 export interface Timing {
   requestTime: number;
@@ -83,7 +87,7 @@ export function parseHttpDate(value: string | null): number {
  * @param headers the stored response headers
  * @param responseTime when the response arrived (stands in for a missing Date)
  */
-export function freshnessLifetime(status: number, headers: Headers, responseTime: number): number {
+export function freshnessLifetime(status: number, headers: HeaderFields, responseTime: number): number {
   const cc = parseCacheControl(headers.get('cache-control'));
   const maxAge = deltaSeconds(cc, 'max-age');
   if (maxAge !== undefined) return maxAge;
@@ -107,7 +111,7 @@ export function freshnessLifetime(status: number, headers: Headers, responseTime
  * @param timing when the response was requested and received
  * @param now the time of the lookup
  */
-export function currentAge(headers: Headers, timing: Timing, now: number): number {
+export function currentAge(headers: HeaderFields, timing: Timing, now: number): number {
   const ageText = headers.get('age')?.trim() ?? '';
   const ageValue = /^\d+$/.test(ageText) ? Number(ageText) : 0;
   const apparentAge = Math.max(0, (timing.responseTime - dateOf(headers, timing.responseTime)) / 1000);
@@ -124,7 +128,7 @@ export function currentAge(headers: Headers, timing: Timing, now: number): numbe
  * @param timing when it was requested and received
  * @param now the time of the lookup (ms since the epoch)
  */
-export function freshness(status: number, headers: Headers, timing: Timing, now: number): Freshness {
+export function freshness(status: number, headers: HeaderFields, timing: Timing, now: number): Freshness {
   const cc = parseCacheControl(headers.get('cache-control'));
   const lifetime = freshnessLifetime(status, headers, timing.responseTime);
   const age = currentAge(headers, timing, now);
@@ -140,7 +144,7 @@ export function freshness(status: number, headers: Headers, timing: Timing, now:
 }
 
 /** True when the stored response may be served without asking the server. */
-export function isFresh(status: number, headers: Headers, timing: Timing, now: number): boolean {
+export function isFresh(status: number, headers: HeaderFields, timing: Timing, now: number): boolean {
   return freshness(status, headers, timing, now).fresh;
 }
 
@@ -195,7 +199,7 @@ function opaqueTag(tag: string): string {
   return tag.trim().replace(/^W\//, '');
 }
 
-function dateOf(headers: Headers, fallback: number): number {
+function dateOf(headers: HeaderFields, fallback: number): number {
   const date = parseHttpDate(headers.get('date'));
   return Number.isNaN(date) ? fallback : date;
 }

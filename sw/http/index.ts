@@ -10,7 +10,8 @@ export {
 } from './cacheability.js';
 export {
   freshness, freshnessLifetime, currentAge, isFresh, usableWhileRevalidating, revalidationHeaders,
-  mergeNotModified, parseHttpDate, HEURISTIC_FRACTION, HEURISTIC_CAP_SECONDS, type Freshness, type Timing,
+  mergeNotModified, parseHttpDate, heuristicallyCacheable, HEURISTIC_FRACTION, HEURISTIC_CAP_SECONDS,
+  type Freshness, type HeaderFields, type Timing,
 } from './freshness.js';
 export {
   resolveRoute, defaultStrategy, matches, isPattern, STRATEGIES,

@@ -381,7 +381,8 @@ test('webtmem.fetch: a page-side hit is a Response read once, byte-exact, by eve
   const ns = siteNs();
   await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
   await dropInReady(page);
-  const url = `/__t/echo/hitresp-${ns}?size=6000`;
+  // Fresh for ten minutes: webtmem.fetch answers on the page only what is fresh.
+  const url = `/__t/echo/hitresp-${ns}?size=6000&cc=max-age%3D600`;
   const net = await pageFetch(page, url);
   await waitCached(page, url);
   const r = await page.evaluate(async (u) => {

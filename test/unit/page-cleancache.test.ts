@@ -1,0 +1,83 @@
+// Page code's webtmem.fetch answers from the page's copy only what a private HTTP cache would
+// answer without asking the server (RFC 9111 §4); everything else goes to fetch(), through the
+// service worker. The copies here are put as the service worker's tab fill puts them.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { attach, createStore } from '../../worker/core/index.js';
+import { resourceKey, toRecord } from '../../worker/cleancache/record/index.js';
+import { PageCleancache } from '../../app/cleancache.js';
+
+const BASE = 'https://site.test/app/';
+const DAY = 86_400_000;
+
+function pageWith(url: string, headers: Record<string, string>, ageMs: number): PageCleancache {
+  const page = new PageCleancache(attach(createStore({ capacityBytes: 1 << 20, shared: false })), BASE);
+  const at = Date.now() - ageMs;
+  const response = { status: 200, statusText: 'OK', headers: new Headers(headers) };
+  const record = toRecord(resourceKey(url, [], new Headers()), response, new TextEncoder().encode('stored'), { requestTime: at, responseTime: at }, 0);
+  expect(page.cleancache.put(record, [])).toBe('stored');
+  return page;
+}
+
+/** fetch() stubbed: answers 'network' and records what it was asked. */
+function network() {
+  const calls: unknown[] = [];
+  vi.stubGlobal('fetch', async (input: unknown) => { calls.push(input); return new Response('network'); });
+  return calls;
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('PageCleancache.fetch', () => {
+  const URL_A = `${BASE}a.json`;
+
+  it('answers a fresh copy on the page, with no fetch', async () => {
+    const calls = network();
+    const page = pageWith(URL_A, { 'cache-control': 'max-age=600' }, 1000);
+    expect(await (await page.fetch('a.json')).text()).toBe('stored');
+    expect(await (await page.fetch(new URL(URL_A))).text()).toBe('stored');
+    expect(await (await page.fetch(new Request(URL_A))).text()).toBe('stored');
+    expect(calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['stale by max-age', { 'cache-control': 'max-age=60' }, DAY],
+    ['marked no-cache', { 'cache-control': 'no-cache, max-age=600' }, 0],
+    ['with no freshness at all', {}, 0],
+    ['past its Expires', { expires: new Date(Date.now() - DAY).toUTCString() }, 0],
+  ])('fetches again a copy %s', async (_, headers, age) => {
+    const calls = network();
+    const page = pageWith(URL_A, headers, age);
+    expect(await (await page.fetch(URL_A)).text()).toBe('network');
+    expect(calls).toHaveLength(1);
+    expect(page.stats().hits).toBe(1); // found, counted, not served
+  });
+
+  it.each([
+    ['cache mode no-cache', { cache: 'no-cache' }],
+    ['cache mode reload', { cache: 'reload' }],
+    ['cache mode no-store', { cache: 'no-store' }],
+    ['Cache-Control: no-cache', { headers: { 'cache-control': 'no-cache' } }],
+    ['Cache-Control: max-age=0', { headers: { 'cache-control': 'max-age=0' } }],
+    ['Pragma: no-cache', { headers: { pragma: 'no-cache' } }],
+    ['a POST', { method: 'POST', body: 'x' }],
+  ] as [string, RequestInit][])('passes %s to fetch, fresh copy or not', async (_, init) => {
+    const calls = network();
+    const page = pageWith(URL_A, { 'cache-control': 'max-age=600' }, 0);
+    expect(await (await page.fetch(URL_A, init)).text()).toBe('network');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('reads the same from a Request as from init', async () => {
+    const calls = network();
+    const page = pageWith(URL_A, { 'cache-control': 'max-age=600' }, 0);
+    expect(await (await page.fetch(new Request(URL_A, { headers: { 'cache-control': 'no-cache' } }))).text()).toBe('network');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('answers a copy of any age under force-cache', async () => {
+    const calls = network();
+    const page = pageWith(URL_A, { 'cache-control': 'max-age=60' }, DAY);
+    expect(await (await page.fetch(URL_A, { cache: 'force-cache' })).text()).toBe('stored');
+    expect(calls).toHaveLength(0);
+  });
+});
