@@ -64,6 +64,10 @@ describe('parseVary', () => {
   it('names a header the service worker cannot see', () => {
     expect(parseVary('Accept, Cookie')).toEqual({ kind: 'unseen', name: 'cookie' });
     expect(parseVary('Sec-CH-UA-Mobile')).toEqual({ kind: 'unseen', name: 'sec-ch-ua-mobile' });
+    // Client hints without the Sec- prefix, also added below the fetch layer.
+    for (const hint of ['Save-Data', 'Device-Memory', 'DPR', 'Width', 'Viewport-Width', 'Downlink', 'ECT', 'RTT']) {
+      expect(parseVary(`Accept, ${hint}`)).toEqual({ kind: 'unseen', name: hint.toLowerCase() });
+    }
   });
 });
 

@@ -34,10 +34,15 @@ export type VaryDecision =
 
 // Request headers that never reach a service worker's Request object (the browser adds them
 // below the fetch layer) yet differ between requests: a key blind to them would serve one
-// request's response to another. Sec-* (Sec-Fetch-Dest, client hints) are in this group too.
+// request's response to another. Sec-* (Sec-Fetch-Dest, client hints) are in this group too,
+// and so are the client hints named without the prefix (Save-Data, Device-Memory, DPR, Width,
+// Viewport-Width, and the network ones, Downlink, ECT, RTT, which change with the connection).
 // Others it cannot see (Accept-Encoding, Origin) are the same for every request of this
 // browser and scope, and the cached body is already decoded, so they need no key.
-const UNSEEN_VARYING_HEADERS = new Set(['cookie', 'cookie2', 'referer']);
+const UNSEEN_VARYING_HEADERS = new Set([
+  'cookie', 'cookie2', 'referer',
+  'save-data', 'device-memory', 'dpr', 'width', 'viewport-width', 'downlink', 'ect', 'rtt',
+]);
 const UNSEEN_PREFIX = 'sec-';
 
 // Field names are RFC 9110 tokens.
