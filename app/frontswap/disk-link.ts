@@ -9,8 +9,10 @@
 //
 // Rejection rules, kept here once: a disk failure rejects with the browser's error as it
 // crossed the port (name and message kept); once the store worker is gone every call, pending
-// or new, rejects with TmemError 'worker-gone'; after discard() writes resolve without being
-// sent (the area was invalidated: nothing buffered may reach the disk any more).
+// or new, rejects with TmemError 'worker-gone', once the store is closed with 'closed', and once
+// the link itself has closed with 'area-closed' (comlink never settles a call whose port closed,
+// so the link settles them itself); after discard() writes resolve without being sent (the area
+// was invalidated: nothing buffered may reach the disk any more).
 import { transfer, wrap, type Remote } from 'comlink';
 import { TmemError } from '../../worker/core/errors.js';
 import type { DiskItem, DiskKey, DiskSink } from '../../worker/disk/index.js';
@@ -25,22 +27,25 @@ export class DiskLink implements DiskSink {
   readonly #remote: Remote<AreaDiskApi>;
   readonly #port: MessagePort;
   readonly #pageSize: number;
-  readonly #gone: Promise<never>;
   #discarded = false;
+  /** Why every call is refused from now on, or null while the link is up. */
+  #ended: TmemError | null = null;
+  /** The calls waiting for an answer, with their rejecters. */
+  readonly #pending = new Map<Promise<unknown>, (error: TmemError) => void>();
   /** Buffers of committed batches, back from the disk service, for the next ones. */
   readonly #spares: ArrayBuffer[] = [];
 
   /**
    * @param port the area's end of the channel whose other end the host serves
    * @param pageSize bytes per page
-   * @param gone rejects when the disk service's thread is gone
+   * @param unreachable rejects (with a TmemError) when the disk service can no longer be
+   *   reached: its thread is gone, or the store closed
    */
-  constructor(port: MessagePort, pageSize: number, gone: Promise<never>) {
+  constructor(port: MessagePort, pageSize: number, unreachable: Promise<never>) {
     this.#port = port;
     this.#remote = wrap<AreaDiskApi>(port);
     this.#pageSize = pageSize;
-    this.#gone = gone;
-    gone.catch(() => undefined);
+    unreachable.catch((e: TmemError) => this.#end(e));
   }
 
   open(request: AreaOpenRequest): Promise<AreaOpenReply> {
@@ -98,17 +103,39 @@ export class DiskLink implements DiskSink {
     return this.#call(() => this.#remote.injectFault(fault));
   }
 
-  /** Closes the log (after its queued writes) and the port. */
+  /** Once every call made before has its answer, closes the log (after its queued work) and the
+   *  port. Waiting first keeps the answers in order: the service answers a read in progress
+   *  before it closes, but that answer could still be on its way when the close() answer
+   *  arrives, and a call still waiting then is rejected as the port closes. */
   async close(): Promise<void> {
+    await Promise.allSettled(this.#pending.keys());
     try {
       await this.#call(() => this.#remote.close());
     } finally {
-      this.#port.close();
+      this.#end(new TmemError('area-closed', 'the frontswap area closed before its disk answered'));
     }
   }
 
   #call<T>(fn: () => Promise<T>): Promise<T> {
-    return Promise.race([fn(), this.#gone]);
+    if (this.#ended) return Promise.reject(this.#ended);
+    let reject!: (error: TmemError) => void;
+    const call = new Promise<T>((resolve, rej) => {
+      reject = rej;
+      fn().then(resolve, rej);
+    });
+    this.#pending.set(call, reject);
+    const forget = () => this.#pending.delete(call);
+    call.then(forget, forget);
+    return call;
+  }
+
+  /** Refuses every later call with `error`, rejects the waiting ones with it, closes the port. */
+  #end(error: TmemError): void {
+    if (this.#ended) return;
+    this.#ended = error;
+    for (const reject of this.#pending.values()) reject(error);
+    this.#pending.clear();
+    this.#port.close();
   }
 }
 

@@ -14,6 +14,10 @@
 //  - Durable areas write every page through to disk; memory is a cache of it.
 //  - Bad arguments throw TmemError at once and change nothing; after close() or
 //    invalidateArea() every call throws 'area-closed'.
+//  - When the store closes under the area (the page's close(), or detach() on this thread) the
+//    area closes at once without writing its buffer (the store's close() waits for nothing):
+//    its lock is released, an 'error' event counts the pages that never reached the disk, and
+//    every call, the waiting ones too, rejects with 'closed'.
 //
 // About 360 lines, half of them JSDoc: store, load, invalidate and close share the location
 // map and the buffer, and each keeps the others' invariants in one synchronous step, so they
@@ -49,7 +53,10 @@ export class Frontswap {
   readonly #writeback: Writeback;
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #onBudget = () => this.#writeback.rebalance();
+  readonly #onStoreClosed = () => this.#storeClosed();
   #state: 'open' | 'closing' | 'closed' = 'open';
+  /** The area was closed by its store closing, not by close() or invalidateArea(). */
+  #endedByStore = false;
   #disk: AreaDiskInfo;
   readonly #st = {
     stores: 0, succStores: 0, spilledStores: 0, failedStores: 0, loads: 0, diskLoads: 0,
@@ -85,6 +92,7 @@ export class Frontswap {
       setTimeout(() => this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message } })), 0);
     }
     this.#client.addEventListener('budget', this.#onBudget);
+    this.#client.addEventListener('closed', this.#onStoreClosed);
     this.#timer = setInterval(() => {
       // A closed client's store worker answers nothing more: stop asking.
       if (this.#client.closed) clearInterval(this.#timer);
@@ -108,22 +116,26 @@ export class Frontswap {
     const st = this.#st;
     const map = this.#map;
     const c = this.#client;
+    // The memory put first: it is what may throw (the store closed), and a store that throws
+    // must leave every tier as it was.
+    const inMemory = c.put(this.poolId, OBJECT, offset, page);
     st.stores++;
     if (this.durable) {
-      // Writethrough: the disk copy first, so memory never holds a page the disk lacks.
+      // Writethrough: the buffer takes the page before store() returns, or the memory copy goes
+      // too (#refuse), so memory never keeps a page the disk lacks.
+      if (inMemory) map.touchMemory(offset);
+      else map.dropMemory(offset); // a refused put dropped the older memory copy (rule 6)
       if (!this.#wb.enqueue(offset, page)) return this.#refuse(offset);
       map.addDisk(offset);
-      if (c.put(this.poolId, OBJECT, offset, page)) {
-        map.touchMemory(offset);
+      if (inMemory) {
         st.succStores++;
         return 'memory';
       }
-      map.dropMemory(offset); // a refused put dropped the older memory copy (rule 6)
       st.spilledStores++;
       this.#writeback.queue();
       return 'disk';
     }
-    if (c.put(this.poolId, OBJECT, offset, page)) {
+    if (inMemory) {
       map.touchMemory(offset);
       if (map.dropDisk(offset)) this.#wb.invalidate(offset); // the older disk copy must not come back
       st.succStores++;
@@ -160,7 +172,8 @@ export class Frontswap {
    * @param into exactly pageSize bytes
    * @returns true when loaded, false when absent
    * @throws TmemError 'bad-offset', 'bad-page-size', 'area-closed' (at once);
-   *   'disk-error' / 'bad-database' / 'worker-gone' when the disk read fails
+   *   'disk-error' / 'bad-database' / 'worker-gone' when the disk read fails; 'closed' once the
+   *   store has closed, also while the read waits
    */
   async load(offset: number, into: Uint8Array): Promise<boolean> {
     this.#open('load');
@@ -225,7 +238,7 @@ export class Frontswap {
   /**
    * Resolves when every page stored before this call is committed to IndexedDB.
    * @throws TmemError 'area-closed'; 'disk-error' (rejection) when a write fails meanwhile: the
-   *   pages stay buffered, loadable, and retried
+   *   pages stay buffered, loadable, and retried; 'closed' when the store closes meanwhile
    */
   async flush(): Promise<void> {
     this.#open('flush');
@@ -239,16 +252,18 @@ export class Frontswap {
   /**
    * Closes the area and releases its lock. A durable area first commits every buffered page
    * (if that fails, close rejects with 'disk-error' and the area stays open: nothing is lost);
-   * a non-durable one is cleared. Later calls throw 'area-closed'.
+   * a non-durable one is cleared. Later calls throw 'area-closed'. Rejects with 'closed' once
+   * the store has closed under the area (which closed it then, without writing its buffer).
    */
   async close(): Promise<void> {
+    if (this.#endedByStore) throw this.#closedError('close');
     if (this.#state !== 'open') return;
     if (this.durable) {
       this.#state = 'closing';
       try {
         await this.#wb.flush();
       } catch (e) {
-        this.#state = 'open';
+        if (this.#state === 'closing') this.#state = 'open'; // else the store closed meanwhile and closed the area
         throw diskError(this.name, 'close', e);
       }
     } else {
@@ -347,6 +362,25 @@ export class Frontswap {
     if (this.#map.dropDisk(offset)) this.#wb.invalidate(offset);
   }
 
+  /** The store closed under the area: ends it as the rules at the top say. */
+  #storeClosed(): void {
+    if (this.#state === 'closed') return;
+    const { inFlightPages, pendingDeletes } = this.#wb.stats();
+    const error = new TmemError('closed', `frontswap area "${this.name}": the webtmem store closed while the call waited`);
+    this.#state = 'closed';
+    this.#endedByStore = true;
+    this.#wb.stop(error); // waiting flushes (and a durable close()) reject 'closed'
+    this.#teardown();
+    this.#release();
+    const message = `frontswap "${this.name}": the webtmem store closed; ${inFlightPages} buffered pages and ${pendingDeletes} invalidates never reached the disk`;
+    this.#st.lastError = message;
+    this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message } }));
+  }
+
+  #closedError(what: string): TmemError {
+    return new TmemError('closed', `${what}: frontswap area "${this.name}": the webtmem store is closed`);
+  }
+
   #onDiskEvent(e: TmemEvent): void {
     const event = { ...e, message: `frontswap "${this.name}": ${e.message}` };
     if (e.kind === 'disk-error') {
@@ -362,6 +396,7 @@ export class Frontswap {
   #teardown(): void {
     clearInterval(this.#timer);
     this.#client.removeEventListener('budget', this.#onBudget);
+    this.#client.removeEventListener('closed', this.#onStoreClosed);
     this.#map.clear();
     if (!this.#client.closed) {
       this.#client.flushObject(this.poolId, OBJECT);
@@ -370,6 +405,7 @@ export class Frontswap {
   }
 
   #open(what: string): void {
+    if (this.#endedByStore) throw this.#closedError(what);
     if (this.#state !== 'open') throw new TmemError('area-closed', `${what}: frontswap area "${this.name}" is closed or invalidated`);
   }
 }

@@ -47,7 +47,7 @@ export async function openFrontswap(client: FrontswapClient, connectPort: Connec
   try {
     const { port1, port2 } = new MessageChannel();
     await connectPort(port2);
-    link = new DiskLink(port1, client.pageSize, workerGone(client));
+    link = new DiskLink(port1, client.pageSize, unreachable(client));
     const reply = await link.open({
       name, durable, pageSize: client.pageSize,
       ...(options.recordBytes === undefined ? {} : { recordBytes: options.recordBytes }),
@@ -66,12 +66,20 @@ export async function openFrontswap(client: FrontswapClient, connectPort: Connec
   }
 }
 
-/** Rejects with 'worker-gone' when the client sees its store worker stop. */
-function workerGone(client: FrontswapClient): Promise<never> {
+/** Rejects when the area's disk calls can no longer be answered: 'closed' when the store closes
+ *  for this thread (close() on the page, which stops the store worker without a 'worker-gone'
+ *  here, or detach() on this thread, which ends its areas), 'worker-gone' when the client sees
+ *  its store worker stop. The first to happen wins. */
+function unreachable(client: FrontswapClient): Promise<never> {
   return new Promise<never>((_, reject) => {
+    const closed = () => reject(new TmemError('closed', 'frontswap: the webtmem store is closed, so the disk tier is unreachable'));
     const gone = () => reject(new TmemError('worker-gone', 'frontswap: the store worker is gone, so the disk tier is unreachable; buffered pages stay loadable'));
-    if (client.workerGone) gone();
-    else client.addEventListener('worker-gone', gone, { once: true });
+    if (client.closed) closed();
+    else if (client.workerGone) gone();
+    else {
+      client.addEventListener('closed', closed, { once: true });
+      client.addEventListener('worker-gone', gone, { once: true });
+    }
   });
 }
 

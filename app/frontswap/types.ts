@@ -38,7 +38,9 @@ export interface AreaStorageInfo {
 
 /** Events of a {@link Frontswap} area. */
 export interface FrontswapEventMap {
-  /** A disk write failed; the pages stay buffered (loadable) and are retried with backoff. */
+  /** A disk write failed; the pages stay buffered (loadable) and are retried with backoff. Or
+   *  the store closed under the area: the area is then closed, its lock released, and the
+   *  message counts the buffered pages that never reached the disk. */
   error: CustomEvent<TmemEvent>;
   /** Writes succeed again after errors. */
   recovered: CustomEvent<TmemEvent>;
@@ -48,11 +50,12 @@ export interface FrontswapEventMap {
 
 /** What an area needs from its store: the page's TmemClient and a worker's SharedTmem both
  *  fit. 'budget' tells it the budget in force may have dropped (writeback then checks the
- *  store's own counters); 'worker-gone' that the disk service is unreachable. */
+ *  store's own counters); 'worker-gone' that the disk service is unreachable; 'closed' that the
+ *  store closed (or this thread detached): memory and disk are both gone. */
 export interface FrontswapClient extends Pick<StoreHandle,
   'pageSize' | 'closed' | 'workerGone' | 'newPool' | 'destroyPool' | 'put' | 'get' | 'flushPage' | 'flushObject' | 'storeStats'> {
-  addEventListener(type: 'budget' | 'worker-gone', listener: () => void, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener(type: 'budget' | 'worker-gone', listener: () => void, options?: boolean | EventListenerOptions): void;
+  addEventListener(type: 'budget' | 'worker-gone' | 'closed', listener: () => void, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener(type: 'budget' | 'worker-gone' | 'closed', listener: () => void, options?: boolean | EventListenerOptions): void;
 }
 
 /** What openFrontswap() hands the area. */

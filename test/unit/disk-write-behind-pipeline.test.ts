@@ -1,7 +1,10 @@
 // The write-behind buffer keeps up to maxInFlight batches in its sink at once: their keys are
 // disjoint, a newer op of a key in flight waits for that key's batch, and a batch that fails
 // while another commits loses nothing (its pages stay readable and are retried, newer ops win).
+// A flush waits for every op made before it, also one a newer op replaced while it waited; and
+// stop() ends all of it when the sink is gone for good.
 import { describe, expect, it } from 'vitest';
+import { TmemError } from '../../worker/core/errors.js';
 import { WriteBehind, type Clock, type DiskItem, type DiskKey, type DiskSink } from '../../worker/disk/index.js';
 
 /** A sink whose batches settle when the test says; committed values land in `disk`. */
@@ -111,6 +114,61 @@ describe('WriteBehind with batches in flight', () => {
     await again;
     expect([0, 1, 2, 3].map((k) => sink.disk.get(k))).toEqual([0, 1, 102, 3]);
     expect(wb.stats()).toMatchObject({ inFlightPages: 0, failing: false });
+  });
+
+  it('flush() waits for a key stored before it that a newer store replaced while it waited behind two batches', async () => {
+    const { sink, wb } = setup();
+    for (let k = 0; k < 8; k++) wb.enqueue(k, page(k));
+    await settle();
+    expect(sink.calls.length).toBe(2); // the in-flight limit: key 20 waits
+    wb.enqueue(20, page(1));
+    let flushed = false;
+    const flushing = wb.flush().then(() => { flushed = true; });
+    wb.enqueue(20, page(2)); // replaces the waiting copy: it now carries that store's commit
+    sink.calls[0].settle(true);
+    sink.calls[1].settle(true);
+    await settle();
+    expect(flushed).toBe(false);
+    expect(sink.calls[2].keys).toEqual([20]);
+    sink.calls[2].settle(true);
+    await flushing;
+    expect(sink.disk.get(20)).toBe(2);
+  });
+
+  it('flush() waits for a key stored before it that a newer store replaced while the key was in flight', async () => {
+    const { sink, clock, wb } = setup();
+    wb.enqueue(7, page(60));
+    clock.fire(); // a partial batch waits flushDelayMs for company
+    await settle();
+    expect(sink.calls.map((c) => c.keys)).toEqual([[7]]);
+    wb.enqueue(7, page(61)); // waits for the batch holding 7
+    let flushed = false;
+    const flushing = wb.flush().then(() => { flushed = true; });
+    wb.enqueue(7, page(62));
+    sink.calls[0].settle(true);
+    await settle();
+    expect(flushed).toBe(false);
+    expect(sink.disk.get(7)).toBe(60);
+    expect(sink.calls[1].keys).toEqual([7]); // one write of 7 at a time, newest last
+    sink.calls[1].settle(true);
+    await flushing;
+    expect(sink.disk.get(7)).toBe(62);
+  });
+
+  it('stop() rejects the waiting flush, then refuses ops, retries nothing and leaves the batch in flight unheeded', async () => {
+    const { sink, clock, wb } = setup();
+    for (let k = 0; k < 4; k++) wb.enqueue(k, page(k));
+    await settle();
+    const flushed = wb.flush();
+    const reason = new TmemError('closed', 'the test closed the store');
+    wb.stop(reason);
+    await expect(flushed).rejects.toBe(reason);
+    sink.calls[0].settle(false);
+    await settle();
+    expect(clock.timers.size).toBe(0); // no retry
+    expect(wb.stats()).toMatchObject({ errors: 0, retries: 0 });
+    expect(() => wb.enqueue(9, page(9))).toThrow(expect.objectContaining({ code: 'closed' }));
+    await expect(wb.flush()).rejects.toBe(reason);
   });
 
   it('refuses a maxInFlight below 1', () => {

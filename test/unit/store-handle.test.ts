@@ -84,6 +84,22 @@ describe('StoreHandle', () => {
     expect(await codeOf(handle.stats())).toBe('closed');
   });
 
+  it("fires 'closed' once on close and on detach, and on another thread when it sees the close", () => {
+    const { handle, lifecycle } = setup();
+    const other = setup(lifecycle).handle;
+    const detaching = setup().handle;
+    const seen: string[] = [];
+    handle.addEventListener('closed', () => seen.push('closer'));
+    other.addEventListener('closed', () => seen.push('other'));
+    detaching.addEventListener('closed', () => seen.push('detached'));
+    handle.closeAll();
+    handle.closeAll();
+    expect(seen).toEqual(['closer']);
+    other.stopped('the owner closed the store'); // how another thread learns of it
+    detaching.detach();
+    expect(seen).toEqual(['closer', 'other', 'detached']);
+  });
+
   it('detach: this thread only', async () => {
     const { handle, lifecycle } = setup();
     const other = setup(lifecycle).handle;

@@ -3,7 +3,7 @@
 // where each key lives; dead slots are counted and compacted away. Used by frontswap areas
 // (u32 offsets, 4 KiB pages) and by the service worker (string keys, any length).
 //
-// This file is longer than most (about 390 lines) on purpose: every write path shares one
+// This file is longer than most (about 430 lines) on purpose: every write path shares one
 // serial queue, one connection, one fault hook and one error count, and splitting them would
 // put those in module state anyway.
 //
@@ -105,6 +105,8 @@ export class DiskLog {
   private map = new LocationMap();
   private lastSeq = -1;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Reads in progress: they skip the queue, so close() waits for them apart. */
+  private readonly reads = new Set<Promise<unknown>>();
   private closed = false;
   private fault: { name: DiskFaultName; count: number } | null = null;
   /** Record buffers reused from one put to the next (pack.ts says why). */
@@ -161,6 +163,16 @@ export class DiskLog {
   async readMany(keys: DiskKey[]): Promise<(Uint8Array | undefined)[]> {
     checkKeys(keys, 'readMany');
     this.assertOpen();
+    const reading = this.readRecords(keys);
+    this.reads.add(reading);
+    try {
+      return await reading;
+    } finally {
+      this.reads.delete(reading);
+    }
+  }
+
+  private async readRecords(keys: DiskKey[]): Promise<(Uint8Array | undefined)[]> {
     // A location can go stale between the map lookup and the transaction (our own compaction
     // committed, or another connection's): the record is then missing. Look up again, and
     // the second time catch up with the journal first.
@@ -255,11 +267,12 @@ export class DiskLog {
     };
   }
 
-  /** Waits for queued writes, then closes the connection. Later calls throw 'closed'. */
+  /** Waits for queued writes and reads in progress (a read left running could reopen the
+   *  connection), then closes the connection. Later calls throw 'closed'. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue.catch(() => undefined);
+    await Promise.allSettled([this.queue, ...this.reads]);
     this.db?.close();
     this.db = null;
   }

@@ -2,7 +2,7 @@
 // buffer of page copies that drains to a sink (a DiskLog, or a proxy to one) in batches, up to
 // maxInFlight batches at a time (the next batch waits in the sink while one commits, so the disk
 // never idles for a thread hop). Platform-neutral; time and timers come from a Clock (./backoff.ts).
-// About 340 lines: a slot's
+// About 390 lines: a slot's
 // lifetime is its op's, kept by the same four places (enqueue, invalidate, drain, fail), so
 // they stay together; the slab itself is ./slab.ts.
 //
@@ -15,8 +15,12 @@
 //    not matter.
 //  - A failed batch goes back to the front of `pending` (unless a newer op superseded it):
 //    pages are never dropped, stay readable, and are retried with exponential backoff.
-//  - flush() resolves when every op made before it has committed; it rejects with the sink's
-//    error when a batch fails while it waits (the pages stay buffered and retried).
+//  - flush() resolves when every op made before it has committed, by itself or by a newer op of
+//    its key: an op that replaces a pending one inherits its seq, so a flush made between the
+//    two waits for the newer one. It rejects with the sink's error when a batch fails while it
+//    waits (the pages stay buffered and retried).
+//  - stop() ends the buffer for good when its sink cannot be reached any more (the store
+//    closed): waiting and later flushes reject, nothing more is handed to the sink.
 //  - Page copies live in slots of a slab (./slab.ts): the first value of MIN_SLOT_BYTES..
 //    MAX_SLOT_BYTES fixes the slot size (a frontswap area's page size); values of another
 //    length are copied with slice(). A slot is given back only when no sink can read it: when
@@ -92,6 +96,8 @@ export interface WriteBehindStats {
 /** One buffered op: a page copy, or null for an invalidate. */
 interface Op {
   bytes: Uint8Array | null;
+  /** The seq of the oldest op of the key this one carries: its own, or that of the pending op
+   *  it replaced (whose commit it now stands for). A flush waits for every op up to its target. */
   seq: number;
   /** bytes is a slab slot, given back when the op goes. */
   slot: boolean;
@@ -112,6 +118,8 @@ export class WriteBehind {
   /** A drain is queued as a microtask. */
   private drainQueued = false;
   private closed = false;
+  /** Set by stop(): why nothing more is written. */
+  private stopped: { reason: unknown } | null = null;
   private delayTimer: unknown = null;
   private retryTimer: unknown = null;
   private readonly clock: Clock;
@@ -161,7 +169,7 @@ export class WriteBehind {
       this.pending.delete(key);
       this.release(old); // pending: no batch holds it
     }
-    this.pending.set(key, this.copy(bytes));
+    this.pending.set(key, this.copy(bytes, old?.seq ?? ++this.seq));
     this.pages += addPages;
     this.bytes += addBytes;
     this.schedule();
@@ -180,7 +188,7 @@ export class WriteBehind {
       this.pending.delete(key);
       this.release(old);
     }
-    this.pending.set(key, { bytes: null, seq: ++this.seq, slot: false });
+    this.pending.set(key, { bytes: null, seq: old?.seq ?? ++this.seq, slot: false });
     this.schedule();
   }
 
@@ -207,6 +215,7 @@ export class WriteBehind {
    *  error if a batch fails meanwhile. Writes at once, cutting any delay or backoff. */
   flush(): Promise<void> {
     if (this.pending.size === 0 && this.writing.size === 0) return Promise.resolve();
+    if (this.stopped) return Promise.reject(this.stopped.reason);
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ target: this.seq, resolve, reject }));
     if (this.retryTimer) { this.clock.clearTimeout(this.retryTimer); this.retryTimer = null; this.st.retries++; }
     void this.drain();
@@ -217,6 +226,20 @@ export class WriteBehind {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+  }
+
+  /** Ends the buffer for good without writing what it holds, for a sink that can never be
+   *  reached again (the store closed): waiting flushes reject with `reason`, and so do later ones
+   *  while ops are buffered; later enqueues and invalidates throw 'closed'; the batching delay
+   *  and any retry are cancelled, and batches in flight settle unheeded.
+   * @param reason what waiting and later flushes reject with */
+  stop(reason: unknown): void {
+    if (this.stopped) return;
+    this.stopped = { reason };
+    this.closed = true;
+    if (this.delayTimer) { this.clock.clearTimeout(this.delayTimer); this.delayTimer = null; }
+    if (this.retryTimer) { this.clock.clearTimeout(this.retryTimer); this.retryTimer = null; }
+    for (const w of this.waiters.splice(0)) w.reject(reason);
   }
 
   /** Counters; cheap. */
@@ -233,6 +256,7 @@ export class WriteBehind {
   }
 
   private schedule(): void {
+    if (this.stopped) return;
     if (this.inFlight >= this.o.maxInFlight || this.retryTimer || this.drainQueued) return; // drain runs again when they end
     if (this.pending.size >= this.o.batchPages || this.waiters.length > 0) {
       if (this.delayTimer) { this.clock.clearTimeout(this.delayTimer); this.delayTimer = null; }
@@ -245,7 +269,7 @@ export class WriteBehind {
   }
 
   private async drain(): Promise<void> {
-    if (this.inFlight >= this.o.maxInFlight || this.retryTimer) return;
+    if (this.stopped || this.inFlight >= this.o.maxInFlight || this.retryTimer) return;
     if (this.delayTimer) { this.clock.clearTimeout(this.delayTimer); this.delayTimer = null; }
     if (this.pending.size === 0) return this.settle();
     // Keys in flight stay pending until their batch settles (the coherency rules above).
@@ -298,12 +322,16 @@ export class WriteBehind {
 
   /** `batch` (its ops not yet committed) failed with `e`. */
   private fail(batch: Map<DiskKey, Op>, e: unknown): void {
-    // Back to the front of the queue, unless a newer op of the key came meanwhile.
+    if (this.stopped) return; // nothing is retried any more, nor reported
+    // Back to the front of the queue, unless a newer op of the key came meanwhile: that one
+    // then carries the failed op's commit too.
     const merged = new Map<DiskKey, Op>();
     for (const [key, op] of batch) {
       this.writing.delete(key);
-      if (!this.pending.has(key)) merged.set(key, op);
-      else if (op.bytes) { this.pages--; this.bytes -= op.bytes.byteLength; this.release(op); } // the batch settled
+      const newer = this.pending.get(key);
+      if (!newer) { merged.set(key, op); continue; }
+      newer.seq = Math.min(newer.seq, op.seq);
+      if (op.bytes) { this.pages--; this.bytes -= op.bytes.byteLength; this.release(op); } // the batch settled
     }
     for (const [key, op] of this.pending) merged.set(key, op);
     this.pending = merged;
@@ -322,17 +350,17 @@ export class WriteBehind {
     }, delay);
   }
 
-  /** A new op holding a copy of `bytes`: in a slab slot when the size fits, else sliced. */
-  private copy(bytes: Uint8Array): Op {
+  /** A new op of `seq` holding a copy of `bytes`: in a slab slot when the size fits, else sliced. */
+  private copy(bytes: Uint8Array, seq: number): Op {
     const n = bytes.byteLength;
     if (!this.slab && n >= MIN_SLOT_BYTES && n <= MAX_SLOT_BYTES) {
       // Slots in use never exceed the pages held, nor their bytes maxBytes.
       this.slab = new Slab(n, Math.min(this.o.maxPages, Math.floor(this.o.maxBytes / n)), this.o.slabIdleMs);
     }
     const slot = this.slab && n === this.slab.slotBytes ? this.slab.take() : null;
-    if (!slot) return { bytes: bytes.slice(), seq: ++this.seq, slot: false };
+    if (!slot) return { bytes: bytes.slice(), seq, slot: false };
     slot.set(bytes);
-    return { bytes: slot, seq: ++this.seq, slot: true };
+    return { bytes: slot, seq, slot: true };
   }
 
   /** Gives `op`'s slot back; call once, when the op leaves the buffer and no sink reads it. */

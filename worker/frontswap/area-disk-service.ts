@@ -29,12 +29,14 @@ export class AreaDiskService implements AreaDiskApi {
   #name = '';
   #durable = false;
   #stats: FrontswapStats | null = null;
+  #closing: Promise<void> | null = null;
   readonly #onEvent: (event: TmemEvent) => void;
   readonly #onClose: () => void;
 
   /**
    * @param onEvent told of the log's disk errors, recoveries and compactions.
-   * @param onClose called once when the area closes its service.
+   * @param onClose called once the service has closed (its log closed and every call before
+   *   close() answered): the port may close after close()'s own answer has been posted.
    */
   constructor(onEvent: (event: TmemEvent) => void, onClose: () => void) {
     this.#onEvent = onEvent;
@@ -109,13 +111,25 @@ export class AreaDiskService implements AreaDiskApi {
     (await this.#ensureLog()).injectFault(fault);
   }
 
-  async close(): Promise<void> {
+  /** Refuses later calls, closes the log once the work it holds is done (queued writes, the
+   *  compactions and checkpoints they queued, reads in progress), and only then tells the host,
+   *  which closes the port after this call's answer: every call made before close() has been
+   *  answered by then. A second call shares the first. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     const log = this.#log;
     this.#log = null;
     this.#request = null;
     this.#stats = null;
-    this.#onClose();
-    await log?.close();
+    try {
+      await log?.close();
+    } finally {
+      this.#onClose();
+    }
   }
 
   /** The area's last reported counters with the disk's current ones, or null before the

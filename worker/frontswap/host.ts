@@ -11,7 +11,6 @@ export type HostEventSink = (kind: TmemEvent['kind'], message: string) => void;
 
 export class FrontswapHost {
   readonly #services = new Set<AreaDiskService>();
-  readonly #ports = new Map<AreaDiskService, MessagePort>();
   readonly #events: HostEventSink;
   #closed = false;
 
@@ -38,13 +37,12 @@ export class FrontswapHost {
       (e) => this.#events(e.kind, e.message),
       () => {
         this.#services.delete(service);
-        // Closed after the close() answer has been posted.
+        // Called as close() resolves: comlink posts its answer in a microtask, so a task later
+        // the answer is out and the port can close.
         setTimeout(() => port.close(), 0);
-        this.#ports.delete(service);
       },
     );
     this.#services.add(service);
-    this.#ports.set(service, port);
     expose(service, port);
   }
 

@@ -4,7 +4,8 @@
 // below hold on every thread and are written here once:
 //
 // - After close() (by the page, for every thread) or detach() (this thread only), data calls
-//   throw and control calls reject with 'closed', also the control calls already waiting.
+//   throw and control calls reject with 'closed', also the control calls already waiting; a
+//   'closed' event tells what holds more than calls (a frontswap area's lock and buffer).
 // - Once the store worker is gone (terminated, crashed, closed itself) control calls reject
 //   with 'worker-gone', also the calls already waiting; data calls keep working on the memory.
 //   Each thread learns of the death itself: the store worker holds a Web Lock until it dies,
@@ -36,6 +37,9 @@ export interface StoreHandleWiring {
 export interface StoreHandleEventMap {
   /** This thread saw the store worker stop; the memory keeps working, control calls reject. */
   'worker-gone': CustomEvent<{ reason: string }>;
+  /** The store closed for this thread (close() on the page, another thread's close() seen
+   *  here, or detach() on this thread); fired once. */
+  closed: CustomEvent<{ reason: string }>;
 }
 
 /** Why control calls are refused from now on. */
@@ -230,6 +234,7 @@ export class StoreHandle<Events extends StoreHandleEventMap = StoreHandleEventMa
     for (const abort of this.#pending) abort(ended);
     this.#pending.clear();
     if (first) this.onEnded();
+    if (ended.code === 'closed') this.dispatch(new CustomEvent('closed', { detail: { reason: ended.reason } }));
   }
 
   #refusal(): Ended | null {

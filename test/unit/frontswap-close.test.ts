@@ -1,0 +1,101 @@
+// An area's close() settles, and so does every call made before it: the link sends close()
+// once its earlier calls have their answers (a read in progress), the disk service answers it
+// once its log has finished the work it holds (the compaction a batch queued), and only then
+// does the host close the port.
+import { expose, transfer } from 'comlink';
+import { describe, expect, it, vi } from 'vitest';
+import { areaLockName } from '../../app/frontswap/index.js';
+import { DiskLink } from '../../app/frontswap/disk-link.js';
+import { AreaDiskService } from '../../worker/frontswap/index.js';
+import type { FrontswapStats } from '../../worker/stats.js';
+import { logs, outcome, page, PS, setupStore } from './frontswap-fakes.js';
+
+vi.mock('../../worker/disk/index.js', async (importOriginal) => {
+  const { openFakeLog } = await import('./frontswap-fake-log.js');
+  return { ...(await importOriginal<object>()), openDiskLog: openFakeLog };
+});
+
+/** Resolves once `p` has settled, or fails the test if it has not within the poll's bound. */
+async function settles<T>(p: Promise<T>): Promise<void> {
+  let settled = false;
+  p.then(() => { settled = true; }, () => { settled = true; });
+  await vi.waitFor(() => expect(settled).toBe(true), { timeout: 2000 });
+}
+
+describe('frontswap area close()', () => {
+  it('a durable close() answers after the compaction its last batch queued, and releases the lock', async () => {
+    const { open, locks } = setupStore();
+    const area = await open('queued-compaction', { durable: true });
+    const log = logs.at(-1)!;
+    log.compactAfterWrite = true;
+    log.compactions.hold();
+    for (let i = 0; i < 8; i++) area.store(i, page(i + 1));
+    await area.flush();
+    await vi.waitFor(() => expect(log.compactions.waiting).toBe(1));
+    const closing = area.close();
+    await vi.waitFor(() => expect(log.closed).toBe(true)); // the service waits for the log
+    log.compactions.release();
+    await settles(closing);
+    await closing;
+    expect(locks.held.has(areaLockName('queued-compaction'))).toBe(false);
+    expect(log.disk.size).toBe(8);
+  });
+
+  it('a compact() racing close() settles, and so does close()', async () => {
+    const { open } = setupStore();
+    const area = await open('racing-compact', { durable: true });
+    const log = logs.at(-1)!;
+    log.compactAfterWrite = true;
+    log.compactions.hold();
+    area.store(1, page(1));
+    await area.flush();
+    await vi.waitFor(() => expect(log.compactions.waiting).toBe(1));
+    const compacting = outcome(area.compact());
+    const closing = area.close();
+    log.compactions.release();
+    await settles(Promise.all([compacting, closing]));
+    expect(await compacting).toBe('resolved');
+  });
+
+  it('the disk service answers a compact() racing close(), and tells the host it closed (so the port closes) only once its log has finished', async () => {
+    const told: string[] = [];
+    const service = new AreaDiskService(() => undefined, () => told.push('host told'));
+    await service.open({ name: 'service-order', durable: true, pageSize: PS });
+    const log = logs.at(-1)!;
+    log.compactAfterWrite = true;
+    log.compactions.hold();
+    await service.writeBatch([1], new ArrayBuffer(PS));
+    const compacting = service.compact().finally(() => told.push('compact answered')).catch(() => undefined);
+    const closing = service.close().then(() => told.push('close answered'));
+    await vi.waitFor(() => expect(log.closed).toBe(true));
+    expect(told).toEqual([]); // the compaction the batch queued still runs, then compact()'s
+    log.compactions.release();
+    await Promise.all([compacting, closing]);
+    expect(told).toEqual(['compact answered', 'host told', 'close answered']);
+  });
+
+  it('the link sends close() once the calls made before it have their answers: a read in progress gets its page', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const seen: string[] = [];
+    let answerRead!: () => void;
+    expose({
+      read: () => new Promise((resolve) => {
+        seen.push('read');
+        answerRead = () => { const data = page(7).buffer; resolve(transfer({ hits: new Uint8Array([1]), data }, [data])); };
+      }),
+      report: () => { seen.push('report'); return {}; },
+      close: () => { seen.push('close'); },
+    }, port2);
+    const link = new DiskLink(port1, PS, new Promise<never>(() => undefined));
+    const reading = link.read([1]);
+    const closing = link.close();
+    // Sent after close(), so answered after anything close() had sent: it had sent nothing.
+    await link.report({} as FrontswapStats);
+    expect(seen).toEqual(['read', 'report']);
+    answerRead();
+    await settles(Promise.all([reading, closing]));
+    expect(seen).toEqual(['read', 'report', 'close']);
+    expect((await reading)[0]).toEqual(page(7));
+    expect(await outcome(link.read([1]))).toBe('area-closed'); // the link is closed for good
+  });
+});
