@@ -940,8 +940,8 @@ export class Store implements TmemStore {
    * least worth keeping and returns its bucket, or -1 when all sixteen are persistent. The
    * index has two entries a frame, so it fills before the frames only with same-filled pages
    * (which take no frame, and so are never met by the CLOCK); without this, ephemeral ones
-   * could hold both buckets of a handle for good and refuse every later put there (rule 10:
-   * an ephemeral page may go at any time, a put may not be refused for it). Same-filled
+   * could hold both buckets of a handle for good and refuse every later put there, persistent
+   * ones too (rule 10: ephemeral pages go before a persistent put is refused). Same-filled
    * entries go first, then the frame least recently referenced.
    */
   private dropEphemeral(b1: number, b2: number): number {
