@@ -9,7 +9,7 @@ import { TmemError } from '../worker/core/errors.js';
 import { BodyPool, Cleancache, type CleancacheStore } from '../worker/cleancache/index.js';
 import type { BodyAllocator, ResourceRecord } from '../worker/cleancache/record/index.js';
 import { isFresh, type HeaderFields } from '../sw/http/freshness.js';
-import { deltaSeconds, parseCacheControl } from '../sw/http/cache-control.js';
+import { decideCacheUse } from '../sw/http/cacheability.js';
 import { hitResponse } from './hit-response.js';
 
 /** A resource found in the cleancache. */
@@ -74,26 +74,31 @@ export class PageCleancache {
    * A fresh copy as a Response without leaving the page; anything else is fetched for real
    * (through the service worker, whose route decides, and which keeps the response for next
    * time). Answered here, as a private HTTP cache would answer without asking the server
-   * (RFC 9111 §4): a GET that does not ask to bypass or revalidate (cache mode `reload`,
-   * `no-store`, `no-cache`; `Cache-Control: no-cache`, `no-store` or `max-age=0`; `Pragma:
-   * no-cache`), for a copy that is fresh by its own headers (never one marked `no-cache`), or
-   * of any age under cache mode `force-cache` or `only-if-cached`. A stale copy found counts
-   * as a lookup hit in the stats and is fetched again.
+   * (RFC 9111 §4): a GET that the service worker's request rules (decideCacheUse) let look
+   * up without revalidating (no Range; not cache mode `reload`, `no-store` or `no-cache`; no
+   * `Cache-Control: no-cache`, `no-store` or `max-age=0`; no `Pragma: no-cache`), for a copy
+   * fresh by its own headers (never one marked `no-cache`), or of any age under cache mode
+   * `force-cache` or `only-if-cached`. A stale copy found counts as a lookup hit in the stats
+   * and is fetched again.
    * @param input a URL or a Request
    * @param init fetch options
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const request = input instanceof Request ? input : null;
-    const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
-    const mode = init?.cache ?? request?.cache ?? 'default';
-    const headers = init?.headers ?? request?.headers;
-    if (method === 'GET' && mode !== 'reload' && mode !== 'no-store' && mode !== 'no-cache' && !asksServer(headers)) {
+    const given = init?.headers ?? request?.headers;
+    const headers = given === undefined ? EMPTY_HEADERS : given instanceof Headers ? given : new Headers(given);
+    // The service worker's own request rules (a Range, no-store, reload, no-cache, ...).
+    const use = decideCacheUse({
+      method: (init?.method ?? request?.method ?? 'GET').toUpperCase(),
+      headers,
+      cache: init?.cache ?? request?.cache ?? 'default',
+    });
+    if (use.lookup && !use.revalidate) {
       // The body goes into a buffer of its own, which the Response hands over whole when it is
       // read (arrayBuffer, bytes): one allocation and one copy per hit, where a pooled body
       // would need a second of each (in Chromium, allocating the ArrayBuffer is most of a hit).
       const record = this.#lookup(request?.url ?? (input as string | URL), headers, ownBuffer);
-      if (record !== null && (mode === 'force-cache' || mode === 'only-if-cached' ||
-          isFresh(record.status, new StoredFields(record.headers), record, Date.now()))) {
+      if (record !== null && (use.anyAge || isFresh(record.status, new StoredFields(record.headers), record, Date.now()))) {
         return hitResponse(record, true);
       }
     }
@@ -107,7 +112,8 @@ export class PageCleancache {
 
   #lookup(url: string | URL, headers: HeadersInit | undefined, bodies?: BodyAllocator): ResourceRecord | null {
     const absolute = this.#absolute(url);
-    return this.cleancache.lookup(absolute, headers === undefined ? EMPTY_HEADERS : new Headers(headers), bodies);
+    const requestHeaders = headers === undefined ? EMPTY_HEADERS : headers instanceof Headers ? headers : new Headers(headers);
+    return this.cleancache.lookup(absolute, requestHeaders, bodies);
   }
 
   #absolute(url: string | URL): string {
@@ -177,17 +183,6 @@ class Hit implements CachedResource {
     // The body is the caller's too (this.body), so the Response copies it when read.
     return hitResponse(this.#record, false);
   }
-}
-
-/** Whether request headers ask for the server's answer, not a stored one (RFC 9111 §5.2.1:
- *  no-cache, no-store, max-age=0; Pragma: no-cache only without Cache-Control, §5.4). */
-function asksServer(init: HeadersInit | undefined): boolean {
-  if (init === undefined) return false;
-  const headers = init instanceof Headers ? init : new Headers(init);
-  const value = headers.get('cache-control');
-  if (value === null) return /(^|,)\s*no-cache\s*(,|$)/i.test(headers.get('pragma') ?? '');
-  const cc = parseCacheControl(value);
-  return cc.has('no-cache') || cc.has('no-store') || deltaSeconds(cc, 'max-age') === 0;
 }
 
 /** get/has over a stored record's header pairs (lower-case names, as a Headers lists them),

@@ -60,14 +60,32 @@ export interface CacheabilityOptions {
   maxBytes?: number;
 }
 
+/** What the cache rules read of a request apart from its credentials. */
+type CacheRequest = Pick<RequestLike, 'method' | 'headers' | 'cache'>;
+
 /**
  * Decides whether a request may be answered from the cleancache at all.
  * @param request the intercepted request
  * @param origin the service worker's origin
  */
 export function decideLookup(request: RequestLike, origin: string): LookupDecision {
-  const common = requestRefusal(request, origin);
-  if (common !== null) return { lookup: false, reason: common };
+  const refused = requestRefusal(request, origin);
+  return refused !== null ? { lookup: false, reason: refused } : cacheUse(request);
+}
+
+/**
+ * decideLookup without the credentials rule, for page code's lookups (webtmem.fetch), which
+ * hold no Request: the copies there were kept by the service worker, which keeps none for a
+ * request with credentials.
+ * @param request its method (upper case), headers and cache mode
+ */
+export function decideCacheUse(request: CacheRequest): LookupDecision {
+  const refused = ownRefusal(request);
+  return refused !== null ? { lookup: false, reason: refused } : cacheUse(request);
+}
+
+/** The cache mode's and headers' say, once nothing refuses the request. */
+function cacheUse(request: CacheRequest): LookupDecision {
   if (request.cache === 'reload') return { lookup: false, reason: 'reload' };
   const cc = parseCacheControl(request.headers.get('cache-control'));
   const revalidate =
@@ -137,10 +155,14 @@ export function carriesCredentials(request: RequestLike, origin: string): boolea
 
 // The refusals that apply alike to looking up and to storing.
 function requestRefusal(request: RequestLike, origin: string): 'method' | 'range' | 'no-store' | 'credentials' | null {
+  return ownRefusal(request) ?? (carriesCredentials(request, origin) ? 'credentials' : null);
+}
+
+/** requestRefusal's rules that read only the method, headers and cache mode. */
+function ownRefusal(request: CacheRequest): 'method' | 'range' | 'no-store' | null {
   if (request.method !== 'GET') return 'method';
   if (request.headers.has('range')) return 'range';
   if (request.cache === 'no-store') return 'no-store';
   if (parseCacheControl(request.headers.get('cache-control')).has('no-store')) return 'no-store';
-  if (carriesCredentials(request, origin)) return 'credentials';
   return null;
 }

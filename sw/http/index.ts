@@ -5,7 +5,7 @@
 export type { RequestLike, ResponseLike } from './fetch-like.js';
 export { parseCacheControl, deltaSeconds, type Directives } from './cache-control.js';
 export {
-  decideLookup, decideStore, decideSize, carriesCredentials,
+  decideLookup, decideCacheUse, decideStore, decideSize, carriesCredentials,
   type CacheabilityOptions, type LookupDecision, type StoreDecision, type NoStoreReason, type NoLookupReason,
 } from './cacheability.js';
 export {

@@ -60,6 +60,8 @@ describe('PageCleancache.fetch', () => {
     ['Cache-Control: max-age=0', { headers: { 'cache-control': 'max-age=0' } }],
     ['Pragma: no-cache', { headers: { pragma: 'no-cache' } }],
     ['a POST', { method: 'POST', body: 'x' }],
+    ['a Range request', { headers: { range: 'bytes=0-1' } }],
+    ['Cache-Control: no-store', { headers: { 'cache-control': 'no-store' } }],
   ] as [string, RequestInit][])('passes %s to fetch, fresh copy or not', async (_, init) => {
     const calls = network();
     const page = pageWith(URL_A, { 'cache-control': 'max-age=600' }, 0);
