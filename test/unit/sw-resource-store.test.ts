@@ -146,6 +146,20 @@ describe('readResource / writeResource', () => {
     flushResource(store, POOL, URL_A, fr);
     expect(store.pages.size).toBe(0);
   });
+
+  it('flushResource of a URL with no record sweeps nothing (one get), and leaves other keys alone', () => {
+    const store = new FakeStore();
+    writeResource(store, POOL, record(URL_A, [], new Headers(), 100), [], 100);
+    let sweeps = 0;
+    const flushObject = store.flushObject.bind(store);
+    store.flushObject = (pool, object) => { sweeps++; flushObject(pool, object); };
+    flushResource(store, POOL, 'https://app.example/other.json', new Headers());
+    expect(sweeps).toBe(0);
+    expect(store.count(URL_A)).toBe(1);
+    flushResource(store, POOL, URL_A, new Headers());
+    expect(sweeps).toBe(1);
+    expect(store.pages.size).toBe(0);
+  });
 });
 
 describe('over the real core', () => {

@@ -91,12 +91,16 @@ export function writeResource(
 
 /**
  * Removes a URL from the pool: its vary record or plain resource, and the variant named by
- * these request headers. Other variants are left to eviction.
+ * these request headers. Other variants are left to eviction. A URL with no record of its own
+ * costs one get: a flushObject sweeps every bucket of the store, and the service worker
+ * flushes the URL of every response it does not keep (sw/keeper.ts). Pages left without their
+ * header page (the rest of a partly evicted resource) are never read, and eviction takes them.
  */
 export function flushResource(io: PageIO, poolId: number, url: string, requestHeaders: Headers): void {
   const primaryKey = urlKey(url);
   const primary = readRecord(io, poolId, primaryKey);
-  if (primary !== null && primary.kind === 'vary') {
+  if (primary === null) return;
+  if (primary.kind === 'vary') {
     io.flushObject(poolId, objectIdOf(resourceKey(url, primary.vary, requestHeaders)));
   }
   io.flushObject(poolId, objectIdOf(primaryKey));
