@@ -113,6 +113,82 @@ describe('calls that sweep many buckets, with one of them stuck', () => {
   });
 });
 
+describe('batches that meet a stuck bucket', () => {
+  /** Bucket version word of the bucket holding (object lo, index). */
+  function bucketOf(buffer: SharedArrayBuffer, lo: number, index: number): number {
+    const { w, words } = bucketWords(buffer);
+    return words.find((v) => Array.from({ length: L.BUCKET_SLOTS }, (_, s) => v - L.B_VERSION + L.B_KEYS + s * L.KEY_WORDS)
+      .some((k) => w[k + L.K_TAG] !== 0 && w[k + L.K_OBJ_LO] === lo && w[k + L.K_INDEX] === index))!;
+  }
+  const N = 40;
+  const batchOf = (seed: number) => {
+    const b = new Uint8Array(N * PS);
+    for (let i = 0; i < N; i++) b.set(pageOf(seed + i), i * PS);
+    return b;
+  };
+
+  it('putMany and getMany count what they did before store-busy and say how far they got', () => {
+    const buffer = createStore({ capacityBytes: 256 * PS });
+    const t = attach(buffer);
+    const pool = t.newPool({ persistent: true });
+    // Where the pages of objects 7 and 5 go (a handle's candidate buckets never change), then
+    // object 5 flushed, for putMany to insert it again.
+    const firstOf = (lo: number) => {
+      const first = new Map<number, number>();
+      for (let i = N - 1; i >= 0; i--) first.set(bucketOf(buffer, lo, i), i);
+      return first;
+    };
+    for (let i = 0; i < N; i++) expect(t.put(pool, 7n, i, pageOf(700 + i))).toBe(true);
+    for (let i = 0; i < N; i++) expect(t.put(pool, 5n, i, pageOf(900 + i))).toBe(true);
+    const first7 = firstOf(7), first5 = firstOf(5);
+    t.flushObject(pool, 5n);
+    // A bucket both objects use, whose first pages of each come as late as can be.
+    const [stuck, m] = [...first7].filter(([b]) => first5.has(b))
+      .reduce((a, b) => (Math.min(b[1], first5.get(b[0])!) > Math.min(a[1], first5.get(a[0])!) ? b : a));
+    expect(m).toBeGreaterThan(0);
+    const w = new Int32Array(buffer);
+    Atomics.add(w, stuck, 1); // held by a dead thread
+
+    const before = t.stats().pools[0];
+    const into = new Uint8Array(N * PS);
+    const hits = new Uint8Array(N);
+    const got = busyCode(() => t.getMany(pool, 7n, 0, into, N, hits));
+    expect(got.code).toBe('store-busy');
+    const afterGet = t.stats().pools[0];
+    expect(afterGet.succGets - before.succGets).toBe(m); // every page before the stuck one
+    for (let i = 0; i < m; i++) {
+      expect(hits[i]).toBe(1);
+      expect(same(into.subarray(i * PS, (i + 1) * PS), pageOf(700 + i))).toBe(true);
+    }
+    let message = '';
+    try { t.getMany(pool, 7n, 0, into, N); } catch (e) { message = (e as Error).message; }
+    expect(message).toContain(`getMany (stopped at page ${m} of ${N})`);
+
+    // Object 5 has no pages now: putMany inserts, and stops at the first page whose candidate
+    // buckets include the stuck one (at the latest its page that was there).
+    const putBefore = t.stats().pools[0];
+    let putMessage = '';
+    try { t.putMany(pool, 5n, 0, batchOf(500)); } catch (e) {
+      expect((e as TmemError).code).toBe('store-busy');
+      putMessage = (e as Error).message;
+    }
+    const stored = Number(/putMany \((\d+) of 40 pages stored\)/.exec(putMessage)?.[1] ?? -1);
+    expect(stored).toBeGreaterThan(0);
+    const putAfter = t.stats().pools[0];
+    expect(putAfter.succPuts - putBefore.succPuts).toBe(stored);
+    expect(putAfter.pages - putBefore.pages).toBe(stored);
+    const out = new Uint8Array(PS);
+    for (let i = 0; i < stored; i++) {
+      expect(t.get(pool, 5n, i, out)).toBe(true);
+      expect(same(out, pageOf(500 + i))).toBe(true);
+    }
+
+    Atomics.add(w, stuck, 1); // let go
+    expect(t.getMany(pool, 7n, 0, into, N)).toBe(N); // object 7 whole
+    expect(t.putMany(pool, 5n, 0, batchOf(500))).toBe(N);
+  });
+});
+
 describe('the free stack with its lock stuck', () => {
   it('setBudget stops when freed frames cannot go back to the stack, and finishes once it can', async () => {
     // Run in a thread of its own: the loop this guards against never returns, and a test

@@ -407,10 +407,21 @@ export class Store implements TmemStore {
     this.setObject(object);
     const n = this.batchCount(index, pages, count, 'pages');
     let stored = n > 1 && this.rewriteRuns(index, n, pages) ? n : 0;
-    while (stored < n && this.putOne((index + stored) | 0, pages, stored * this.pageSize)) stored++;
-    // The batch stops at the first rejected page; that page and the rest count as rejected
-    // puts, and rule 6 says their old contents must not survive a rejected put.
-    for (let i = stored + 1; i < n; i++) this.flushOne((index + i) | 0);
+    let refused = false;
+    try {
+      while (stored < n && this.putOne((index + stored) | 0, pages, stored * this.pageSize)) stored++;
+      refused = stored < n;
+      // The batch stops at the first rejected page; that page and the rest count as rejected
+      // puts, and rule 6 says their old contents must not survive a rejected put.
+      for (let i = stored + 1; i < n; i++) this.flushOne((index + i) | 0);
+    } catch (e) {
+      // store-busy (a lock held by a dead thread) at a page to store or to flush: what was
+      // stored before it stays stored and counted, and the error says how far the batch got.
+      this.count(L.C_SUCC_PUTS, stored);
+      if (refused) this.count(L.C_FAILED_PUTS, n - stored);
+      if (!(e instanceof TmemError) || e.code !== 'store-busy') throw e;
+      throw storeBusy(`putMany (${stored} of ${n} pages stored${refused ? ', the rest refused but not all flushed' : ''})`);
+    }
     this.count(L.C_SUCC_PUTS, stored);
     this.count(L.C_FAILED_PUTS, n - stored);
     return stored;
@@ -424,6 +435,7 @@ export class Store implements TmemStore {
       throw new TmemError('bad-page-size', `hits must be a Uint8Array of at least ${n} entries`);
     }
     const got = this.pExclusive || n === 1 ? this.getEach(index, n, into, hits) : this.getRuns(index, n, into, hits);
+    if (got < 0) throw storeBusy(`getMany (stopped at page ${~got} of ${n})`);
     this.count(L.C_SUCC_GETS, got);
     this.count(L.C_FAILED_GETS, n - got);
     return got;
@@ -716,18 +728,27 @@ export class Store implements TmemStore {
     }
   }
 
-  /** getMany, one page at a time. */
+  /** getMany, one page at a time; ~got (below 0) when store-busy stopped it at page got
+   *  (the hits before it counted, and marked in `hits`: an exclusive pool's pages are taken). */
   private getEach(index: number, n: number, into: Uint8Array, hits: Uint8Array | undefined): number {
     let got = 0;
     for (let i = 0; i < n; i++) {
-      const hit = this.getOne((index + i) | 0, into, i * this.pageSize);
+      let hit: boolean;
+      try {
+        hit = this.getOne((index + i) | 0, into, i * this.pageSize);
+      } catch (e) {
+        if (!(e instanceof TmemError) || e.code !== 'store-busy') throw e;
+        this.count(L.C_SUCC_GETS, got);
+        return ~i;
+      }
       if (hit) got++;
       if (hits !== undefined) hits[i] = hit ? 1 : 0;
     }
     return got;
   }
 
-  /** getMany for non-destructive pools: the pages of a batch usually sit in consecutive
+  /** getMany for non-destructive pools (~i, as getEach, when store-busy stops it at page i):
+   *  the pages of a batch usually sit in consecutive
    *  frames (putMany takes them from the free stack in order), so each run of consecutive
    *  frames is copied with one call, and each page's version is confirmed after the copy.
    *  A page whose bucket changed meanwhile is read again on its own. */
@@ -767,7 +788,15 @@ export class Store implements TmemStore {
         hit = true;
         const val = plan[3 * i + 2];
         if (!(val & L.SAME_FILLED)) this.reference(val);
-      } else hit = this.getOne((index + i) | 0, into, i * ps);
+      } else {
+        try {
+          hit = this.getOne((index + i) | 0, into, i * ps);
+        } catch (e) {
+          if (!(e instanceof TmemError) || e.code !== 'store-busy') throw e;
+          this.count(L.C_SUCC_GETS, got);
+          return ~i;
+        }
+      }
       if (hit) got++;
       if (hits !== undefined) hits[i] = hit ? 1 : 0;
     }
