@@ -8,7 +8,8 @@ import type { CleancacheStats } from '../worker/stats.js';
 import { TmemError } from '../worker/core/errors.js';
 import { BodyPool, Cleancache, type CleancacheStore } from '../worker/cleancache/index.js';
 import type { BodyAllocator, ResourceRecord } from '../worker/cleancache/record/index.js';
-import { isFresh, type HeaderFields } from '../sw/http/freshness.js';
+import { isFresh } from '../sw/http/freshness.js';
+import { PairFields } from '../sw/http/age.js';
 import { decideCacheUse } from '../sw/http/cacheability.js';
 import { hitResponse } from './hit-response.js';
 
@@ -18,6 +19,7 @@ export interface CachedResource {
   readonly url: string;
   readonly status: number;
   readonly statusText: string;
+  /** The headers as stored (an Age among them is the one the response came with). */
   readonly headers: Headers;
   /**
    * The body as stored (decoded), a copy owned by the caller. A small body (≤ 8 KiB) may be a
@@ -28,7 +30,8 @@ export interface CachedResource {
   /** When the stored response was requested and received (ms since the epoch). */
   readonly requestTime: number;
   readonly responseTime: number;
-  /** A new Response serving this resource (each call makes one; the bytes are shared). */
+  /** A new Response serving this resource, with Age set to its current age at the call (each
+   *  call makes one; the bytes are shared). */
   response(): Response;
 }
 
@@ -78,8 +81,8 @@ export class PageCleancache {
    * up without revalidating (no Range; not cache mode `reload`, `no-store` or `no-cache`; no
    * `Cache-Control: no-cache`, `no-store` or `max-age=0`; no `Pragma: no-cache`), for a copy
    * fresh by its own headers (never one marked `no-cache`), or of any age under cache mode
-   * `force-cache` or `only-if-cached`. A stale copy found counts as a lookup hit in the stats
-   * and is fetched again.
+   * `force-cache` or `only-if-cached`, with Age set to its current age. A stale copy found
+   * counts as a lookup hit in the stats and is fetched again.
    * @param input a URL or a Request
    * @param init fetch options
    */
@@ -98,8 +101,9 @@ export class PageCleancache {
       // read (arrayBuffer, bytes): one allocation and one copy per hit, where a pooled body
       // would need a second of each (in Chromium, allocating the ArrayBuffer is most of a hit).
       const record = this.#lookup(request?.url ?? (input as string | URL), headers, ownBuffer);
-      if (record !== null && (use.anyAge || isFresh(record.status, new StoredFields(record.headers), record, Date.now()))) {
-        return hitResponse(record, true);
+      const now = Date.now();
+      if (record !== null && (use.anyAge || isFresh(record.status, new PairFields(record.headers), record, now))) {
+        return hitResponse(record, true, now);
       }
     }
     return fetch(input, init);
@@ -182,21 +186,5 @@ class Hit implements CachedResource {
   response(): Response {
     // The body is the caller's too (this.body), so the Response copies it when read.
     return hitResponse(this.#record, false);
-  }
-}
-
-/** get/has over a stored record's header pairs (lower-case names, as a Headers lists them),
- *  so that a hit's freshness check builds no Headers. */
-class StoredFields implements HeaderFields {
-  readonly #pairs: readonly (readonly [string, string])[];
-  constructor(pairs: readonly (readonly [string, string])[]) {
-    this.#pairs = pairs;
-  }
-  get(name: string): string | null {
-    for (const [n, v] of this.#pairs) if (n === name) return v;
-    return null;
-  }
-  has(name: string): boolean {
-    return this.get(name) !== null;
   }
 }

@@ -6,34 +6,53 @@
 // same load). Its headers are built on first use too: the Response constructor parses and
 // checks every stored header, about as costly as the rest of a hit, and most code reads only
 // the body. It is a real Response (headers, status, clone(), a body stream on demand), and its
-// body can be read once, as any Response's.
+// body can be read once, as any Response's. Its Age is the copy's current age when the hit was
+// served (RFC 9111 §4), worked out with the headers, on first use.
 import { toResponse, type ResourceRecord } from '../worker/cleancache/record/index.js';
+import { servedHeaders, type HeaderPairs } from '../sw/http/age.js';
 
 // Statuses whose responses have no body (the Response constructor refuses one for them).
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 const used = (): TypeError => new TypeError('Response: body has already been used');
 
+/** What a hit's Response is made of besides its bytes: the stored status, headers and timing. */
+interface Head extends Pick<ResourceRecord, 'status' | 'statusText' | 'requestTime' | 'responseTime'> {
+  headers: HeaderPairs;
+}
+
 /** A Response whose body is the stored bytes, read without a stream unless one is asked for. */
 class HitResponse extends Response {
   #bytes: Uint8Array<ArrayBuffer> | null;
   /** True when no one else holds #bytes: a whole read hands them over instead of copying. */
   #owned: boolean;
-  #headerList: readonly (readonly [string, string])[];
+  #headerList: HeaderPairs;
+  // The stored timing and when the hit was served, which give its Age. Numbers, not the
+  // record: holding the record would hold its body after a read handed the bytes over.
+  readonly #requestTime: number;
+  readonly #responseTime: number;
+  readonly #servedAt: number;
   #headers: Headers | null = null;
   #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
 
-  constructor(status: number, statusText: string, headers: readonly (readonly [string, string])[], bytes: Uint8Array<ArrayBuffer>, owned: boolean) {
-    super(null, { status, statusText });
-    this.#headerList = headers;
+  constructor(head: Head, bytes: Uint8Array<ArrayBuffer>, owned: boolean, servedAt: number) {
+    super(null, { status: head.status, statusText: head.statusText });
+    this.#headerList = head.headers;
+    this.#requestTime = head.requestTime;
+    this.#responseTime = head.responseTime;
+    this.#servedAt = servedAt;
     this.#bytes = bytes;
     this.#owned = owned;
   }
 
-  /** The stored headers, under the guard a Response's own headers have. */
+  /** The stored headers with the Age of the hit, under the guard a Response's own headers have. */
   override get headers(): Headers {
-    this.#headers ??= new Response(null, { headers: this.#headerList as [string, string][] }).headers;
+    this.#headers ??= new Response(null, { headers: servedHeaders(this.#headerList, this.#head(), this.#servedAt) }).headers;
     return this.#headers;
+  }
+
+  #head(): Head {
+    return { status: this.status, statusText: this.statusText, headers: this.#headerList, requestTime: this.#requestTime, responseTime: this.#responseTime };
   }
 
   override get bodyUsed(): boolean {
@@ -66,7 +85,7 @@ class HitResponse extends Response {
     }
     // Both now share the bytes, so neither may hand them over.
     this.#owned = false;
-    return new HitResponse(this.status, this.statusText, this.#headerList, this.#bytes as Uint8Array<ArrayBuffer>, false);
+    return new HitResponse(this.#head(), this.#bytes as Uint8Array<ArrayBuffer>, false, this.#servedAt);
   }
 
   override arrayBuffer(): Promise<ArrayBuffer> {
@@ -133,12 +152,13 @@ class HitResponse extends Response {
 }
 
 /**
- * A new Response serving a stored resource.
+ * A new Response serving a stored resource, with Age set to its current age at `now`.
  * @param record the resource
  * @param owned true when no one else holds `record.body` (a read hands it over); false when
  *   the caller keeps it too (a read copies it)
+ * @param now when it is served (ms since the epoch)
  */
-export function hitResponse(record: ResourceRecord, owned: boolean): Response {
-  if (NULL_BODY_STATUSES.has(record.status)) return toResponse(record);
-  return new HitResponse(record.status, record.statusText, record.headers, record.body, owned);
+export function hitResponse(record: ResourceRecord, owned: boolean, now: number = Date.now()): Response {
+  if (NULL_BODY_STATUSES.has(record.status)) return toResponse(record, servedHeaders(record.headers, record, now));
+  return new HitResponse(record, record.body, owned, now);
 }

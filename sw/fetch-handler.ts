@@ -23,7 +23,7 @@
 // page that is still loading is not taken either: the browser fetches it, and it is kept
 // after the load (sw/deferred-keep.ts).
 import {
-  decideLookup, freshness, mergeNotModified, resolveRoute, revalidationHeaders,
+  decideLookup, freshness, mergeNotModified, PairFields, resolveRoute, revalidationHeaders,
   type LookupDecision, type ResolvedRoute, type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
 import type { DeferredKeep } from './deferred-keep.js';
@@ -126,7 +126,7 @@ export class FetchHandler {
     const stored = this.#memory.lookup(request);
     if (stored === null && this.#leave(request, ctx)) return null;
     if (stored && !lookup.anyAge) {
-      const f = freshness(stored.status, new Headers(stored.headers), stored, Date.now());
+      const f = freshness(stored.status, new PairFields(stored.headers), stored, Date.now());
       if (!f.fresh && f.mustRevalidate) return this.#decline();
     }
     return { ...plan, stored };
@@ -180,7 +180,7 @@ export class FetchHandler {
       : planned.stored === null ? null : this.#served(planned.stored, keep);
     if (stored === null) return this.#network(request, keep, null, ctx);
     if (chosen === 'cache-first' || lookup.anyAge) return this.#memory.response(stored);
-    const f = freshness(stored.status, new Headers(stored.headers), stored, Date.now());
+    const f = freshness(stored.status, new PairFields(stored.headers), stored, Date.now());
     if (f.fresh) return this.#memory.response(stored);
     if (f.mustRevalidate) return this.#networkFirst(request, keep, route.offline, ctx, stored);
     // Stale: serve it now, refresh it behind the page's back.

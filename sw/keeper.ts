@@ -19,7 +19,7 @@
 import {
   decideSize, decideStore, parseVary, resourceKey, toRecord, type ResourceRecord, type ResponseLike, type StoreDecision,
 } from './http/index.js';
-import type { MemoryTier } from './memory-tier.js';
+import { headerPairs, type MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
 import type { TabFill } from './tab-fill.js';
 
@@ -205,11 +205,13 @@ export class Keeper {
     this.#forget(request, ctx);
   }
 
-  /** Removes the request's URL from memory and, for an offline route, from the disk: the
-   *  response just received will not be kept, and the copy it replaces must not be served
-   *  in its place (replacesCopy says when it does replace it). */
+  /** Removes the request's URL from memory, from the tabs' stores and, for an offline route,
+   *  from the disk: the response just received will not be kept, and the copy it replaces
+   *  must not be served in its place (replacesCopy says when it does replace it). The tabs
+   *  are told only when memory had a copy: theirs are copies of it, sent when it was kept or
+   *  served, and every response not kept comes here (most of them had no copy anywhere). */
   #forget(request: Request, ctx: KeepContext): void {
-    this.#memory.flush(request);
+    if (this.#memory.flush(request)) ctx.waitUntil(this.track(this.#tabs.flush(request, headerPairs(request.headers))));
     if (ctx.offline) ctx.waitUntil(this.track(this.#offline.flush(request)));
   }
 

@@ -18,7 +18,7 @@ import { attach, createStore, type TmemStore } from '../worker/core/index.js';
 import { checkStoreOptions } from '../worker/core/validate.js';
 import { Cleancache, DEFAULT_MAX_SHARE } from '../worker/cleancache/cleancache.js';
 import type { OriginTierStats } from '../worker/stats.js';
-import { urlKey, type ResourceRecord, type WriteResult } from './http/index.js';
+import { urlKey, type HeaderPairs, type ResourceRecord, type WriteResult } from './http/index.js';
 import { AnswerBlobs, MIN_BLOB_BYTES } from './answer-blobs.js';
 import { DEFAULT_MEMORY_BYTES } from './config.js';
 import { ScriptCopies } from './script-copies.js';
@@ -110,12 +110,13 @@ export class MemoryTier {
   /**
    * The answer for a record this tier's lookup returned: the Cache Storage copy of a large
    * script made for that very put (a promise then), else a Response over the Blob kept for
-   * that put, else over a stream of its bytes.
+   * that put, else over a stream of its bytes. These two carry the record's current Age; the
+   * copy carries the headers its entry was put with (script-copies.ts says why).
    * @param record a record (from this tier, or any other: those get a stream)
    * @param headers headers to serve instead of the stored ones (after a 304 merge: never a
    *   copy, which has the stored ones)
    */
-  response(record: ResourceRecord, headers?: HeadersInit): Response | Promise<Response> {
+  response(record: ResourceRecord, headers?: HeaderPairs): Response | Promise<Response> {
     const looked = this.#looked.has(record);
     if (looked && headers === undefined && this.#copies?.holds(record)) return this.#copy(record);
     return servedResponse(record, headers, looked ? this.#blobs.take(record) : null);
@@ -145,13 +146,15 @@ export class MemoryTier {
     return result;
   }
 
-  /** Forgets a URL (after an unsafe request to it). */
-  flush(request: Request): void {
-    if (this.#cleancache === null) return; // nothing stored yet
-    this.#cleancache.flush(request.url, request.headers);
+  /** Forgets a URL (after an unsafe request to it, or a response that replaces its copy);
+   *  true when this tier had a copy of it. */
+  flush(request: Request): boolean {
+    if (this.#cleancache === null) return false; // nothing stored yet
+    const had = this.#cleancache.flush(request.url, request.headers);
     const url = urlKey(request.url);
     if (this.#blobs.forgetUrl(url)) this.#fitBudget();
     void this.#copies?.forgetUrl(url, true);
+    return had;
   }
 
   /** The pages' budget: what the Blobs leave of the tier's (lowering it evicts pages). */

@@ -9,7 +9,9 @@
 // from a Blob the memory tier made when it kept the body (answer-blobs.ts).
 // Pages get no such copy (a page reads its webtmem.fetch hits itself), so the page side keeps
 // serving the bytes (app/hit-response.ts).
-import { toResponse, type ResourceRecord } from './http/index.js';
+// Every answer carries the copy's current Age (http/age.ts), set in the pairs the Response's
+// headers are made from.
+import { servedHeaders, toResponse, type HeaderPairs, type ResourceRecord } from './http/index.js';
 
 /** A one-chunk stream of `bytes` (the caller's buffer is read, not copied). */
 function streamOf(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array> {
@@ -22,12 +24,15 @@ function streamOf(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array> {
 }
 
 /**
- * The answer from a stored record (a new Response each call: a body is read once).
+ * The answer from a stored record (a new Response each call: a body is read once), with Age
+ * set to the record's current age at `now`.
  * @param record the record; its body must not change afterwards (a lookup's own buffer)
- * @param headers headers to serve instead of the stored ones (after a 304 merge)
+ * @param headers headers to serve instead of the stored ones (after a 304 merge); the
+ *   record's timing still gives the age
  * @param blob a Blob of the record's very bytes to answer with instead of a stream (a large
  *   body, answer-blobs.ts)
+ * @param now when it is served (ms since the epoch)
  */
-export function servedResponse(record: ResourceRecord, headers?: HeadersInit, blob?: Blob | null): Response {
-  return toResponse(record, headers ?? record.headers, blob ? () => blob : streamOf);
+export function servedResponse(record: ResourceRecord, headers?: HeaderPairs, blob?: Blob | null, now: number = Date.now()): Response {
+  return toResponse(record, servedHeaders(headers ?? record.headers, record, now), blob ? () => blob : streamOf);
 }

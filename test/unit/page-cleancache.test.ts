@@ -1,10 +1,12 @@
 // Page code's webtmem.fetch answers from the page's copy only what a private HTTP cache would
 // answer without asking the server (RFC 9111 §4); everything else goes to fetch(), through the
-// service worker. The copies here are put as the service worker's tab fill puts them.
+// service worker. The copies here are put as the service worker's tab fill puts them. What it
+// answers carries the copy's current Age (RFC 9111 §4), as the service worker's answers do.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
 import { resourceKey, toRecord } from '../../worker/cleancache/record/index.js';
 import { PageCleancache } from '../../app/cleancache.js';
+import { rfcAge } from './sw-fakes.js';
 
 const BASE = 'https://site.test/app/';
 const DAY = 86_400_000;
@@ -81,5 +83,62 @@ describe('PageCleancache.fetch', () => {
     const page = pageWith(URL_A, { 'cache-control': 'max-age=60' }, DAY);
     expect(await (await page.fetch(URL_A, { cache: 'force-cache' })).text()).toBe('stored');
     expect(calls).toHaveLength(0);
+  });
+});
+
+describe('the page\'s answers carry the current Age', () => {
+  const URL_A = `${BASE}a.json`;
+  const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
+  afterEach(() => vi.useRealTimers());
+
+  /** A page holding a copy dated and received 100 s before T0 with `headers`, the clock at T0. */
+  function storedEarlier(headers: Record<string, string>, status = 200): PageCleancache {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0 - 100_000);
+    const page = pageWith(URL_A, { date: new Date(T0 - 100_000).toUTCString(), ...headers }, 0);
+    vi.setSystemTime(T0);
+    return page;
+  }
+  const at = T0 - 100_000;
+
+  it('webtmem.fetch\'s hit, stored 100 s ago by the clock', async () => {
+    network();
+    const page = storedEarlier({ 'cache-control': 'max-age=600' });
+    const hit = await page.fetch(URL_A);
+    expect(hit.headers.get('age')).toBe(String(rfcAge({ date: at, requestTime: at, responseTime: at, now: T0 })));
+    expect(hit.headers.get('age')).toBe('100');
+    expect(hit.headers.get('cache-control')).toBe('max-age=600');
+    expect(await hit.text()).toBe('stored');
+  });
+
+  it('replaces a stored Age: 5 (one Age field), in clones too, whenever the headers are read', async () => {
+    network();
+    const page = storedEarlier({ 'cache-control': 'max-age=600', age: '5' });
+    const hit = await page.fetch(URL_A);
+    const clone = hit.clone();
+    vi.setSystemTime(T0 + 60_000); // read later: the age is the hit's, when it was served
+    const expected = String(rfcAge({ date: at, age: 5, requestTime: at, responseTime: at, now: T0 }));
+    expect(expected).toBe('105');
+    expect([hit.headers.get('age'), clone.headers.get('age')]).toEqual([expected, expected]);
+    expect(await clone.text()).toBe('stored');
+  });
+
+  it('cleancache.get(url).response(), made now; the hit\'s own headers stay as stored', () => {
+    const page = storedEarlier({ 'cache-control': 'max-age=60', age: '5' });
+    const found = page.get(URL_A)!;
+    vi.setSystemTime(T0 + 20_000);
+    expect(found.response().headers.get('age')).toBe(String(rfcAge({ date: at, age: 5, requestTime: at, responseTime: at, now: T0 + 20_000 })));
+    expect(found.headers.get('age')).toBe('5');
+  });
+
+  it('a hit without a body (204)', async () => {
+    network();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0);
+    const page = new PageCleancache(attach(createStore({ capacityBytes: 1 << 20, shared: false })), BASE);
+    const response = { status: 204, statusText: 'No Content', headers: new Headers({ date: new Date(at).toUTCString(), 'cache-control': 'max-age=600' }) };
+    page.cleancache.put(toRecord(resourceKey(URL_A, [], new Headers()), response, new Uint8Array(0), { requestTime: at, responseTime: at }, 0), []);
+    const hit = await page.fetch(URL_A);
+    expect([hit.status, hit.headers.get('age')]).toEqual([204, '100']);
   });
 });

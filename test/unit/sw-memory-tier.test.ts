@@ -1,13 +1,14 @@
 // The service worker's own memory tier (the core over a plain ArrayBuffer with the cleancache
 // record format): byte-exact hits, Vary, flush, the budget's eviction under a burst with
-// consistent stats and never a wrong body, a refused budget; and the static routing rules the
-// configuration allows.
-import { describe, expect, it } from 'vitest';
+// consistent stats and never a wrong body, a refused budget, answers with the copy's current
+// Age; and the static routing rules the configuration allows.
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryTier } from '../../sw/memory-tier.js';
 import { addStaticRoutes, staticRoutes } from '../../sw/static-routes.js';
 import { readConfig } from '../../sw/config.js';
 import { resourceKey, toRecord } from '../../sw/http/index.js';
 import { TmemError } from '../../worker/core/errors.js';
+import { rfcAge } from './sw-fakes.js';
 
 function body(seed: number, size: number): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(size);
@@ -101,6 +102,25 @@ describe('MemoryTier (service worker)', () => {
 
   it('refuses a budget the core refuses, with a TmemError', () => {
     expect(() => new MemoryTier(-5)).toThrow(TmemError);
+  });
+
+  describe('answers', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it.each([['a stream', 9000], ['a Blob', 70_000]])('over %s, carry the current Age in place of the stored one', async (_, size) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
+      const at = T0 - 100_000;
+      const tier = new MemoryTier(2 * 1024 * 1024);
+      const response = { status: 200, statusText: 'OK', headers: new Headers({ date: new Date(at).toUTCString(), age: '3', 'cache-control': 'max-age=600' }) };
+      const r = toRecord(resourceKey('https://s.test/a.js', [], new Headers()), response, body(5, size), { requestTime: at, responseTime: at }, 0);
+      expect(tier.put(r, [])).toBe('stored');
+      vi.setSystemTime(T0); // stored 100 s ago by the clock
+      const served = await tier.response(tier.lookup(new Request('https://s.test/a.js'))!);
+      expect(served.headers.get('age')).toBe(String(rfcAge({ date: at, age: 3, requestTime: at, responseTime: at, now: T0 })));
+      expect(served.headers.get('age')).toBe('103');
+      expect(new Uint8Array(await served.arrayBuffer())).toEqual(body(5, size));
+    });
   });
 });
 

@@ -29,7 +29,8 @@ afterEach(() => {
 function setup(query = '', maxBytes = 64 * 1024) {
   const memory = new MemoryTier(1024 * 1024);
   const disk = fakeTier();
-  const tabs = { fill: () => null, flush: async () => 0 } as unknown as TabFill;
+  const tabsFlushed: string[] = [];
+  const tabs = { fill: () => null, flush: async (request: Request) => { tabsFlushed.push(request.url); return 0; } } as unknown as TabFill;
   const keeper = new Keeper(memory, disk as unknown as OfflineTier, tabs, { origin, maxBytes, cacheErrors: false });
   const handler = new FetchHandler(memory, disk as unknown as OfflineTier, keeper, tabs, origin, readConfig(query));
   const sent: Request[] = [];
@@ -50,7 +51,7 @@ function setup(query = '', maxBytes = 64 * 1024) {
     return { status: response.status, text, headers: response.headers };
   }
   return {
-    get, sent, disk,
+    get, sent, disk, tabsFlushed,
     answer: (f: (request: Request) => Response) => { respond = f; },
     held: (path: string) => memory.lookup(new Request(origin + path)),
   };
@@ -109,8 +110,19 @@ describe('a full response that is not kept', () => {
     expect((await t.get('/app.js')).text).toBe('v1'); // stale: served, refreshed behind
     expect(t.held('/app.js')).toBeNull();
     expect(t.disk.flushed).toEqual([`${origin}/app.js`]);
+    expect(t.tabsFlushed).toEqual([`${origin}/app.js`]); // the tabs' copies of it go too
     await t.get('/app.js');
     expect(t.sent).toHaveLength(3); // the next request goes to the network
+    expect(t.tabsFlushed).toHaveLength(1); // nothing was stored to forget this time
+  });
+
+  it('tells the tabs nothing when no copy was stored', async () => {
+    const t = setup();
+    t.answer(() => new Response('v', { headers: { 'cache-control': 'no-store' } }));
+    await t.get('/api/a');
+    await t.get('/api/a');
+    expect(t.held('/api/a')).toBeNull();
+    expect(t.tabsFlushed).toEqual([]);
   });
 
   it('an offline route\'s copy survives a network failure and a 5xx (passed on); elsewhere a 5xx removes it', async () => {

@@ -116,10 +116,12 @@ export class Cleancache {
     return result;
   }
 
-  /** Forgets a URL (its plain record, or its vary record and this request's variant). */
-  flush(url: string, headers: Headers): void {
-    flushResource(this.#store, this.poolId, url, headers);
+  /** Forgets a URL (its plain record, or its vary record and this request's variant);
+   *  true when it had a record. */
+  flush(url: string, headers: Headers): boolean {
+    const had = flushResource(this.#store, this.poolId, url, headers);
     this.#tracked.delete(this.#reader.keyOf(url));
+    return had;
   }
 
   /** The tier's counters. `resources` counts URLs stored and not yet seen missing (evictions

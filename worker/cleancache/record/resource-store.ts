@@ -95,15 +95,17 @@ export function writeResource(
  * costs one get: a flushObject sweeps every bucket of the store, and the service worker
  * flushes the URL of every response it does not keep (sw/keeper.ts). Pages left without their
  * header page (the rest of a partly evicted resource) are never read, and eviction takes them.
+ * @returns true when the URL had a record (its pages are now gone)
  */
-export function flushResource(io: PageIO, poolId: number, url: string, requestHeaders: Headers): void {
+export function flushResource(io: PageIO, poolId: number, url: string, requestHeaders: Headers): boolean {
   const primaryKey = urlKey(url);
   const primary = readRecord(io, poolId, primaryKey);
-  if (primary === null) return;
+  if (primary === null) return false;
   if (primary.kind === 'vary') {
     io.flushObject(poolId, objectIdOf(resourceKey(url, primary.vary, requestHeaders)));
   }
   io.flushObject(poolId, objectIdOf(primaryKey));
+  return true;
 }
 
 function readRecord(io: PageIO, poolId: number, key: string): PageRecord | null {
