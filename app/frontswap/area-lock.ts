@@ -1,7 +1,10 @@
 // One tab at a time holds an area: a Web Lock named after it, held until the area closes.
 // Web Locks are per origin, so the lock spans tabs, workers and iframes of the origin, and the
 // browser releases it when the holder's tab (or worker) goes away, even after a crash.
+// Beside it the area's thread holds a holder lock of its own, which its disk service watches to
+// learn that the area ended without closing its disk (worker/frontswap/area-disk-service.ts).
 import { TmemError } from '../../worker/core/errors.js';
+import { AREA_HOLDER_LOCK_PREFIX } from '../../worker/wire/frontswap.js';
 
 /** The Web Lock name of an area. */
 export const areaLockName = (name: string): string => `webtmem-area:${name}`;
@@ -27,6 +30,26 @@ export function takeAreaLock(name: string, wait: boolean): Promise<() => void> {
         // Held until release() resolves this promise.
         return new Promise<void>((release) => resolve(release));
       })
+      .catch(reject);
+  });
+}
+
+/**
+ * Takes a lock no one else asks for, named after the area and a fresh id, and holds it until
+ * released: the area's disk service asks for it, and is granted it once this thread lets go,
+ * by release() or by ending.
+ * @param name the area name (already checked)
+ * @returns the lock's name and a function that releases it; null where Web Locks are missing
+ */
+export function holdHolderLock(name: string): Promise<{ lockName: string; release: () => void } | null> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return Promise.resolve(null);
+  const c = globalThis.crypto as Crypto | undefined;
+  const id = typeof c?.randomUUID === 'function' ? c.randomUUID() : `${Date.now()}-${Math.random()}`;
+  const lockName = `${AREA_HOLDER_LOCK_PREFIX}${name}:${id}`;
+  return new Promise((resolve, reject) => {
+    locks
+      .request(lockName, () => new Promise<void>((release) => resolve({ lockName, release })))
       .catch(reject);
   });
 }

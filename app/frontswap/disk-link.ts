@@ -35,17 +35,24 @@ export class DiskLink implements DiskSink {
   /** Buffers of committed batches, back from the disk service, for the next ones. */
   readonly #spares: ArrayBuffer[] = [];
 
+  /** Stops watching for the service becoming unreachable (the link has ended). */
+  #unwatch: () => void = () => undefined;
+
   /**
    * @param port the area's end of the channel whose other end the host serves
    * @param pageSize bytes per page
-   * @param unreachable rejects (with a TmemError) when the disk service can no longer be
-   *   reached: its thread is gone, or the store closed
+   * @param watch starts watching for the disk service becoming unreachable (its thread is
+   *   gone, or the store closed): calls `unreachable` with the TmemError to end the link with,
+   *   and returns what stops the watch, which the link calls once it has ended for any reason,
+   *   so that nothing of it stays registered on the store
    */
-  constructor(port: MessagePort, pageSize: number, unreachable: Promise<never>) {
+  constructor(port: MessagePort, pageSize: number, watch: (unreachable: (error: TmemError) => void) => () => void) {
     this.#port = port;
     this.#remote = wrap<AreaDiskApi>(port);
     this.#pageSize = pageSize;
-    unreachable.catch((e: TmemError) => this.#end(e));
+    const unwatch = watch((e) => this.#end(e));
+    if (this.#ended) unwatch(); // ended at once: the store was gone already
+    else this.#unwatch = unwatch;
   }
 
   open(request: AreaOpenRequest): Promise<AreaOpenReply> {
@@ -129,12 +136,14 @@ export class DiskLink implements DiskSink {
     return call;
   }
 
-  /** Refuses every later call with `error`, rejects the waiting ones with it, closes the port. */
+  /** Refuses every later call with `error`, rejects the waiting ones with it, stops watching
+   *  the store, closes the port. */
   #end(error: TmemError): void {
     if (this.#ended) return;
     this.#ended = error;
     for (const reject of this.#pending.values()) reject(error);
     this.#pending.clear();
+    this.#unwatch();
     this.#port.close();
   }
 }

@@ -1,9 +1,10 @@
-// Opening a frontswap area: check the arguments, take the area's Web Lock, connect a port to
-// the disk service on the hypervisor's thread, open (durable) or clear (non-durable) its disk
-// log, make its memory pool. Anything that fails undoes what came before, lock last.
+// Opening a frontswap area: check the arguments, take the area's Web Lock (and the holder lock
+// its disk service watches), connect a port to the disk service on the hypervisor's thread,
+// open (durable) or clear (non-durable) its disk log, make its memory pool. Anything that fails
+// undoes what came before, locks last.
 import { TmemError } from '../../worker/core/errors.js';
 import { WriteBehind, type DiskSink } from '../../worker/disk/index.js';
-import { takeAreaLock } from './area-lock.js';
+import { holdHolderLock, takeAreaLock } from './area-lock.js';
 import { checkName } from './checks.js';
 import { DiskLink } from './disk-link.js';
 import { Frontswap } from './frontswap.js';
@@ -41,16 +42,24 @@ export async function openFrontswap(client: FrontswapClient, connectPort: Connec
   new WriteBehind(NO_SINK, buffer); // checks the numbers before anything is opened or cleared
   if (client.closed) throw new TmemError('closed', 'frontswap: the webtmem client is closed');
   const durable = options.durable ?? false;
-  const release = await takeAreaLock(name, options.wait ?? false);
+  const releaseArea = await takeAreaLock(name, options.wait ?? false);
+  let holder: Awaited<ReturnType<typeof holdHolderLock>> = null;
+  // The holder lock goes with the area lock, whichever way the area ends.
+  const release = () => {
+    holder?.release();
+    releaseArea();
+  };
   let link: DiskLink | null = null;
   let poolId = -1;
   try {
+    holder = await holdHolderLock(name);
     const { port1, port2 } = new MessageChannel();
     await connectPort(port2);
-    link = new DiskLink(port1, client.pageSize, unreachable(client));
+    link = new DiskLink(port1, client.pageSize, (unreachable) => watchStore(client, unreachable));
     const reply = await link.open({
       name, durable, pageSize: client.pageSize,
       ...(options.recordBytes === undefined ? {} : { recordBytes: options.recordBytes }),
+      ...(holder ? { holderLock: holder.lockName } : {}),
     });
     poolId = client.newPool({ persistent: true });
     const storage = await storageInfo(durable);
@@ -66,21 +75,24 @@ export async function openFrontswap(client: FrontswapClient, connectPort: Connec
   }
 }
 
-/** Rejects when the area's disk calls can no longer be answered: 'closed' when the store closes
- *  for this thread (close() on the page, which stops the store worker without a 'worker-gone'
- *  here, or detach() on this thread, which ends its areas), 'worker-gone' when the client sees
- *  its store worker stop. The first to happen wins. */
-function unreachable(client: FrontswapClient): Promise<never> {
-  return new Promise<never>((_, reject) => {
-    const closed = () => reject(new TmemError('closed', 'frontswap: the webtmem store is closed, so the disk tier is unreachable'));
-    const gone = () => reject(new TmemError('worker-gone', 'frontswap: the store worker is gone, so the disk tier is unreachable; buffered pages stay loadable'));
-    if (client.closed) closed();
-    else if (client.workerGone) gone();
-    else {
-      client.addEventListener('closed', closed, { once: true });
-      client.addEventListener('worker-gone', gone, { once: true });
-    }
-  });
+/** Tells `unreachable` when the area's disk calls can no longer be answered: 'closed' when the
+ *  store closes for this thread (close() on the page, which stops the store worker without a
+ *  'worker-gone' here, or detach() on this thread, which ends its areas), 'worker-gone' when
+ *  the client sees its store worker stop. The link ends at the first; it stops the watch (the
+ *  returned function) then, or when it closes, so its listeners never outlive it. */
+function watchStore(client: FrontswapClient, unreachable: (error: TmemError) => void): () => void {
+  const closed = () => unreachable(new TmemError('closed', 'frontswap: the webtmem store is closed, so the disk tier is unreachable'));
+  const gone = () => unreachable(new TmemError('worker-gone', 'frontswap: the store worker is gone, so the disk tier is unreachable; buffered pages stay loadable'));
+  if (client.closed) closed();
+  else if (client.workerGone) gone();
+  else {
+    client.addEventListener('closed', closed);
+    client.addEventListener('worker-gone', gone);
+  }
+  return () => {
+    client.removeEventListener('closed', closed);
+    client.removeEventListener('worker-gone', gone);
+  };
 }
 
 /** Asks for persistent storage for durable areas (a page may ask; Chromium grants it to

@@ -86,7 +86,7 @@ describe('frontswap area close()', () => {
       report: () => { seen.push('report'); return {}; },
       close: () => { seen.push('close'); },
     }, port2);
-    const link = new DiskLink(port1, PS, new Promise<never>(() => undefined));
+    const link = new DiskLink(port1, PS, () => () => undefined);
     const reading = link.read([1]);
     const closing = link.close();
     // Sent after close(), so answered after anything close() had sent: it had sent nothing.

@@ -31,6 +31,9 @@ export class Gate {
   }
 }
 
+/** The values of each database, by name. */
+const disks = new Map<string, Map<DiskKey, Uint8Array>>();
+
 /**
  * The DiskLog an area's service uses, with the real one's ordering rules: writes, deletes,
  * clears and compactions run one at a time in order, and a write queues an auto-compaction
@@ -38,7 +41,8 @@ export class Gate {
  * for the queue and the reads in progress, and later calls throw.
  */
 export class FakeLog {
-  readonly disk = new Map<DiskKey, Uint8Array>();
+  /** The database's values: shared by every log opened on the same name, as IndexedDB's are. */
+  readonly disk: Map<DiskKey, Uint8Array>;
   readonly writes = new Gate();
   readonly reads = new Gate();
   readonly compactions = new Gate();
@@ -48,7 +52,11 @@ export class FakeLog {
   #queue: Promise<unknown> = Promise.resolve();
   readonly #inRead = new Set<Promise<unknown>>();
 
-  constructor(readonly dbName: string) {}
+  constructor(readonly dbName: string) {
+    const disk = disks.get(dbName) ?? new Map<DiskKey, Uint8Array>();
+    disks.set(dbName, disk);
+    this.disk = disk;
+  }
 
   keys(): DiskKey[] { return [...this.disk.keys()]; }
 

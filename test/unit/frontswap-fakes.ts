@@ -4,7 +4,7 @@
 import { vi } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
 import { createLifecycle } from '../../worker/handle/lifecycle.js';
-import { StoreHandle, type ControlLink } from '../../worker/handle/store-handle.js';
+import { StoreHandle, type ControlLink, type StoreHandleEventMap } from '../../worker/handle/store-handle.js';
 import { FrontswapHost } from '../../worker/frontswap/index.js';
 import { openFrontswap } from '../../app/frontswap/open.js';
 import type { Frontswap, FrontswapClient, FrontswapOptions } from '../../app/frontswap/index.js';
@@ -13,28 +13,114 @@ export { logs } from './frontswap-fake-log.js';
 
 export const PS = 4096;
 
-/** navigator.locks as takeAreaLock uses it (ifAvailable only); `held` names the locks held. */
+type LockOptions = { ifAvailable?: boolean; signal?: AbortSignal };
+type LockCallback<T> = (lock: { name: string } | null) => T | Promise<T>;
+
+/** navigator.locks as webtmem uses it: exclusive locks granted in request order, ifAvailable,
+ *  a signal that withdraws a waiting request, and endThread(), the browser's release of a
+ *  thread's locks when the thread ends. `held` names the locks held. */
 export class FakeLocks {
   readonly held = new Set<string>();
+  /** The grant in force of each held lock: a release by an older grant is ignored. */
+  readonly #grants = new Map<string, symbol>();
+  readonly #queues = new Map<string, (() => void)[]>();
 
-  request(name: string, options: { ifAvailable?: boolean }, grant: (lock: { name: string } | null) => Promise<void> | undefined): Promise<void> {
-    if (this.held.has(name)) {
-      if (!options.ifAvailable) throw new Error('FakeLocks: waiting for a lock is not modelled');
-      return Promise.resolve(grant(null));
+  request<T>(name: string, optionsOrCallback: LockOptions | LockCallback<T>, maybeCallback?: LockCallback<T>): Promise<T> {
+    const [options, callback] = typeof optionsOrCallback === 'function' ? [{}, optionsOrCallback] : [optionsOrCallback, maybeCallback!];
+    return new Promise<T>((resolve, reject) => {
+      const run = (lock: { name: string } | null) => Promise.resolve().then(() => callback(lock));
+      const grant = () => {
+        const token = Symbol(name);
+        this.held.add(name);
+        this.#grants.set(name, token);
+        run({ name }).then(
+          (value) => { this.#release(name, token); resolve(value); },
+          (error: unknown) => { this.#release(name, token); reject(error); },
+        );
+      };
+      const signal = options.signal;
+      if (signal?.aborted) return reject(new DOMException('the request was aborted', 'AbortError'));
+      const queue = this.#queues.get(name) ?? [];
+      this.#queues.set(name, queue);
+      if (!this.held.has(name) && queue.length === 0) return grant();
+      if (options.ifAvailable) return void run(null).then(resolve, reject);
+      const waiting = () => grant();
+      queue.push(waiting);
+      signal?.addEventListener('abort', () => {
+        const i = queue.indexOf(waiting);
+        if (i < 0) return; // granted already: aborting changes nothing then
+        queue.splice(i, 1);
+        reject(new DOMException('the request was aborted', 'AbortError'));
+      });
+    });
+  }
+
+  /** Requests waiting for `name`. */
+  waiting(name: string): number {
+    return this.#queues.get(name)?.length ?? 0;
+  }
+
+  /** What the browser does when the thread holding `names` ends (terminated, crashed): they
+   *  are released, though their holders never let go, and the next requests are granted. */
+  endThread(names: string[]): void {
+    for (const name of names) {
+      const token = this.#grants.get(name);
+      if (token) this.#release(name, token);
     }
-    this.held.add(name);
-    return Promise.resolve(grant({ name })).finally(() => this.held.delete(name));
+  }
+
+  #release(name: string, token: symbol): void {
+    if (this.#grants.get(name) !== token) return;
+    this.#grants.delete(name);
+    this.held.delete(name);
+    this.#queues.get(name)?.shift()?.();
   }
 }
 
-/** A store handle whose close (the page's close(), for every thread) the test calls. */
+/** A store handle whose close (the page's close(), for every thread) or detach (this thread
+ *  only) the test calls, and which counts the listeners registered on it. */
 export class TestHandle extends StoreHandle {
+  /** Each listener registered now, by type, with the function the handle really holds (which
+   *  forgets it when a `once` listener fires or its signal aborts). */
+  readonly #listeners = new Map<string, Map<unknown, EventListener>>();
+
   closeAll(): void { this.closeForAll('closed by the test'); }
+
+  detach(): void { this.detachThread('detached by the test'); }
+
+  /** Listeners registered now (of `type`, or of every type). */
+  listenerCount(type?: string): number {
+    let n = 0;
+    for (const [t, byListener] of this.#listeners) if (type === undefined || t === type) n += byListener.size;
+    return n;
+  }
+
+  override addEventListener<K extends keyof StoreHandleEventMap & string>(type: K, listener: (event: StoreHandleEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void {
+    const byListener = this.#listeners.get(type) ?? new Map<unknown, EventListener>();
+    this.#listeners.set(type, byListener);
+    if (byListener.has(listener)) return; // a duplicate is ignored, as EventTarget does
+    const once = typeof options === 'object' && options.once === true;
+    const held: EventListener = (event) => {
+      if (once) byListener.delete(listener);
+      (listener as EventListener)(event);
+    };
+    byListener.set(listener, held);
+    if (typeof options === 'object') options.signal?.addEventListener('abort', () => byListener.delete(listener));
+    super.addEventListener(type, held, options);
+  }
+
+  override removeEventListener<K extends keyof StoreHandleEventMap & string>(type: K, listener: (event: StoreHandleEventMap[K]) => void, options?: boolean | EventListenerOptions): void {
+    const held = this.#listeners.get(type)?.get(listener);
+    if (!held) return;
+    this.#listeners.get(type)!.delete(listener);
+    super.removeEventListener(type, held, options);
+  }
 }
 
 /** A fresh store of `frames` pages: its handle, the host serving its areas' disks, Web Locks
  *  for its areas (installed as navigator.locks), open() for an area (no automatic writeback,
- *  no batching delay), and otherThread() for another thread's handle on the same store. */
+ *  no batching delay; on this thread's handle unless another is given), and otherThread() for
+ *  another thread's handle on the same store. */
 export function setupStore(frames = 64) {
   const buffer = createStore({ capacityBytes: frames * PS, shared: true });
   const lifecycle = createLifecycle(true);
@@ -44,9 +130,8 @@ export function setupStore(frames = 64) {
   const host = new FrontswapHost(() => undefined);
   const locks = new FakeLocks();
   vi.stubGlobal('navigator', { locks });
-  const client = handle as unknown as FrontswapClient;
-  const open = (name: string, options?: FrontswapOptions): Promise<Frontswap> =>
-    openFrontswap(client, async (port) => host.connect(port), name, { writeback: false, flushDelayMs: 0, ...options });
+  const open = (name: string, options?: FrontswapOptions, on: TestHandle = handle): Promise<Frontswap> =>
+    openFrontswap(on as unknown as FrontswapClient, async (port) => host.connect(port), name, { writeback: false, flushDelayMs: 0, ...options });
   return { handle, host, locks, open, otherThread: thread };
 }
 

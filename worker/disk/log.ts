@@ -105,7 +105,8 @@ export class DiskLog {
   private map = new LocationMap();
   private lastSeq = -1;
   private queue: Promise<unknown> = Promise.resolve();
-  /** Reads in progress: they skip the queue, so close() waits for them apart. */
+  /** Reads in progress: they skip the queue (unless a location went stale), so close() waits
+   *  for them apart. */
   private readonly reads = new Set<Promise<unknown>>();
   private closed = false;
   private fault: { name: DiskFaultName; count: number } | null = null;
@@ -143,7 +144,7 @@ export class DiskLog {
     }
   }
 
-  //#region reads (not queued: a read sees what has committed)
+  //#region reads (not queued, unless a compaction moved what they read: a read sees what has committed)
 
   /** True when the key has a committed value (sync, from the location map). */
   has(key: DiskKey): boolean { return this.map.has(key); }
@@ -159,6 +160,8 @@ export class DiskLog {
   }
 
   /** The committed values of `keys`, in order, from one transaction reading each record once.
+   *  A compaction that moves a record under the read costs it a second transaction, never the
+   *  value: the read is then made again behind this connection's queued writes.
    * @param keys u32 offsets or string keys */
   async readMany(keys: DiskKey[]): Promise<(Uint8Array | undefined)[]> {
     checkKeys(keys, 'readMany');
@@ -173,23 +176,37 @@ export class DiskLog {
   }
 
   private async readRecords(keys: DiskKey[]): Promise<(Uint8Array | undefined)[]> {
-    // A location can go stale between the map lookup and the transaction (our own compaction
-    // committed, or another connection's): the record is then missing. Look up again, and
-    // the second time catch up with the journal first.
-    for (let attempt = 0; ; attempt++) {
-      const tx = await this.begin([STORE_RECORDS], 'readonly'); // may reopen and reload the map
-      const slots = keys.map((k) => this.map.get(k));
-      const ids = [...new Set(slots.filter((s) => s !== undefined).map((s) => s!.rec))];
-      const bufs = new Map<number, ArrayBuffer | undefined>();
-      await Promise.all(ids.map(async (id) => { bufs.set(id, await tx.objectStore(STORE_RECORDS).get(id)); }));
-      const missing = ids.some((id) => bufs.get(id) === undefined);
-      if (!missing) {
-        this.st.reads += keys.length;
-        return slots.map((s) => (s ? new Uint8Array(bufs.get(s.rec)!.slice(s.off, s.off + s.len)) : undefined));
-      }
-      if (attempt === 1) await this.refresh();
-      if (attempt === 2) throw new TmemError('bad-database', `${this.dbName}: the journal names a record the records store lacks`);
-    }
+    // Outside the queue first: a read need not wait for the writes queued before it.
+    const tx = await this.begin([STORE_RECORDS], 'readonly'); // may reopen and reload the map
+    const found = await this.readSlots(tx, keys);
+    if (found) return found;
+    // A location went stale between the map lookup and the transaction: a compaction (ours, or
+    // another connection's) committed first and moved the record. Retrying the same way could
+    // lose every time while compactions keep coming, so read again where nothing can move:
+    // in the write queue (none of our own transactions runs meanwhile), in one transaction that
+    // first catches up with the journal and then reads the records, so the locations and the
+    // records come from the same committed state (no write transaction of any connection whose
+    // scope overlaps a read-only one runs while it does). One more attempt, and it cannot lose
+    // a race: a record still missing then is a corrupted database.
+    return this.serial(async () => {
+      const rtx = await this.begin([STORE_JOURNAL, STORE_RECORDS], 'readonly');
+      this.lastSeq = await replay(this.dbName, rtx as unknown as ReadTx, this.map, this.lastSeq);
+      const again = await this.readSlots(rtx, keys);
+      if (!again) throw new TmemError('bad-database', `${this.dbName}: the journal names a record the records store lacks`);
+      return again;
+    });
+  }
+
+  /** Reads `keys` at the map's locations now, each record once, in `tx`; null when a record
+   *  the map names is missing (the location is stale, or the database corrupted). */
+  private async readSlots(tx: { objectStore(name: typeof STORE_RECORDS): { get(id: number): Promise<ArrayBuffer | undefined> } }, keys: DiskKey[]): Promise<(Uint8Array | undefined)[] | null> {
+    const slots = keys.map((k) => this.map.get(k));
+    const ids = [...new Set(slots.filter((s) => s !== undefined).map((s) => s!.rec))];
+    const bufs = new Map<number, ArrayBuffer | undefined>();
+    await Promise.all(ids.map(async (id) => { bufs.set(id, await tx.objectStore(STORE_RECORDS).get(id)); }));
+    if (ids.some((id) => bufs.get(id) === undefined)) return null;
+    this.st.reads += keys.length;
+    return slots.map((s) => (s ? new Uint8Array(bufs.get(s.rec)!.slice(s.off, s.off + s.len)) : undefined));
   }
 
   //#endregion

@@ -8,6 +8,18 @@
 // in memory, and the log is opened (and cleared) by the first write that finds the disk back;
 // until then each write rejects with 'disk-error' and the area's write-behind buffer keeps the
 // pages and retries with backoff. A durable area needs its committed pages, so its open rejects.
+//
+// An area that ends without close() (its thread terminated or crashed, its iframe gone, or the
+// store detached on that thread) sends nothing more, and a MessagePort tells nothing of its other
+// end's death (Chromium 156 fires no 'close' event for it). So the area's thread holds a Web
+// Lock of its own while the area is open (the open request names it) and the service asks for
+// it: the browser grants it once that thread lets go, and the service then closes as close()
+// does (the batches it received are committed, the log closed). The buffer on the area's
+// thread is gone with that thread: pages still there were never received and are lost, as
+// with a crash; committed pages stay. And a service that watches its area so holds the area's
+// disk lock from open until its log is closed, so the next open of the area, in this tab or
+// another, waits for the previous service's last writes: a durable area reopens with them, a
+// non-durable one's clear is not undone by them.
 import { transfer } from 'comlink';
 import { TmemError } from '../core/errors.js';
 import { openDiskLog, type CompactionReport, type DiskFaultName, type DiskLog } from '../disk/index.js';
@@ -16,6 +28,12 @@ import { isAreaOpenRequest, type AreaDiskApi, type AreaDiskInfo, type AreaOpenRe
 
 /** The disk log name of an area; the prefix keeps areas apart from the service worker's logs. */
 export const areaLogName = (name: string): string => `frontswap:${name}`;
+
+/** The Web Lock a service of the area holds from open until its log is closed. */
+export const areaDiskLockName = (name: string): string => `webtmem-area-disk:${name}`;
+
+/** Web Locks where the host runs, if any (without them areas cannot open: area-lock.ts). */
+const hostLocks = (): LockManager | undefined => (globalThis.navigator as Navigator | undefined)?.locks;
 
 export class AreaDiskService implements AreaDiskApi {
   #log: DiskLog | null = null;
@@ -30,6 +48,13 @@ export class AreaDiskService implements AreaDiskApi {
   #durable = false;
   #stats: FrontswapStats | null = null;
   #closing: Promise<void> | null = null;
+  /** open() was called with a valid request (it may have failed since). */
+  #opened = false;
+  /** Aborted at close: the lock requests still waiting (the holder watch, the disk lock) go. */
+  readonly #lockRequests = new AbortController();
+  /** Resolves once the log is closed: the disk lock is held until then. */
+  readonly #logClosed: Promise<void>;
+  #markLogClosed!: () => void;
   readonly #onEvent: (event: TmemEvent) => void;
   readonly #onClose: () => void;
 
@@ -41,15 +66,30 @@ export class AreaDiskService implements AreaDiskApi {
   constructor(onEvent: (event: TmemEvent) => void, onClose: () => void) {
     this.#onEvent = onEvent;
     this.#onClose = onClose;
+    this.#logClosed = new Promise((resolve) => { this.#markLogClosed = resolve; });
   }
 
   async open(request: AreaOpenRequest): Promise<AreaOpenReply> {
     if (!isAreaOpenRequest(request)) throw new TmemError('bad-options', 'open: not an area open request (name, durable, pageSize, recordBytes)');
-    if (this.#log || this.#request) throw new TmemError('bad-options', 'open: this area port is already open');
+    // Once per port: a second open would wait for the disk lock this service holds itself.
+    if (this.#opened) throw new TmemError('bad-options', 'open: this area port has been opened already');
+    if (this.#closing) throw new TmemError('area-closed', 'open: this area port is closed');
+    this.#opened = true;
     this.#pageSize = request.pageSize;
     this.#name = request.name;
     this.#durable = request.durable;
     this.#request = request;
+    // Only a service that watches its area's holder may hold the disk lock: it is sure to let
+    // go of it, however the area ends.
+    if (this.#watchHolder(request)) {
+      try {
+        await this.#takeDiskLock(request.name);
+      } catch {
+        // Withdrawn by close() (checked next); any other refusal leaves this open unordered, as
+        // where there are no Web Locks.
+      }
+    }
+    if (this.#request !== request) throw new TmemError('area-closed', `open: frontswap area "${request.name}" closed while its previous disk service finished its writes`);
     try {
       const log = await this.#ensureLog();
       const offsets = log.keys() as number[]; // #openLog checked they are all offsets
@@ -125,11 +165,39 @@ export class AreaDiskService implements AreaDiskApi {
     this.#log = null;
     this.#request = null;
     this.#stats = null;
+    this.#lockRequests.abort();
     try {
       await log?.close();
     } finally {
+      this.#markLogClosed(); // releases the disk lock: the area's next service may open
       this.#onClose();
     }
+  }
+
+  /** Closes the service once the area's thread has let go of its holder lock (see the top of
+   *  this file). A service closed first withdraws the request. False when there is nothing to
+   *  watch (no holder lock named, or no Web Locks here). */
+  #watchHolder(request: AreaOpenRequest): boolean {
+    const locks = hostLocks();
+    if (!locks || request.holderLock === undefined) return false;
+    locks.request(request.holderLock, { signal: this.#lockRequests.signal }, () => {
+      this.#onEvent({ time: Date.now(), kind: 'info', message: `frontswap "${request.name}": the area ended without closing its disk (its thread is gone, or detached from the store); the disk commits what it received and closes` });
+      return this.close();
+    }).catch(() => undefined); // AbortError: closed first
+    return true;
+  }
+
+  /** Resolves once this service holds the area's disk lock: the previous service of the area,
+   *  in this tab or another, has closed its log. Held until this one's log is closed. Rejects
+   *  when close() withdraws the request. */
+  #takeDiskLock(name: string): Promise<void> {
+    const locks = hostLocks()!; // #watchHolder found them
+    return new Promise((granted, refused) => {
+      locks.request(areaDiskLockName(name), { signal: this.#lockRequests.signal }, () => {
+        granted();
+        return this.#logClosed;
+      }).catch(refused);
+    });
   }
 
   /** The area's last reported counters with the disk's current ones, or null before the

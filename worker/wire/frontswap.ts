@@ -19,7 +19,15 @@ export interface AreaOpenRequest {
   pageSize: number;
   /** Record size of a new log (bytes); default the disk tier's 63 KiB (15 pages of 4 KiB). */
   recordBytes?: number;
+  /** A Web Lock the area's thread holds while the area is open (AREA_HOLDER_LOCK_PREFIX, then
+   *  an id of its own). The browser releases it when that thread ends, so the service learns
+   *  of an area gone without close() (a MessagePort tells nothing of its other end's death) and
+   *  closes then. Absent: only close() (or the host's) ends the service. */
+  holderLock?: string;
 }
+
+/** Start of every area's holder lock name: `webtmem-area-holder:<area>:<id>`. */
+export const AREA_HOLDER_LOCK_PREFIX = 'webtmem-area-holder:';
 
 /** What the disk holds for the area, as the service last saw it. */
 export interface AreaDiskInfo {
@@ -70,10 +78,12 @@ export interface AreaDiskApi {
 }
 
 /** Whether a value is an open request: a name, whether durable, a positive integer page size,
- *  and, when given, a positive integer record size. */
+ *  and, when given, a positive integer record size and a holder lock name (with its prefix:
+ *  the service never waits on a lock that is not an area holder's). */
 export function isAreaOpenRequest(v: unknown): v is AreaOpenRequest {
   return isFields(v) && isString(v.name) && typeof v.durable === 'boolean' && isCount(v.pageSize) &&
-    (v.recordBytes === undefined || isCount(v.recordBytes));
+    (v.recordBytes === undefined || isCount(v.recordBytes)) &&
+    (v.holderLock === undefined || (isString(v.holderLock) && v.holderLock.startsWith(AREA_HOLDER_LOCK_PREFIX)));
 }
 
 const isCount = (v: unknown): boolean => isNumber(v) && Number.isSafeInteger(v) && v > 0;

@@ -1,0 +1,111 @@
+// An area that ends without close(): its thread terminated (an app worker's terminate(), a
+// closed tab) or its store closed on that thread (detach()). The area sends nothing more and
+// its MessagePort says nothing, so the disk service learns of it from the area's holder lock,
+// which the browser releases when the thread ends; it then commits the batches it received and
+// closes its log. The next opener of the area waits for that, so a durable area reopens with
+// every batch the service had received. Run on the real host over a MessageChannel.
+import { describe, expect, it, vi } from 'vitest';
+import { areaLockName } from '../../app/frontswap/index.js';
+import type { Frontswap } from '../../app/frontswap/index.js';
+import { areaDiskLockName } from '../../worker/frontswap/area-disk-service.js';
+import { AREA_HOLDER_LOCK_PREFIX } from '../../worker/wire/frontswap.js';
+import { logs, page, PS, setupStore, type TestHandle } from './frontswap-fakes.js';
+
+vi.mock('../../worker/disk/index.js', async (importOriginal) => {
+  const { openFakeLog } = await import('./frontswap-fake-log.js');
+  return { ...(await importOriginal<object>()), openDiskLog: openFakeLog };
+});
+
+/**
+ * Opens `name` on `thread` (an app worker's handle) and returns the area with end(), which does
+ * what the browser does when that thread is terminated: the thread's end of the area's disk port
+ * goes, and the locks the thread held (the area's lock, its holder lock) are released.
+ */
+async function openOnThread(s: ReturnType<typeof setupStore>, thread: TestHandle, name: string): Promise<{ area: Frontswap; end: () => void }> {
+  const Channel = globalThis.MessageChannel;
+  let areaPort: MessagePort | null = null;
+  globalThis.MessageChannel = class extends Channel {
+    constructor() {
+      super();
+      areaPort ??= this.port1; // the area keeps port1 and hands port2 to the host
+    }
+  };
+  let area: Frontswap;
+  try {
+    area = await s.open(name, { durable: true }, thread);
+  } finally {
+    globalThis.MessageChannel = Channel;
+  }
+  const end = () => {
+    areaPort!.close();
+    s.locks.endThread([...s.locks.held].filter((l) => l === areaLockName(name) || l.startsWith(`${AREA_HOLDER_LOCK_PREFIX}${name}:`)));
+  };
+  return { area, end };
+}
+
+describe('frontswap area ended without close()', () => {
+  it('its thread terminated: the service commits the batch it received, closes its log and leaves the host', async () => {
+    const s = setupStore();
+    const thread = s.otherThread();
+    const { area, end } = await openOnThread(s, thread, 'terminated');
+    const log = logs.at(-1)!;
+    log.writes.hold();
+    for (let i = 0; i < 8; i++) expect(area.store(i, page(i + 1))).toBe('memory');
+    await vi.waitFor(() => expect(log.writes.waiting).toBe(1)); // the batch reached the service
+    end();
+    log.writes.release();
+    await vi.waitFor(() => expect(s.host.size).toBe(0));
+    expect(log.closed).toBe(true);
+    expect([...log.disk.keys()].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    await vi.waitFor(() => expect(s.locks.held.size).toBe(0)); // the disk lock too
+    thread.detach(); // stops the dead area's timer; its locks are gone already
+  });
+
+  it('its thread terminated: the next opener waits for the service\'s last writes and finds every page', async () => {
+    const s = setupStore();
+    const thread = s.otherThread();
+    const { area, end } = await openOnThread(s, thread, 'ended-thread');
+    const log = logs.at(-1)!;
+    log.writes.hold();
+    for (let i = 0; i < 8; i++) expect(area.store(i, page(i + 1))).toBe('memory');
+    await vi.waitFor(() => expect(log.writes.waiting).toBe(1)); // the batch reached the service
+    end();
+    const opened = logs.length;
+    const reopening = s.open('ended-thread', { durable: true });
+    // The next open reached its service: here it waits for the previous service's disk lock
+    // (opening no log meanwhile).
+    await vi.waitFor(() => expect(logs.length > opened || s.locks.waiting(areaDiskLockName('ended-thread')) === 1).toBe(true));
+    expect(logs.length).toBe(opened);
+    log.writes.release();
+    const next = await reopening;
+    expect(log.closed).toBe(true);
+    expect(s.host.size).toBe(1); // the next opener's service only
+    const into = new Uint8Array(PS);
+    for (let i = 0; i < 8; i++) {
+      expect(next.where(i)).toBe('disk');
+      expect(await next.load(i, into)).toBe(true);
+      expect(into).toEqual(page(i + 1));
+    }
+    await next.close();
+    expect(s.host.size).toBe(0);
+    await vi.waitFor(() => expect(s.locks.held.size).toBe(0)); // released as the lock callbacks settle
+    thread.detach(); // stops the dead area's timer; its locks are gone already
+  });
+
+  it('its thread detached (the store closed there): the service closes and every lock is released', async () => {
+    const s = setupStore();
+    const thread = s.otherThread();
+    const area = await s.open('detached-thread', { durable: true }, thread);
+    const log = logs.at(-1)!;
+    area.store(1, page(1));
+    await area.flush();
+    expect(s.host.size).toBe(1);
+    thread.detach();
+    await vi.waitFor(() => expect(s.host.size).toBe(0));
+    expect(log.closed).toBe(true);
+    await vi.waitFor(() => expect(s.locks.held.size).toBe(0));
+    const next = await s.open('detached-thread', { durable: true });
+    expect(next.where(1)).toBe('disk');
+    await next.close();
+  });
+});
