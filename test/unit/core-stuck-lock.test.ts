@@ -151,11 +151,13 @@ describe('batches that meet a stuck bucket', () => {
 
     const before = t.stats().pools[0];
     const into = new Uint8Array(N * PS);
-    const hits = new Uint8Array(N);
+    const hits = new Uint8Array(N).fill(1); // left from an earlier call
     const got = busyCode(() => t.getMany(pool, 7n, 0, into, N, hits));
     expect(got.code).toBe('store-busy');
     const afterGet = t.stats().pools[0];
     expect(afterGet.succGets - before.succGets).toBe(m); // every page before the stuck one
+    expect(afterGet.gets - before.gets).toBe(m);
+    expect([...hits.subarray(m)].every((h) => h === 0)).toBe(true); // not read: not hits
     for (let i = 0; i < m; i++) {
       expect(hits[i]).toBe(1);
       expect(same(into.subarray(i * PS, (i + 1) * PS), pageOf(700 + i))).toBe(true);

@@ -407,23 +407,30 @@ export class Store implements TmemStore {
     this.setObject(object);
     const n = this.batchCount(index, pages, count, 'pages');
     let stored = n > 1 && this.rewriteRuns(index, n, pages) ? n : 0;
-    let refused = false;
     try {
       while (stored < n && this.putOne((index + stored) | 0, pages, stored * this.pageSize)) stored++;
-      refused = stored < n;
-      // The batch stops at the first rejected page; that page and the rest count as rejected
-      // puts, and rule 6 says their old contents must not survive a rejected put.
-      for (let i = stored + 1; i < n; i++) this.flushOne((index + i) | 0);
     } catch (e) {
-      // store-busy (a lock held by a dead thread) at a page to store or to flush: what was
-      // stored before it stays stored and counted, and the error says how far the batch got.
+      // store-busy (a lock held by a dead thread) at page `stored`: the pages before it stay
+      // stored and counted, that page and the rest are untouched; the error says how far.
       this.count(L.C_SUCC_PUTS, stored);
-      if (refused) this.count(L.C_FAILED_PUTS, n - stored);
       if (!(e instanceof TmemError) || e.code !== 'store-busy') throw e;
-      throw storeBusy(`putMany (${stored} of ${n} pages stored${refused ? ', the rest refused but not all flushed' : ''})`);
+      throw storeBusy(`putMany (${stored} of ${n} pages stored)`);
+    }
+    // The batch stops at the first rejected page; that page and the rest count as rejected
+    // puts, and rule 6 says their old contents must not survive a rejected put. A page whose
+    // bucket is stuck is passed over (as flushObject does), and the call then throws.
+    let unflushed = 0;
+    for (let i = stored + 1; i < n; i++) {
+      try {
+        this.flushOne((index + i) | 0);
+      } catch (e) {
+        if (!(e instanceof TmemError) || e.code !== 'store-busy') throw e;
+        unflushed++;
+      }
     }
     this.count(L.C_SUCC_PUTS, stored);
     this.count(L.C_FAILED_PUTS, n - stored);
+    if (unflushed > 0) throw storeBusy(`putMany (${stored} of ${n} pages stored, the rest refused; ${unflushed} of them could not be flushed)`);
     return stored;
   }
 
@@ -728,7 +735,15 @@ export class Store implements TmemStore {
     }
   }
 
-  /** getMany, one page at a time; ~got (below 0) when store-busy stopped it at page got
+  /** A getMany stopped by store-busy at page i: its hits and misses before i are counted,
+   *  and `hits` from i on is cleared (those pages were not read). */
+  private stopped(got: number, i: number, n: number, hits: Uint8Array | undefined): void {
+    this.count(L.C_SUCC_GETS, got);
+    this.count(L.C_FAILED_GETS, i - got);
+    if (hits !== undefined) hits.fill(0, i, n);
+  }
+
+  /** getMany, one page at a time; ~i (below 0) when store-busy stopped it at page i
    *  (the hits before it counted, and marked in `hits`: an exclusive pool's pages are taken). */
   private getEach(index: number, n: number, into: Uint8Array, hits: Uint8Array | undefined): number {
     let got = 0;
@@ -738,7 +753,7 @@ export class Store implements TmemStore {
         hit = this.getOne((index + i) | 0, into, i * this.pageSize);
       } catch (e) {
         if (!(e instanceof TmemError) || e.code !== 'store-busy') throw e;
-        this.count(L.C_SUCC_GETS, got);
+        this.stopped(got, i, n, hits);
         return ~i;
       }
       if (hit) got++;
@@ -793,7 +808,7 @@ export class Store implements TmemStore {
           hit = this.getOne((index + i) | 0, into, i * ps);
         } catch (e) {
           if (!(e instanceof TmemError) || e.code !== 'store-busy') throw e;
-          this.count(L.C_SUCC_GETS, got);
+          this.stopped(got, i, n, hits);
           return ~i;
         }
       }
