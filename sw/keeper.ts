@@ -208,10 +208,11 @@ export class Keeper {
   /** Removes the request's URL from memory, from the tabs' stores and, for an offline route,
    *  from the disk: the response just received will not be kept, and the copy it replaces
    *  must not be served in its place (replacesCopy says when it does replace it). The tabs
-   *  are told only when memory had a copy: theirs are copies of it, sent when it was kept or
-   *  served, and every response not kept comes here (most of them had no copy anywhere). */
+   *  are told even when memory has no copy: a tab's copy outlives the one it was filled from
+   *  (memory evicted it, or the browser stopped the worker and its memory went with it). */
   #forget(request: Request, ctx: KeepContext): void {
-    if (this.#memory.flush(request)) ctx.waitUntil(this.track(this.#tabs.flush(request, headerPairs(request.headers))));
+    this.#memory.flush(request);
+    ctx.waitUntil(this.track(this.#tabs.flush(request, headerPairs(request.headers))));
     if (ctx.offline) ctx.waitUntil(this.track(this.#offline.flush(request)));
   }
 

@@ -112,7 +112,8 @@ export function freshnessLifetime(status: number, headers: HeaderFields, respons
  * @param now the time of the lookup
  */
 export function currentAge(headers: HeaderFields, timing: Timing, now: number): number {
-  const ageText = headers.get('age')?.trim() ?? '';
+  // Age repeated (Headers joins the fields with ", "): RFC 9111 §5.1 takes the first value.
+  const ageText = headers.get('age')?.split(',')[0].trim() ?? '';
   const ageValue = /^\d+$/.test(ageText) ? Number(ageText) : 0;
   const apparentAge = Math.max(0, (timing.responseTime - dateOf(headers, timing.responseTime)) / 1000);
   const responseDelay = Math.max(0, (timing.responseTime - timing.requestTime) / 1000);

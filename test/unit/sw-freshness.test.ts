@@ -80,6 +80,12 @@ describe('currentAge', () => {
     expect(currentAge(headers, { requestTime: T0 - 5e3, responseTime: T0 }, T0 + 1e3)).toBe(106);
   });
 
+  it('a repeated Age (joined with ", ") counts its first value', () => {
+    const headers = new Headers([['date', httpDate(T0)], ['age', '100'], ['age', '7']]);
+    expect(headers.get('age')).toBe('100, 7');
+    expect(currentAge(headers, { requestTime: T0, responseTime: T0 }, T0)).toBe(100);
+  });
+
   it('no Date: the response time stands in; clocks running backwards never give negative ages', () => {
     expect(currentAge(h({}), at(T0), T0 + 5e3)).toBe(5);
     expect(currentAge(h({ date: httpDate(T0 + 60e3) }), at(T0), T0 - 1e3)).toBe(0);
