@@ -162,12 +162,17 @@ export class AreaDiskService implements AreaDiskApi {
 
   async #close(): Promise<void> {
     const log = this.#log;
+    // A log still opening (a non-durable one may be clearing itself) is closed by #ensureLog
+    // once open, as the request is gone; the disk lock waits for that too, or the next
+    // service's pages could land before this one's clear.
+    const opening = this.#opening;
     this.#log = null;
     this.#request = null;
     this.#stats = null;
     this.#lockRequests.abort();
     try {
       await log?.close();
+      await opening?.catch(() => undefined);
     } finally {
       this.#markLogClosed(); // releases the disk lock: the area's next service may open
       this.#onClose();
@@ -227,9 +232,12 @@ export class AreaDiskService implements AreaDiskApi {
     const request = this.#request;
     if (!request) return Promise.reject(new TmemError('area-closed', 'the frontswap area is not open on this port'));
     this.#opening ??= this.#openLog(request).then(
-      (log) => {
+      async (log) => {
         this.#opening = null;
-        if (this.#request !== request) { void log.close(); throw new TmemError('area-closed', 'the frontswap area closed while its disk was opening'); }
+        if (this.#request !== request) {
+          await log.close(); // close() waits for this (through #opening) before the disk lock goes
+          throw new TmemError('area-closed', 'the frontswap area closed while its disk was opening');
+        }
         this.#log = log;
         if (this.#openErrors > 0) this.#onEvent({ time: Date.now(), kind: 'disk-recovered', message: `frontswap "${request.name}": the disk opened` });
         return log;
