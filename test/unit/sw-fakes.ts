@@ -1,6 +1,14 @@
 // Stand-ins the service-worker unit tests share: an offline tier that records its writes, a
-// fetch that answers from a table and records its requests, and RFC 9111's age formula.
+// fetch that answers from a table and records its requests, a fetch handler over a real memory
+// tier with the rest faked, and RFC 9111's age formula.
+import { afterEach, beforeEach, vi } from 'vitest';
+import { FetchHandler } from '../../sw/fetch-handler.js';
+import { Keeper } from '../../sw/keeper.js';
+import { MemoryTier } from '../../sw/memory-tier.js';
+import { readConfig } from '../../sw/config.js';
 import type { ResourceRecord } from '../../sw/http/index.js';
+import type { OfflineTier } from '../../sw/offline-tier.js';
+import type { TabFill } from '../../sw/tab-fill.js';
 
 /** An offline tier that records its puts and flushes and has nothing to look up; `accept`
  *  false refuses every write. */
@@ -41,4 +49,55 @@ export function rfcAge(r: { date: number; age?: number; requestTime: number; res
   const correctedInitialAge = Math.max(apparentAge, correctedAgeValue);
   const residentTime = (r.now - r.responseTime) / 1000;
   return Math.floor(correctedInitialAge + residentTime);
+}
+
+/**
+ * FetchHandler and Keeper for `query`'s routes over a real memory tier, the disk (fakeTier) and
+ * the tabs faked, with the global fetch stubbed to answer with what `answer` is given (a network
+ * failure until then). The caller unstubs the globals.
+ */
+export function handlerFixture(origin: string, query = '', maxBytes = 64 * 1024) {
+  const memory = new MemoryTier(1024 * 1024);
+  const disk = fakeTier();
+  const tabsFlushed: string[] = [];
+  const tabs = { fill: () => null, flush: async (request: Request) => { tabsFlushed.push(request.url); return 0; } } as unknown as TabFill;
+  const keeper = new Keeper(memory, disk as unknown as OfflineTier, tabs, { origin, maxBytes, cacheErrors: false });
+  const handler = new FetchHandler(memory, disk as unknown as OfflineTier, keeper, tabs, origin, readConfig(query));
+  const sent: Request[] = [];
+  let respond: (request: Request) => Response = () => { throw new TypeError('Failed to fetch'); };
+  vi.stubGlobal('fetch', async (request: Request) => {
+    sent.push(request);
+    return respond(request);
+  });
+  /** Fetches through the handler, reads the body, and waits for what the fetch left running
+   *  (a refresh behind the page, the puts). */
+  async function get(path: string, init: RequestInit = {}) {
+    const request = new Request(origin + path, init);
+    const waits: Promise<unknown>[] = [];
+    const ctx = { clientId: null, waitUntil: (p: Promise<unknown>) => { waits.push(p); } };
+    const response = await handler.handle(request, ctx, {}, handler.plan(request, false) ?? undefined);
+    const text = await response.text();
+    while (waits.length > 0) await waits.shift();
+    return { status: response.status, text, headers: response.headers };
+  }
+  return {
+    memory, disk, tabsFlushed, get, sent,
+    answer: (f: (request: Request) => Response) => { respond = f; },
+  };
+}
+
+/** An HTTP date (IMF-fixdate) for ms since the epoch. */
+export const httpDate = (ms: number): string => new Date(ms).toUTCString();
+
+/** Fakes Date from `t0` in every test of the file (timers and performance.now keep running),
+ *  and puts the real clock and every stubbed global back after each. */
+export function fakeDateFrom(t0: number): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(t0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
 }

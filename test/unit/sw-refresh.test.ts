@@ -3,58 +3,17 @@
 // response that is not kept removes it (memory, and an offline route's disk), except a network
 // failure and, on an offline route, a 5xx; an unsafe request answered without an error status
 // invalidates it. FetchHandler and Keeper over a real memory tier; the disk and tabs faked.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FetchHandler } from '../../sw/fetch-handler.js';
-import { Keeper } from '../../sw/keeper.js';
-import { MemoryTier } from '../../sw/memory-tier.js';
-import { readConfig } from '../../sw/config.js';
-import type { OfflineTier } from '../../sw/offline-tier.js';
-import type { TabFill } from '../../sw/tab-fill.js';
-import { fakeTier } from './sw-fakes.js';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeDateFrom, handlerFixture, httpDate } from './sw-fakes.js';
 
 const origin = 'https://s.test';
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
-const httpDate = (ms: number) => new Date(ms).toUTCString();
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(T0);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
+fakeDateFrom(T0);
 
 /** A handler for `query`'s routes whose network answers with what `answer` is given. */
 function setup(query = '', maxBytes = 64 * 1024) {
-  const memory = new MemoryTier(1024 * 1024);
-  const disk = fakeTier();
-  const tabsFlushed: string[] = [];
-  const tabs = { fill: () => null, flush: async (request: Request) => { tabsFlushed.push(request.url); return 0; } } as unknown as TabFill;
-  const keeper = new Keeper(memory, disk as unknown as OfflineTier, tabs, { origin, maxBytes, cacheErrors: false });
-  const handler = new FetchHandler(memory, disk as unknown as OfflineTier, keeper, tabs, origin, readConfig(query));
-  const sent: Request[] = [];
-  let respond: (request: Request) => Response = () => { throw new TypeError('Failed to fetch'); };
-  vi.stubGlobal('fetch', async (request: Request) => {
-    sent.push(request);
-    return respond(request);
-  });
-  /** Fetches through the handler, reads the body, and waits for what the fetch left running
-   *  (a refresh behind the page, the puts). */
-  async function get(path: string, init: RequestInit = {}) {
-    const request = new Request(origin + path, init);
-    const waits: Promise<unknown>[] = [];
-    const ctx = { clientId: null, waitUntil: (p: Promise<unknown>) => { waits.push(p); } };
-    const response = await handler.handle(request, ctx, {}, handler.plan(request, false) ?? undefined);
-    const text = await response.text();
-    while (waits.length > 0) await waits.shift();
-    return { status: response.status, text, headers: response.headers };
-  }
-  return {
-    get, sent, disk, tabsFlushed,
-    answer: (f: (request: Request) => Response) => { respond = f; },
-    held: (path: string) => memory.lookup(new Request(origin + path)),
-  };
+  const f = handlerFixture(origin, query, maxBytes);
+  return { ...f, held: (path: string) => f.memory.lookup(new Request(origin + path)) };
 }
 
 const v1 = (headers: Record<string, string> = {}) => () =>

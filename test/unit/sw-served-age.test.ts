@@ -4,58 +4,28 @@
 // plugin's answer; and a copy a 304 just refreshed, whose age counts from the 304 (RFC 9111
 // §4.3.4). FetchHandler and Keeper over a real memory tier; the disk and tabs faked; Date is
 // the clock, moved by hand.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FetchHandler } from '../../sw/fetch-handler.js';
-import { Keeper } from '../../sw/keeper.js';
-import { MemoryTier } from '../../sw/memory-tier.js';
-import { readConfig } from '../../sw/config.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { MemoryTier } from '../../sw/memory-tier.js';
 import { resourceKey, toRecord, type ResourceRecord } from '../../sw/http/index.js';
-import type { OfflineTier } from '../../sw/offline-tier.js';
-import type { TabFill } from '../../sw/tab-fill.js';
-import { fakeTier, rfcAge } from './sw-fakes.js';
+import { fakeDateFrom, handlerFixture, httpDate, rfcAge } from './sw-fakes.js';
 
 const origin = 'https://s.test';
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
-const httpDate = (ms: number) => new Date(ms).toUTCString();
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(T0);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-});
+fakeDateFrom(T0);
 
 /** A handler for `query`'s routes; the network answers with what `answer` is given, the disk
  *  with `onDisk`. */
 function setup(query = '') {
-  const memory = new MemoryTier(1024 * 1024);
-  const disk = fakeTier();
+  const f = handlerFixture(origin, query);
   let onDisk: ResourceRecord | null = null;
-  disk.lookup = async () => onDisk;
-  const tabs = { fill: () => null, flush: async () => 0 } as unknown as TabFill;
-  const keeper = new Keeper(memory, disk as unknown as OfflineTier, tabs, { origin, maxBytes: 64 * 1024, cacheErrors: false });
-  const handler = new FetchHandler(memory, disk as unknown as OfflineTier, keeper, tabs, origin, readConfig(query));
-  const sent: Request[] = [];
-  let respond: (request: Request) => Response = () => { throw new TypeError('Failed to fetch'); };
-  vi.stubGlobal('fetch', async (request: Request) => {
-    sent.push(request);
-    return respond(request);
-  });
-  /** Fetches through the handler and waits for what the fetch left running. */
-  async function get(path: string) {
-    const request = new Request(origin + path);
-    const waits: Promise<unknown>[] = [];
-    const ctx = { clientId: null, waitUntil: (p: Promise<unknown>) => { waits.push(p); } };
-    const response = await handler.handle(request, ctx, {}, handler.plan(request, false) ?? undefined);
-    const text = await response.text();
-    while (waits.length > 0) await waits.shift();
-    return { text, age: response.headers.get('age') };
-  }
+  f.disk.lookup = async () => onDisk;
   return {
-    get, sent, memory,
-    answer: (f: (request: Request) => Response) => { respond = f; },
+    sent: f.sent, memory: f.memory, answer: f.answer,
+    /** Fetches through the handler: the body and the Age answered. */
+    get: async (path: string) => {
+      const { text, headers } = await f.get(path);
+      return { text, age: headers.get('age') };
+    },
     onDisk: (record: ResourceRecord) => { onDisk = record; },
   };
 }
