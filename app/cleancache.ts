@@ -9,7 +9,7 @@ import { TmemError } from '../worker/core/errors.js';
 import { BodyPool, Cleancache, type CleancacheStore } from '../worker/cleancache/index.js';
 import type { BodyAllocator, ResourceRecord } from '../worker/cleancache/record/index.js';
 import { isFresh } from '../sw/http/freshness.js';
-import { PairFields } from '../sw/http/age.js';
+import { PairFields } from '../sw/http/header-pairs.js';
 import { decideCacheUse } from '../sw/http/cacheability.js';
 import { hitResponse } from './hit-response.js';
 

@@ -9,7 +9,8 @@
 // body can be read once, as any Response's. Its Age is the copy's current age when the hit was
 // served (RFC 9111 §4), worked out with the headers, on first use.
 import { toResponse, type ResourceRecord } from '../worker/cleancache/record/index.js';
-import { servedHeaders, type HeaderPairs } from '../sw/http/age.js';
+import { servedHeaders } from '../sw/http/age.js';
+import type { HeaderPairs } from '../sw/http/header-pairs.js';
 
 // Statuses whose responses have no body (the Response constructor refuses one for them).
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);

@@ -23,12 +23,12 @@
 // page that is still loading is not taken either: the browser fetches it, and it is kept
 // after the load (sw/deferred-keep.ts).
 import {
-  decideLookup, freshness, mergeNotModified, PairFields, resolveRoute, revalidationHeaders,
+  decideLookup, freshness, headerPairs, mergeNotModified, PairFields, resolveRoute, revalidationHeaders,
   type LookupDecision, type ResolvedRoute, type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
 import type { DeferredKeep } from './deferred-keep.js';
 import type { KeepContext, Keeper } from './keeper.js';
-import { headerPairs, type MemoryTier } from './memory-tier.js';
+import type { MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
 import type { TabFill } from './tab-fill.js';
 

@@ -17,9 +17,9 @@
 // the tee little, while a read-back is one more fetch (in one site-bench run the 26-file site
 // returned slower with every response read back).
 import {
-  decideSize, decideStore, parseVary, resourceKey, toRecord, type ResourceRecord, type ResponseLike, type StoreDecision,
+  decideSize, decideStore, headerPairs, parseVary, resourceKey, toRecord, type ResourceRecord, type ResponseLike, type StoreDecision,
 } from './http/index.js';
-import { headerPairs, type MemoryTier } from './memory-tier.js';
+import type { MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
 import type { TabFill } from './tab-fill.js';
 

@@ -18,7 +18,7 @@ import { attach, createStore, type TmemStore } from '../worker/core/index.js';
 import { checkStoreOptions } from '../worker/core/validate.js';
 import { Cleancache, DEFAULT_MAX_SHARE } from '../worker/cleancache/cleancache.js';
 import type { OriginTierStats } from '../worker/stats.js';
-import { urlKey, type HeaderPairs, type ResourceRecord, type WriteResult } from './http/index.js';
+import { headerPairs, urlKey, type HeaderPairs, type ResourceRecord, type WriteResult } from './http/index.js';
 import { AnswerBlobs, MIN_BLOB_BYTES } from './answer-blobs.js';
 import { DEFAULT_MEMORY_BYTES } from './config.js';
 import { ScriptCopies } from './script-copies.js';
@@ -26,14 +26,6 @@ import { servedResponse } from './served-response.js';
 
 /** The share of the budget that Blobs of large bodies may take. */
 const BLOB_SHARE = 0.25;
-
-/** Header pairs of a Headers object (forEach: the WebWorker lib types Headers without an
- *  iterator). */
-export function headerPairs(headers: Headers): [string, string][] {
-  const pairs: [string, string][] = [];
-  headers.forEach((value, name) => pairs.push([name, value]));
-  return pairs;
-}
 
 /** The tier's counters, as the service worker reports them to pages. */
 export type MemoryTierStats = OriginTierStats;

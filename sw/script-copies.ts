@@ -36,7 +36,7 @@
 // from the second view on; `new Response(entry.body, { headers })` with Age set consumed none
 // in any view (the entry's headers copied unchanged: none either).
 import type { ScriptCopyStats } from '../worker/stats.js';
-import type { ResourceRecord } from './http/index.js';
+import { PairFields, type ResourceRecord } from './http/index.js';
 import { MIN_BLOB_BYTES } from './answer-blobs.js';
 
 /** Scripts from this size are copied: smaller ones compile in a few milliseconds. */
@@ -60,18 +60,14 @@ interface Copy {
   ready: boolean;
 }
 
-function header(headers: readonly (readonly [string, string])[], name: string): string | null {
-  const found = headers.find(([n]) => n.toLowerCase() === name);
-  return found ? found[1] : null;
-}
-
 /** Whether a record is a script this class copies: a whole 200 of one same-origin URL (not a
  *  variant), from MIN_COPY_BYTES, with a validator to tell its versions apart. */
 export function isCopiedScript(record: ResourceRecord, origin: string): boolean {
   if (record.status !== 200 || record.body.length < MIN_COPY_BYTES || record.key.includes('\n')) return false;
   if (!record.key.startsWith(`${origin}/`)) return false;
-  if (VALIDATORS.every((v) => header(record.headers, v) === null)) return false;
-  return SCRIPT_TYPE.test(header(record.headers, 'content-type') ?? '');
+  const headers = new PairFields(record.headers);
+  if (VALIDATORS.every((v) => !headers.has(v))) return false;
+  return SCRIPT_TYPE.test(headers.get('content-type') ?? '');
 }
 
 async function sha256(bytes: BufferSource): Promise<string> {
@@ -133,7 +129,8 @@ export class ScriptCopies {
     const url = record.key;
     const generation = record.generation;
     const length = record.body.length;
-    const validators = { etag: header(record.headers, 'etag'), lastModified: header(record.headers, 'last-modified') };
+    const stored = new PairFields(record.headers);
+    const validators = { etag: stored.get('etag'), lastModified: stored.get('last-modified') };
     this.#wanted.set(url, generation);
     // WebCrypto reads the bytes when called: the caller may reuse the buffer from here on.
     const digesting = sha256(record.body);

@@ -3,14 +3,12 @@
 // the one it was stored with (that one tells how old the response was when it arrived, so a
 // client reading it would take a copy kept for an hour for a new one).
 //
-// The stored headers are pairs (ResourceRecord.headers: lower-case names, as Headers lists
-// them), and the answer is built from pairs: the Age pair is swapped in there, so no Headers
-// is made for it (the Response constructor makes the only one).
+// The stored headers are pairs (header-pairs.ts), and the answer is built from pairs: the Age
+// pair is swapped in there, so no Headers is made for it (the Response constructor makes the
+// only one).
 
-import { currentAge, type HeaderFields, type Timing } from './freshness.js';
-
-/** Stored header pairs: lower-case names, one pair per name (Headers.forEach order). */
-export type HeaderPairs = readonly (readonly [string, string])[];
+import { currentAge, type Timing } from './freshness.js';
+import { PairFields, type HeaderPairs } from './header-pairs.js';
 
 /** The largest Age sent: RFC 9111 §1.2.2 has a cache send 2^31 for any larger age, or one
  *  whose computation overflowed. */
@@ -25,22 +23,6 @@ export const MAX_AGE_SECONDS = 2147483648;
 export function ageValue(seconds: number): string {
   if (Number.isNaN(seconds) || seconds >= MAX_AGE_SECONDS) return String(MAX_AGE_SECONDS);
   return seconds > 0 ? String(Math.floor(seconds)) : '0';
-}
-
-/** get/has over stored header pairs, so that reading a copy's age or freshness builds no
- *  Headers (names are compared as stored: lower case). */
-export class PairFields implements HeaderFields {
-  readonly #pairs: HeaderPairs;
-  constructor(pairs: HeaderPairs) {
-    this.#pairs = pairs;
-  }
-  get(name: string): string | null {
-    for (const [n, v] of this.#pairs) if (n === name) return v;
-    return null;
-  }
-  has(name: string): boolean {
-    return this.get(name) !== null;
-  }
 }
 
 /**

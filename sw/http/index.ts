@@ -13,7 +13,8 @@ export {
   mergeNotModified, parseHttpDate, heuristicallyCacheable, HEURISTIC_FRACTION, HEURISTIC_CAP_SECONDS,
   type Freshness, type HeaderFields, type Timing,
 } from './freshness.js';
-export { ageValue, servedHeaders, PairFields, MAX_AGE_SECONDS, type HeaderPairs } from './age.js';
+export { ageValue, servedHeaders, MAX_AGE_SECONDS } from './age.js';
+export { headerPairs, PairFields, type HeaderPairs } from './header-pairs.js';
 export {
   resolveRoute, defaultStrategy, matches, isPattern, STRATEGIES,
   type Route, type RouteConfig, type RouteMatch, type ResolvedRoute, type Strategy,

@@ -33,7 +33,7 @@ import { bucketOf, bucketOf2, mix } from './hash.js';
 import { sameFill } from './same-fill.js';
 import { readStats } from './stats.js';
 import type { PoolFlags, TmemStats, TmemStore } from './types.js';
-import { badIndex, badObject, badPage, badPool, bigintInRange, checkPoolFlags, isBytes, storeBusy } from './validate.js';
+import { badIndex, badObject, badPage, badPool, bigintInRange, checkPoolFlags, isBytes, isStoreBusy, storeBusy } from './validate.js';
 
 // Neither ES2022's lib nor this platform-neutral core assumes a DOM or Node: both browsers and
 // Node have a global `performance`, which is all the lock timeout needs.
@@ -413,7 +413,7 @@ export class Store implements TmemStore {
       // store-busy (a lock held by a dead thread) at page `stored`: the pages before it stay
       // stored and counted, that page and the rest are untouched; the error says how far.
       this.count(L.C_SUCC_PUTS, stored);
-      if (!(e instanceof TmemError) || e.code !== 'store-busy') throw e;
+      if (!isStoreBusy(e)) throw e;
       throw storeBusy(`putMany (${stored} of ${n} pages stored)`);
     }
     // The batch stops at the first rejected page; that page and the rest count as rejected
@@ -424,7 +424,7 @@ export class Store implements TmemStore {
       try {
         this.flushOne((index + i) | 0);
       } catch (e) {
-        if (!(e instanceof TmemError) || e.code !== 'store-busy') throw e;
+        if (!isStoreBusy(e)) throw e;
         unflushed++;
       }
     }
@@ -752,7 +752,7 @@ export class Store implements TmemStore {
       try {
         hit = this.getOne((index + i) | 0, into, i * this.pageSize);
       } catch (e) {
-        if (!(e instanceof TmemError) || e.code !== 'store-busy') throw e;
+        if (!isStoreBusy(e)) throw e;
         this.stopped(got, i, n, hits);
         return ~i;
       }
@@ -807,7 +807,7 @@ export class Store implements TmemStore {
         try {
           hit = this.getOne((index + i) | 0, into, i * ps);
         } catch (e) {
-          if (!(e instanceof TmemError) || e.code !== 'store-busy') throw e;
+          if (!isStoreBusy(e)) throw e;
           this.stopped(got, i, n, hits);
           return ~i;
         }

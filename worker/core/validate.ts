@@ -111,6 +111,11 @@ export function storeBusy(what: string): TmemError {
   return new TmemError('store-busy', `${what}: a lock was held past the bound (a thread stalled or died inside the store)`);
 }
 
+/** Whether `e` is a store-busy refusal (the batches stop there, and count what they did). */
+export function isStoreBusy(e: unknown): e is TmemError {
+  return e instanceof TmemError && e.code === 'store-busy';
+}
+
 /** A Uint8Array, also one made in another realm (an iframe's): instanceof first, for speed. */
 export function isBytes(x: unknown): x is Uint8Array {
   return x instanceof Uint8Array ||
