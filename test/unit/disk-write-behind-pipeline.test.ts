@@ -174,4 +174,28 @@ describe('WriteBehind with batches in flight', () => {
   it('refuses a maxInFlight below 1', () => {
     expect(() => new WriteBehind(new HeldSink(), { maxInFlight: 0 })).toThrow(expect.objectContaining({ code: 'bad-options' }));
   });
+
+  it('a backlog goes in batches of up to the buffer shared by the batches in flight (maxPages / maxInFlight), or of maxBatchPages when given', async () => {
+    const sizes = async (options: ConstructorParameters<typeof WriteBehind>[1]) => {
+      const sink = new HeldSink();
+      const wb = new WriteBehind(sink, { batchPages: 4, flushDelayMs: 0, clock: new HeldClock(), ...options });
+      for (let k = 0; k < 40; k++) expect(wb.enqueue(k, page(k))).toBe(true);
+      // Commit what is in the sink, round after round, until all 40 are written.
+      const out: number[] = [];
+      for (await settle(); sink.calls.length > 0; await settle()) {
+        for (const c of sink.calls.splice(0)) { out.push(c.keys.length); c.settle(true); }
+      }
+      expect(sink.disk.size).toBe(40);
+      return out;
+    };
+    expect(await sizes({ maxPages: 40 })).toEqual([20, 20]);
+    expect(await sizes({ maxPages: 40, maxInFlight: 4 })).toEqual([10, 10, 10, 10]);
+    expect(await sizes({ maxPages: 40, maxBatchPages: 8 })).toEqual([8, 8, 8, 8, 8]);
+    // Never below batchPages: a buffer of 40 pages with 16 in flight still makes batches of 4.
+    expect(await sizes({ maxPages: 40, maxInFlight: 16 })).toEqual(Array.from({ length: 10 }, () => 4));
+  });
+
+  it('refuses a maxBatchPages below 1', () => {
+    expect(() => new WriteBehind(new HeldSink(), { maxBatchPages: 0 })).toThrow(expect.objectContaining({ code: 'bad-options' }));
+  });
 });

@@ -53,7 +53,11 @@ export interface WriteBehindOptions {
   /** Ops that make a batch worth writing at once; default 64. */
   batchPages?: number;
   /** Most ops one batch (one transaction) takes when a backlog has built up behind a slow
-   *  disk: fewer, larger transactions catch up faster. Default 4 × batchPages. */
+   *  disk: fewer, larger transactions catch up faster. Default: the buffer shared by the
+   *  batches in flight, maxPages / maxInFlight (at least batchPages). Measured in Chromium
+   *  (2026-12-07, 4,096 pages spilled through a buffer of as many): batches of up to 2,048
+   *  pages spilled 13,000-23,000 pages/s, batches of up to 256 (the default before) 10,000-
+   *  19,000, with loads of spilled pages no slower. */
   maxBatchPages?: number;
   /** Batches handed to the sink and not yet settled, at most; default 2. */
   maxInFlight?: number;
@@ -132,10 +136,11 @@ export class WriteBehind {
   /** @param sink where batches are written
    *  @param options limits, batching and retry timing, event callback */
   constructor(private readonly sink: DiskSink, private readonly options: WriteBehindOptions = {}) {
+    const maxPages = options.maxPages ?? 1024, batchPages = options.batchPages ?? 64, maxInFlight = options.maxInFlight ?? 2;
     const o = {
-      maxPages: options.maxPages ?? 1024, maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
-      batchPages: options.batchPages ?? 64, maxBatchPages: options.maxBatchPages ?? 4 * (options.batchPages ?? 64),
-      maxInFlight: options.maxInFlight ?? 2,
+      maxPages, maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
+      batchPages, maxBatchPages: options.maxBatchPages ?? Math.max(batchPages, Math.floor(maxPages / maxInFlight)),
+      maxInFlight,
       flushDelayMs: options.flushDelayMs ?? 20,
       retryMinMs: options.retryMinMs ?? 50, retryMaxMs: options.retryMaxMs ?? 5000,
       slabIdleMs: options.slabIdleMs ?? 5000,
