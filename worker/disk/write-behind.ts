@@ -56,8 +56,8 @@ export interface WriteBehindOptions {
    *  disk: fewer, larger transactions catch up faster. Default: the buffer shared by the
    *  batches in flight, maxPages / maxInFlight (at least batchPages). Measured in Chromium
    *  (2026-12-07, 4,096 pages spilled through a buffer of as many): batches of up to 2,048
-   *  pages spilled 13,000-23,000 pages/s, batches of up to 256 (the default before) 10,000-
-   *  19,000, with loads of spilled pages no slower. */
+   *  pages spilled 13,300-23,100 pages/s, batches of up to 256 (the default before) 10,200-
+   *  20,300, with loads of spilled pages no slower. */
   maxBatchPages?: number;
   /** Batches handed to the sink and not yet settled, at most; default 2. */
   maxInFlight?: number;
