@@ -248,14 +248,40 @@ export class Store implements TmemStore {
   /** Destroys a live pool, or finishes destroying one a stuck bucket lock left dying. */
   destroyPool(poolId: number): void {
     if (typeof poolId !== 'number' || (poolId >>> 0) !== poolId || poolId >= this.maxPools) throw badPool(poolId);
+    if (!this.destroyTagged(poolId, 0)) throw badPool(poolId);
+  }
+
+  /** The tag of the live pool `poolId` (its id and generation: a pool made again under the same
+   *  id has another), or 0 when no pool is live under it. Not part of the Tmem API: the
+   *  hypervisor reads it for a pool another thread made, to destroy that very pool later
+   *  (destroyPoolIf) even if the id has been given out again by then. */
+  poolTag(poolId: number): number {
+    if (typeof poolId !== 'number' || (poolId >>> 0) !== poolId || poolId >= this.maxPools) return 0;
+    const sg = Atomics.load(this.w, this.poolBase(poolId) + L.P_STATE_GEN);
+    return L.poolState(sg) === L.POOL_LIVE ? L.tagOf(sg, poolId) : 0;
+  }
+
+  /** Destroys the pool `poolId` if it is still the one `tag` names (poolTag), as destroyPool
+   *  does; false, with nothing touched, when it is not (destroyed, or made again since).
+   *  @throws TmemError 'store-busy' as destroyPool */
+  destroyPoolIf(poolId: number, tag: number): boolean {
+    if (typeof poolId !== 'number' || (poolId >>> 0) !== poolId || poolId >= this.maxPools) return false;
+    if (typeof tag !== 'number' || !Number.isInteger(tag) || tag <= 0) return false;
+    return this.destroyTagged(poolId, tag);
+  }
+
+  /** destroyPool's work, under the pool lock; `expect` 0 takes whatever pool is there. False
+   *  when no pool is live or dying under the id, or it is not the one of `expect`. */
+  private destroyTagged(poolId: number, expect: number): boolean {
     const base = this.poolBase(poolId);
     const w = this.w;
     if (!this.lock(L.H_POOL_LOCK)) throw storeBusy('destroyPool');
     try {
       const sg = Atomics.load(w, base + L.P_STATE_GEN);
       const state = L.poolState(sg);
-      if (state !== L.POOL_LIVE && state !== L.POOL_DYING) throw badPool(poolId);
+      if (state !== L.POOL_LIVE && state !== L.POOL_DYING) return false;
       const tag = L.tagOf(sg, poolId);
+      if (expect !== 0 && tag !== expect) return false;
       // Dying first: from here no put can publish an entry of this tag (puts re-check the pool
       // under their bucket lock), so one sweep of every bucket removes them all. The id is
       // given out again only once the sweep is whole: an entry left behind would otherwise be
@@ -273,6 +299,7 @@ export class Store implements TmemStore {
       }
       if (stuck) throw storeBusy('destroyPool');
       Atomics.store(w, base + L.P_STATE_GEN, L.stateGen(L.poolGen(sg), L.POOL_FREE));
+      return true;
     } finally {
       this.unlock(L.H_POOL_LOCK);
     }
