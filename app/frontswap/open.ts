@@ -56,12 +56,13 @@ export async function openFrontswap(client: FrontswapClient, connectPort: Connec
     const { port1, port2 } = new MessageChannel();
     await connectPort(port2);
     link = new DiskLink(port1, client.pageSize, (unreachable) => watchStore(client, unreachable));
+    // The pool first, so that the service can destroy it if this thread ends without close().
+    poolId = client.newPool({ persistent: true });
     const reply = await link.open({
       name, durable, pageSize: client.pageSize,
       ...(options.recordBytes === undefined ? {} : { recordBytes: options.recordBytes }),
-      ...(holder ? { holderLock: holder.lockName } : {}),
+      ...(holder ? { holderLock: holder.lockName, poolId } : {}),
     });
-    poolId = client.newPool({ persistent: true });
     const storage = await storageInfo(durable);
     return new Frontswap({
       client, link, name, durable, poolId, offsets: reply.offsets, disk: reply.disk, storage,

@@ -190,6 +190,41 @@ test('an app worker opens a frontswap area: spills past the budget, loads every 
   expect(r.afterClose).toBe('absent');
 });
 
+test('an app worker terminated with a frontswap area open: its pool is destroyed, so its frames come back', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { connect } = (await import('/app/index.ts' as string)) as App;
+    const { startAppWorker } = (await import('/test/fixtures/app-worker-rpc.ts' as string)) as Rpc;
+    const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 64 * 4096, statsIntervalMs: 0 });
+    const { worker, api } = startAppWorker();
+    await client.share(worker);
+    await api.fsOpen('worker-ended', { durable: false });
+    const tiers = await api.fsStore('worker-ended', 0, 40);
+    const used = async () => (await client.stats()).store.usedFrames;
+    const before = await used();
+    worker.terminate();
+    // The browser releases the worker's holder lock; the store worker then destroys the pool.
+    let after = before;
+    for (let i = 0; i < 200 && after > 0; i++) {
+      await new Promise((res) => setTimeout(res, 25));
+      after = await used();
+    }
+    const events = (await client.stats()).events.map((e) => e.message).filter((m) => m.includes('worker-ended'));
+    // The page takes the area (its lock went with the worker) and has the frames for its pages.
+    const area = await client.frontswap('worker-ended', { durable: false });
+    const fill = (o: number) => { const p = new Uint8Array(4096); for (let i = 0; i < 4096; i++) p[i] = (o * 31 + i) & 255; return p; };
+    const pageTiers: Record<string, number> = { memory: 0, disk: 0, false: 0 };
+    for (let o = 0; o < 60; o++) pageTiers[String(area.store(o, fill(o)))]++;
+    await area.close();
+    await client.close();
+    return { tiers, before, after, events, pageTiers };
+  });
+  expect(r.tiers).toEqual({ memory: 40, disk: 0, false: 0 });
+  expect(r.before).toBe(40);
+  expect(r.after).toBe(0);
+  expect(r.events.some((m) => m.includes('was destroyed, freeing its frames'))).toBe(true);
+  expect(r.pageTiers).toEqual({ memory: 60, disk: 0, false: 0 });
+});
+
 test('an app worker\'s frontswap area writes back when the page lowers the budget', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const { connect } = (await import('/app/index.ts' as string)) as App;

@@ -3,6 +3,7 @@
 // faked: IndexedDB (./frontswap-fake-log.ts) and Web Locks (FakeLocks here).
 import { vi } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
+import type { Store } from '../../worker/core/store.js';
 import { createLifecycle } from '../../worker/handle/lifecycle.js';
 import { StoreHandle, type ControlLink, type StoreHandleEventMap } from '../../worker/handle/store-handle.js';
 import { FrontswapHost } from '../../worker/frontswap/index.js';
@@ -119,20 +120,27 @@ export class TestHandle extends StoreHandle {
 
 /** A fresh store of `frames` pages: its handle, the host serving its areas' disks, Web Locks
  *  for its areas (installed as navigator.locks), open() for an area (no automatic writeback,
- *  no batching delay; on this thread's handle unless another is given), and otherThread() for
- *  another thread's handle on the same store. */
+ *  no batching delay; on this thread's handle unless another is given), otherThread() for
+ *  another thread's handle on the same store, the hypervisor's own attachment, and the host's
+ *  event messages. */
 export function setupStore(frames = 64) {
   const buffer = createStore({ capacityBytes: frames * PS, shared: true });
   const lifecycle = createLifecycle(true);
   // Areas reach the host through ports of their own, never through the control plane.
   const thread = () => new TestHandle({ store: attach(buffer), lifecycle, control: {} as ControlLink, lockName: null });
   const handle = thread();
-  const host = new FrontswapHost(() => undefined);
+  // The hypervisor's own attachment: the host destroys ended areas' pools through it.
+  const hypervisor = attach(buffer) as Store;
+  const events: string[] = [];
+  const host = new FrontswapHost((_kind, message) => { events.push(message); }, {
+    tagOf: (id) => hypervisor.poolTag(id),
+    destroyIf: (id, tag) => hypervisor.destroyPoolIf(id, tag),
+  });
   const locks = new FakeLocks();
   vi.stubGlobal('navigator', { locks });
   const open = (name: string, options?: FrontswapOptions, on: TestHandle = handle): Promise<Frontswap> =>
     openFrontswap(on as unknown as FrontswapClient, async (port) => host.connect(port), name, { writeback: false, flushDelayMs: 0, ...options });
-  return { handle, host, locks, open, otherThread: thread };
+  return { handle, host, locks, open, otherThread: thread, hypervisor, events };
 }
 
 /** A page of `value` bytes. */

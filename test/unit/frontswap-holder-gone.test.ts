@@ -43,6 +43,13 @@ async function openOnThread(s: ReturnType<typeof setupStore>, thread: TestHandle
   return { area, end };
 }
 
+/** A page that takes a frame (a same-filled page takes none). */
+const varied = (seed: number): Uint8Array => {
+  const p = new Uint8Array(PS);
+  for (let k = 0; k < PS; k++) p[k] = (seed * 31 + k * 7) & 255;
+  return p;
+};
+
 describe('frontswap area ended without close()', () => {
   it('its thread terminated: the service commits the batch it received, closes its log and leaves the host', async () => {
     const s = setupStore();
@@ -107,5 +114,49 @@ describe('frontswap area ended without close()', () => {
     const next = await s.open('detached-thread', { durable: true });
     expect(next.where(1)).toBe('disk');
     await next.close();
+  });
+
+  it('its thread terminated: the area\'s pool is destroyed, its frames freed, and a new area reuses them', async () => {
+    const s = setupStore(32);
+    const thread = s.otherThread();
+    const { area, end } = await openOnThread(s, thread, 'pool-freed');
+    for (let i = 0; i < 20; i++) expect(area.store(i, varied(i))).toBe('memory');
+    await area.flush();
+    const pool = area.poolId;
+    expect(s.hypervisor.poolTag(pool)).toBeGreaterThan(0);
+    expect(s.hypervisor.stats().usedFrames).toBe(20);
+    end();
+    await vi.waitFor(() => expect(s.host.size).toBe(0));
+    expect(s.hypervisor.poolTag(pool)).toBe(0);
+    expect(s.hypervisor.stats().usedFrames).toBe(0);
+    expect(s.events.some((m) => m.includes(`memory pool ${pool} was destroyed`))).toBe(true);
+    // The frames are free again: an area on another thread fills them in memory.
+    const next = await s.open('pool-next', { durable: false });
+    for (let i = 0; i < 32; i++) expect(next.store(i, varied(i))).toBe('memory');
+    await next.close();
+    thread.detach();
+  });
+
+  it('a pool the area destroyed itself, and a new pool made under its id, are left alone when its thread ends', async () => {
+    const s = setupStore(32);
+    const thread = s.otherThread();
+    const { area, end } = await openOnThread(s, thread, 'pool-reused');
+    const pool = area.poolId;
+    // The area destroys its pool (as close() does first) and another pool takes the id before
+    // the service learns that the thread ended.
+    thread.destroyPool(pool);
+    const other = s.handle.newPool({ persistent: true });
+    expect(other).toBe(pool);
+    for (let i = 0; i < 5; i++) expect(s.handle.put(other, 9, i, varied(50 + i))).toBe(true);
+    end();
+    await vi.waitFor(() => expect(s.host.size).toBe(0));
+    expect(s.events.some((m) => m.includes(`memory pool ${pool} was gone already`))).toBe(true);
+    const into = new Uint8Array(PS);
+    for (let i = 0; i < 5; i++) {
+      expect(s.handle.get(other, 9, i, into)).toBe(true);
+      expect(into).toEqual(varied(50 + i));
+    }
+    expect(s.hypervisor.stats().usedFrames).toBe(5);
+    thread.detach();
   });
 });

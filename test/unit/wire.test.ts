@@ -186,7 +186,10 @@ describe('receivers refuse what the reader refuses', () => {
   it('the frontswap disk service refuses a malformed open request (bad-options) and stays unopened', async () => {
     expect(isAreaOpenRequest({ name: 'a', durable: false, pageSize: 4096 })).toBe(true);
     expect(isAreaOpenRequest({ name: 'a', durable: true, pageSize: 4096, recordBytes: 65536 })).toBe(true);
+    expect(isAreaOpenRequest({ name: 'a', durable: true, pageSize: 4096, poolId: 0 })).toBe(true);
     const bad = [
+      { name: 'a', durable: false, pageSize: 4096, poolId: -1 }, { name: 'a', durable: false, pageSize: 4096, poolId: 1.5 },
+      { name: 'a', durable: false, pageSize: 4096, poolId: '2' },
       null, {}, { name: 'a', durable: 'no', pageSize: 4096 }, { name: 3, durable: false, pageSize: 4096 },
       { name: 'a', durable: false, pageSize: 0 }, { name: 'a', durable: false, pageSize: 4096.5 },
       { name: 'a', durable: false, pageSize: 4096, recordBytes: -1 },

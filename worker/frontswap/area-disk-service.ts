@@ -19,7 +19,11 @@
 // with a crash; committed pages stay. And a service that watches its area so holds the area's
 // disk lock from open until its log is closed, so the next open of the area, in this tab or
 // another, waits for the previous service's last writes: a durable area reopens with them, a
-// non-durable one's clear is not undone by them.
+// non-durable one's clear is not undone by them. The area's pool in the store goes too: its
+// persistent pages are never evicted, and no thread is left to read or destroy them, so the
+// service has the hypervisor destroy it, if the pool is still the one the open request named
+// (a pool id is given out again once destroyed: the area may have destroyed its own just
+// before its thread ended, and another pool taken the id since).
 import { transfer } from 'comlink';
 import { TmemError } from '../core/errors.js';
 import { openDiskLog, type CompactionReport, type DiskFaultName, type DiskLog } from '../disk/index.js';
@@ -31,6 +35,15 @@ export const areaLogName = (name: string): string => `frontswap:${name}`;
 
 /** The Web Lock a service of the area holds from open until its log is closed. */
 export const areaDiskLockName = (name: string): string => `webtmem-area-disk:${name}`;
+
+/** The store's pools as the hypervisor sees them: enough to destroy the pool of an area that
+ *  ended without close(), and no other (worker/core/store.ts: poolTag, destroyPoolIf). */
+export interface AreaPools {
+  /** The tag (id and generation) of the live pool `poolId`, or 0. */
+  tagOf(poolId: number): number;
+  /** Destroys the pool if it is still the one of `tag`; false when it is not. */
+  destroyIf(poolId: number, tag: number): boolean;
+}
 
 /** Web Locks where the host runs, if any (without them areas cannot open: area-lock.ts). */
 const hostLocks = (): LockManager | undefined => (globalThis.navigator as Navigator | undefined)?.locks;
@@ -57,15 +70,22 @@ export class AreaDiskService implements AreaDiskApi {
   #markLogClosed!: () => void;
   readonly #onEvent: (event: TmemEvent) => void;
   readonly #onClose: () => void;
+  readonly #pools: AreaPools | undefined;
+  /** The area's pool as it was when the open request arrived, destroyed if the area ends
+   *  without close(); null when the request named none (or no pool was live under its id). */
+  #pool: { id: number; tag: number } | null = null;
 
   /**
    * @param onEvent told of the log's disk errors, recoveries and compactions.
    * @param onClose called once the service has closed (its log closed and every call before
    *   close() answered): the port may close after close()'s own answer has been posted.
+   * @param pools the store's pools, to destroy the pool of an area that ended without close()
+   *   (without them such a pool stays until the store closes).
    */
-  constructor(onEvent: (event: TmemEvent) => void, onClose: () => void) {
+  constructor(onEvent: (event: TmemEvent) => void, onClose: () => void, pools?: AreaPools) {
     this.#onEvent = onEvent;
     this.#onClose = onClose;
+    this.#pools = pools;
     this.#logClosed = new Promise((resolve) => { this.#markLogClosed = resolve; });
   }
 
@@ -79,6 +99,10 @@ export class AreaDiskService implements AreaDiskApi {
     this.#name = request.name;
     this.#durable = request.durable;
     this.#request = request;
+    // Read now, before anything waits: the area made its pool before asking, and only the area
+    // destroys it, which it cannot do before this open has answered.
+    const tag = request.poolId === undefined ? 0 : this.#pools?.tagOf(request.poolId) ?? 0;
+    if (tag !== 0) this.#pool = { id: request.poolId!, tag };
     // Only a service that watches its area's holder may hold the disk lock: it is sure to let
     // go of it, however the area ends.
     if (this.#watchHolder(request)) {
@@ -185,11 +209,29 @@ export class AreaDiskService implements AreaDiskApi {
   #watchHolder(request: AreaOpenRequest): boolean {
     const locks = hostLocks();
     if (!locks || request.holderLock === undefined) return false;
-    locks.request(request.holderLock, { signal: this.#lockRequests.signal }, () => {
+    locks.request(request.holderLock, { signal: this.#lockRequests.signal }, async () => {
       this.#onEvent({ time: Date.now(), kind: 'info', message: `frontswap "${request.name}": the area ended without closing its disk (its thread is gone, or detached from the store); the disk commits what it received and closes` });
-      return this.close();
+      this.#destroyPool(request.name);
+      await this.close();
     }).catch(() => undefined); // AbortError: closed first
     return true;
+  }
+
+  /** Destroys the pool of an area that ended without close() (see the top of this file). */
+  #destroyPool(name: string): void {
+    const pool = this.#pool;
+    this.#pool = null;
+    if (!pool || !this.#pools) return;
+    let message: string;
+    try {
+      message = this.#pools.destroyIf(pool.id, pool.tag)
+        ? `its memory pool ${pool.id} was destroyed, freeing its frames`
+        : `its memory pool ${pool.id} was gone already`;
+    } catch (e) {
+      // store-busy: a bucket lock held by a dead thread; the pool stays dying, as destroyPool leaves it.
+      message = `its memory pool ${pool.id} could not be destroyed: ${(e as Error)?.message}`;
+    }
+    this.#onEvent({ time: Date.now(), kind: 'info', message: `frontswap "${name}": ${message}` });
   }
 
   /** Resolves once this service holds the area's disk lock: the previous service of the area,

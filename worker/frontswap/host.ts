@@ -4,7 +4,7 @@
 // calling thread, and the areas' counters join the hypervisor's stats snapshot.
 import { expose } from 'comlink';
 import type { FrontswapStats, TmemEvent } from '../stats.js';
-import { AreaDiskService } from './area-disk-service.js';
+import { AreaDiskService, type AreaPools } from './area-disk-service.js';
 
 /** Where the host's disk events go (the hypervisor's event log). */
 export type HostEventSink = (kind: TmemEvent['kind'], message: string) => void;
@@ -12,11 +12,14 @@ export type HostEventSink = (kind: TmemEvent['kind'], message: string) => void;
 export class FrontswapHost {
   readonly #services = new Set<AreaDiskService>();
   readonly #events: HostEventSink;
+  readonly #pools: AreaPools | undefined;
   #closed = false;
 
-  /** @param events receives disk errors, recoveries and compactions of every area. */
-  constructor(events: HostEventSink) {
+  /** @param events receives disk errors, recoveries and compactions of every area.
+   *  @param pools the store's pools, to destroy those of areas that end without close(). */
+  constructor(events: HostEventSink, pools?: AreaPools) {
     this.#events = events;
+    this.#pools = pools;
   }
 
   /** Areas with an open service. */
@@ -41,6 +44,7 @@ export class FrontswapHost {
         // the answer is out and the port can close.
         setTimeout(() => port.close(), 0);
       },
+      this.#pools,
     );
     this.#services.add(service);
     expose(service, port);

@@ -4,6 +4,7 @@
 // The same class runs in the store worker (shared mode, control over comlink) and on the page's
 // own thread (local mode, control by direct call).
 import type { TmemStore } from '../core/types.js';
+import { Store } from '../core/store.js';
 import type { CleancacheStats, StatsSnapshot } from '../stats.js';
 import { BudgetPolicy, type BudgetInfo } from './budget.js';
 import { EventLog } from './events.js';
@@ -44,8 +45,12 @@ export class Hypervisor implements ControlApi {
   readonly log = new EventLog();
   /** Ports for the service worker; the cleancache lookup handler attaches here. */
   readonly servicePorts = new ServicePorts();
-  /** The disk side of this tab's frontswap areas (IndexedDB logs fed by their batches). */
-  readonly frontswap = new FrontswapHost((kind, message) => this.log.add(kind, message));
+  /** The disk side of this tab's frontswap areas (IndexedDB logs fed by their batches), which
+   *  also destroys the pool of an area whose thread ended without closing it. */
+  readonly frontswap = new FrontswapHost((kind, message) => this.log.add(kind, message), {
+    tagOf: (poolId) => (this.store instanceof Store ? this.store.poolTag(poolId) : 0),
+    destroyIf: (poolId, tag) => this.store instanceof Store && this.store.destroyPoolIf(poolId, tag),
+  });
   /** The cleancache tier's counters, set by worker/cleancache when it attaches. */
   cleancacheStats: (() => CleancacheStats) | null = null;
   readonly #mode: 'shared' | 'local';

@@ -24,6 +24,11 @@ export interface AreaOpenRequest {
    *  of an area gone without close() (a MessagePort tells nothing of its other end's death) and
    *  closes then. Absent: only close() (or the host's) ends the service. */
   holderLock?: string;
+  /** The id of the area's pool in the store, made before this request. With a holder lock:
+   *  when the area ends without close(), the service has the hypervisor destroy that pool
+   *  (only if it is still the one live under the id when the request arrived), whose persistent
+   *  pages nothing could reach or free any more. */
+  poolId?: number;
 }
 
 /** Start of every area's holder lock name: `webtmem-area-holder:<area>:<id>`. */
@@ -78,12 +83,14 @@ export interface AreaDiskApi {
 }
 
 /** Whether a value is an open request: a name, whether durable, a positive integer page size,
- *  and, when given, a positive integer record size and a holder lock name (with its prefix:
- *  the service never waits on a lock that is not an area holder's). */
+ *  and, when given, a positive integer record size, a holder lock name (with its prefix:
+ *  the service never waits on a lock that is not an area holder's) and a pool id (an integer
+ *  from 0). */
 export function isAreaOpenRequest(v: unknown): v is AreaOpenRequest {
   return isFields(v) && isString(v.name) && typeof v.durable === 'boolean' && isCount(v.pageSize) &&
     (v.recordBytes === undefined || isCount(v.recordBytes)) &&
-    (v.holderLock === undefined || (isString(v.holderLock) && v.holderLock.startsWith(AREA_HOLDER_LOCK_PREFIX)));
+    (v.holderLock === undefined || (isString(v.holderLock) && v.holderLock.startsWith(AREA_HOLDER_LOCK_PREFIX))) &&
+    (v.poolId === undefined || (isNumber(v.poolId) && Number.isSafeInteger(v.poolId) && v.poolId >= 0));
 }
 
 const isCount = (v: unknown): boolean => isNumber(v) && Number.isSafeInteger(v) && v > 0;
