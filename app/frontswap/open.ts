@@ -1,6 +1,7 @@
 // Opening a frontswap area: check the arguments, take the area's Web Lock (and the holder lock
 // its disk service watches), connect a port to the disk service on the hypervisor's thread,
-// open (durable) or clear (non-durable) its disk log, make its memory pool. Anything that fails
+// make its memory pool (named in the open request: the service destroys it if this thread ends
+// without close()), open (durable) or clear (non-durable) its disk log. Anything that fails
 // undoes what came before, locks last.
 import { TmemError } from '../../worker/core/errors.js';
 import { WriteBehind, type DiskSink } from '../../worker/disk/index.js';
@@ -69,7 +70,12 @@ export async function openFrontswap(client: FrontswapClient, connectPort: Connec
       buffer, autoWriteback: options.writeback ?? true, release,
     });
   } catch (e) {
-    if (poolId >= 0 && !client.closed) client.destroyPool(poolId);
+    try {
+      if (poolId >= 0 && !client.closed) client.destroyPool(poolId);
+    } catch {
+      // store-busy (a lock held by a dead thread): the pool stays, as any destroy leaves it
+      // then; the open's own error is the one to report, and the locks must still go.
+    }
     await link?.close().catch(() => undefined);
     release();
     throw e;

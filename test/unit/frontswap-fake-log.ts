@@ -130,8 +130,13 @@ export class FakeLog {
 /** Every FakeLog opened, newest last. */
 export const logs: FakeLog[] = [];
 
-/** Stands in for openDiskLog: one FakeLog per open. */
+/** Errors the next opens reject with, first first (a broken or foreign database). */
+export const openFailures: Error[] = [];
+
+/** Stands in for openDiskLog: one FakeLog per open, unless openFailures holds an error. */
 export async function openFakeLog(name: string, _options?: DiskLogOptions): Promise<FakeLog> {
+  const failure = openFailures.shift();
+  if (failure) throw failure;
   const log = new FakeLog(`webtmem-log:${name}`);
   logs.push(log);
   return log;

@@ -10,6 +10,8 @@ import type { Frontswap } from '../../app/frontswap/index.js';
 import { areaDiskLockName } from '../../worker/frontswap/area-disk-service.js';
 import { AREA_HOLDER_LOCK_PREFIX } from '../../worker/wire/frontswap.js';
 import { logs, page, PS, setupStore, type TestHandle } from './frontswap-fakes.js';
+import { openFailures } from './frontswap-fake-log.js';
+import { TmemError } from '../../worker/core/errors.js';
 
 vi.mock('../../worker/disk/index.js', async (importOriginal) => {
   const { openFakeLog } = await import('./frontswap-fake-log.js');
@@ -158,5 +160,28 @@ describe('frontswap area ended without close()', () => {
     }
     expect(s.hypervisor.stats().usedFrames).toBe(5);
     thread.detach();
+  });
+
+  it('an open that fails after its pool was made destroys the pool; if that throws, the open still reports its error and lets go of its locks', async () => {
+    const s = setupStore(32);
+    const used = () => s.hypervisor.stats().pools.length;
+    expect(used()).toBe(0);
+    // The disk's error, as it crossed the area's port (this harness installs no error reviver).
+    const codeOf = (p: Promise<unknown>) => p.then(() => 'opened', (e: unknown) => ((e as Error).message.includes('not a frontswap area') ? 'bad-database' : String(e)));
+    openFailures.push(new TmemError('bad-database', 'not a frontswap area'));
+    expect(await codeOf(s.open('bad-disk', { durable: true }))).toBe('bad-database');
+    expect(used()).toBe(0); // the area destroyed its pool itself
+    // Now its own destroy fails (a stuck lock): the open still reports the disk's error, not
+    // the destroy's, and every lock goes, so the area opens again.
+    const destroy = s.handle.destroyPool.bind(s.handle);
+    s.handle.destroyPool = () => { throw new TmemError('store-busy', 'destroyPool: a lock was held past the bound'); };
+    openFailures.push(new TmemError('bad-database', 'not a frontswap area'));
+    expect(await codeOf(s.open('bad-disk', { durable: true }))).toBe('bad-database');
+    s.handle.destroyPool = destroy;
+    await vi.waitFor(() => expect(s.locks.held.size).toBe(0));
+    expect(s.host.size).toBe(0);
+    const area = await s.open('bad-disk', { durable: true });
+    expect(area.store(0, varied(1))).toBe('memory');
+    await area.close();
   });
 });

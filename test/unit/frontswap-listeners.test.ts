@@ -41,7 +41,7 @@ describe('frontswap area listeners on its store', () => {
 
   it('none is left by an open that failed after its disk link was made', async () => {
     const s = setupStore();
-    // No pool left: the area's pool, made after its disk opened, is refused.
+    // No pool left: the area's pool, made once its disk link exists, is refused.
     for (;;) {
       try { s.handle.newPool({ persistent: true }); } catch { break; }
     }
