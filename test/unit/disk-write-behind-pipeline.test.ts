@@ -195,7 +195,10 @@ describe('WriteBehind with batches in flight', () => {
     expect(await sizes({ maxPages: 40, maxInFlight: 16 })).toEqual(Array.from({ length: 10 }, () => 4));
   });
 
-  it('refuses a maxBatchPages below 1', () => {
+  it('refuses a maxBatchPages below 1, and names the option given when the default cannot be derived', () => {
     expect(() => new WriteBehind(new HeldSink(), { maxBatchPages: 0 })).toThrow(expect.objectContaining({ code: 'bad-options' }));
+    for (const [options, name] of [[{ maxInFlight: Number.NaN }, 'maxInFlight'], [{ maxPages: Number.NaN }, 'maxPages'], [{ batchPages: 0 }, 'batchPages']] as const) {
+      expect(() => new WriteBehind(new HeldSink(), options)).toThrow(expect.objectContaining({ code: 'bad-options', message: expect.stringContaining(`WriteBehind ${name} `) }));
+    }
   });
 });
