@@ -2,8 +2,10 @@
 // It is the write-behind buffer's sink: each batch is copied into one ArrayBuffer and
 // transferred, so a batch of 64 pages crosses the thread boundary as one message and one
 // buffer, never as 64 structured clones. The disk service hands that buffer back once the batch
-// has committed and a later batch is copied into it: memory written before, instead of a
-// fresh megabyte the OS must map page by page (one buffer per batch the buffer keeps in flight). The write-behind buffer keeps its own copies
+// has committed and a later batch is copied into it: memory written before, instead of fresh
+// memory the OS must map page by page (one buffer per batch the buffer keeps in flight, each of
+// at most MAX_SPARE_BYTES: the larger batches of a large buffer's backlog get fresh buffers, so
+// an area does not keep twice its largest batch after the backlog is gone). The write-behind buffer keeps its own copies
 // until the write commits (it serves loads of in-flight pages from them), which is why those
 // are not the ones transferred.
 //
@@ -22,6 +24,8 @@ import type { AreaDiskApi, AreaDiskInfo, AreaOpenReply, AreaOpenRequest } from '
 
 /** Spare batch buffers kept: one per batch the write-behind buffer keeps in flight (2). */
 const MAX_SPARES = 2;
+/** The largest spare kept: a backlog batch of the default buffer (512 pages of 4 KiB). */
+const MAX_SPARE_BYTES = 2 * 1024 * 1024;
 
 export class DiskLink implements DiskSink {
   readonly #remote: Remote<AreaDiskApi>;
@@ -72,7 +76,7 @@ export class DiskLink implements DiskSink {
       return it.key as number;
     });
     const back = await this.#call(() => this.#remote.writeBatch(offsets, transfer(data, [data])));
-    if (this.#spares.length < MAX_SPARES) this.#spares.push(back);
+    if (this.#spares.length < MAX_SPARES && back.byteLength <= MAX_SPARE_BYTES) this.#spares.push(back);
   }
 
   /** DiskSink: one transaction for the deletes. */
