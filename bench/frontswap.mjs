@@ -46,7 +46,7 @@ try {
       console.log(`  ${name} pages:`);
       console.log(`    spill throughput     ${f(t.spillPagesPerSec)} pages/s (public API, budget 0, stores + flush)`);
       console.log(`    raw IDB, ${r.recordPages}-page     ${f(t.rawPagesPerSec)} pages/s (${r.rawRecordsPerTx} records per tx, prebuilt, same page, awaited in turn)`);
-      console.log(`    raw IDB, ${r.recordPages}-page     ${f(t.rawLargePagesPerSec)} pages/s (${r.rawLargeRecordsPerTx} records per tx: the spill's largest here)`);
+      console.log(`    raw IDB, ${r.recordPages}-page     ${f(t.rawLargePagesPerSec)} pages/s (${r.rawLargeRecordsPerTx} records per tx: the spill's largest transaction)`);
       console.log(`    raw IDB, 64 KiB      ${f(t.raw64kPagesPerSec)} pages/s awaited in turn, ${f(t.raw64kPipelinedPagesPerSec)} with ${r.rawInFlight} tx in flight`);
       console.log(`    raw ceiling          ${f(t.ceilingPagesPerSec)} pages/s (the fastest shape, per round)`);
       console.log(`    load latency (µs)    spilled page p50 ${f(l.diskP50)} p95 ${f(l.diskP95)}   raw record get ${f(l.rawRecordGet)} (${r.recordPages} pages) ${f(l.raw64kRecordGet)} (64 KiB)`);

@@ -90,7 +90,7 @@ export class AreaDiskService implements AreaDiskApi {
   }
 
   async open(request: AreaOpenRequest): Promise<AreaOpenReply> {
-    if (!isAreaOpenRequest(request)) throw new TmemError('bad-options', 'open: not an area open request (name, durable, pageSize, recordBytes)');
+    if (!isAreaOpenRequest(request)) throw new TmemError('bad-options', 'open: not an area open request (name, durable, pageSize, recordBytes?, holderLock?, poolId?)');
     // Once per port: a second open would wait for the disk lock this service holds itself.
     if (this.#opened) throw new TmemError('bad-options', 'open: this area port has been opened already');
     if (this.#closing) throw new TmemError('area-closed', 'open: this area port is closed');
@@ -228,7 +228,8 @@ export class AreaDiskService implements AreaDiskApi {
         ? `its memory pool ${pool.id} was destroyed, freeing its frames`
         : `its memory pool ${pool.id} was gone already`;
     } catch (e) {
-      // store-busy: a bucket lock held by a dead thread; the pool stays dying, as destroyPool leaves it.
+      // store-busy: a lock held by a dead thread. A stuck bucket leaves the pool dying (a later
+      // destroy finishes it), a stuck pool lock leaves it live; either way the frames stay.
       message = `its memory pool ${pool.id} could not be destroyed: ${(e as Error)?.message}`;
     }
     this.#onEvent({ time: Date.now(), kind: 'info', message: `frontswap "${name}": ${message}` });

@@ -4,7 +4,6 @@
 // The same class runs in the store worker (shared mode, control over comlink) and on the page's
 // own thread (local mode, control by direct call).
 import type { TmemStore } from '../core/types.js';
-import { Store } from '../core/store.js';
 import type { CleancacheStats, StatsSnapshot } from '../stats.js';
 import { BudgetPolicy, type BudgetInfo } from './budget.js';
 import { EventLog } from './events.js';
@@ -15,6 +14,7 @@ import { ServicePorts } from './service-ports.js';
 import { FrontswapHost } from '../frontswap/host.js';
 import { StatsPublisher } from './stats-publisher.js';
 import { TmemError } from '../core/errors.js';
+import { Store } from '../core/store.js';
 
 /** The control plane: what the page (and app workers given a control port) may ask. Every
  *  answer is plain structured-clone data. */
@@ -46,7 +46,9 @@ export class Hypervisor implements ControlApi {
   /** Ports for the service worker; the cleancache lookup handler attaches here. */
   readonly servicePorts = new ServicePorts();
   /** The disk side of this tab's frontswap areas (IndexedDB logs fed by their batches), which
-   *  also destroys the pool of an area whose thread ended without closing it. */
+   *  also destroys the pool of an area whose thread ended without closing it. attach() makes
+   *  every store a Store; a TmemStore of another make (a test's double) has no pools to reclaim
+   *  this way. */
   readonly frontswap = new FrontswapHost((kind, message) => this.log.add(kind, message), {
     tagOf: (poolId) => (this.store instanceof Store ? this.store.poolTag(poolId) : 0),
     destroyIf: (poolId, tag) => this.store instanceof Store && this.store.destroyPoolIf(poolId, tag),
