@@ -147,7 +147,7 @@ export class TmemClient extends StoreHandle<TmemClientEventMap> {
    *   'disk-error', 'closed', 'worker-gone'.
    */
   frontswap(name: string, options?: FrontswapOptions): Promise<Frontswap> {
-    return openFrontswapOnDemand(this, (port) => this.call('frontswap', (c) => c.frontswapPort(transfer(port, [port]))), name, options);
+    return openFrontswapOnDemand(this, (port, watch) => this.call('frontswap', (c) => c.frontswapPort(transfer(port, [port]), watch)), name, options);
   }
 
   /**

@@ -82,7 +82,7 @@ export class SharedTmem extends StoreHandle<SharedTmemEventMap> {
    *   'disk-error', 'closed', 'worker-gone'.
    */
   frontswap(name: string, options?: FrontswapOptions): Promise<Frontswap> {
-    return openFrontswapOnDemand(this, (port) => this.call('frontswap', (c) => c.frontswapPort(transfer(port, [port]))), name, options);
+    return openFrontswapOnDemand(this, (port, watch) => this.call('frontswap', (c) => c.frontswapPort(transfer(port, [port]), watch)), name, options);
   }
 
   /** Stops using the store on this thread (the store stays open for the others); calls

@@ -1,7 +1,7 @@
 // Opening a frontswap area: check the arguments, take the area's Web Lock (and the holder lock
-// its disk service watches), connect a port to the disk service on the hypervisor's thread,
-// make its memory pool (named in the open request: the service destroys it if this thread ends
-// without close()), open (durable) or clear (non-durable) its disk log. Anything that fails
+// its disk service watches), make its memory pool, connect a port to the disk service on the
+// hypervisor's thread (naming both: the service destroys the pool and closes if this thread
+// ends without close()), open (durable) or clear (non-durable) its disk log. Anything that fails
 // undoes what came before, locks last.
 import { TmemError } from '../../worker/core/errors.js';
 import { WriteBehind, type DiskSink } from '../../worker/disk/index.js';
@@ -10,9 +10,11 @@ import { checkName } from './checks.js';
 import { DiskLink } from './disk-link.js';
 import { Frontswap } from './frontswap.js';
 import type { AreaStorageInfo, FrontswapClient, FrontswapOptions } from './types.js';
+import type { AreaWatch } from '../../worker/wire/frontswap.js';
 
-/** Hands the host's end of a MessageChannel to the hypervisor (control call frontswapPort). */
-export type ConnectAreaPort = (port: MessagePort) => Promise<unknown>;
+/** Hands the host's end of a MessageChannel to the hypervisor (control call frontswapPort),
+ *  with what its disk service is to watch from then on (the holder lock, the pool). */
+export type ConnectAreaPort = (port: MessagePort, watch?: AreaWatch) => Promise<unknown>;
 
 const NO_SINK: DiskSink = { writeBatch: async () => undefined, deleteBatch: async () => undefined };
 const OPTION_KEYS = new Set(['durable', 'wait', 'bufferPages', 'batchPages', 'flushDelayMs', 'retryMinMs', 'retryMaxMs', 'writeback', 'recordBytes']);
@@ -54,11 +56,12 @@ export async function openFrontswap(client: FrontswapClient, connectPort: Connec
   let poolId = -1;
   try {
     holder = await holdHolderLock(name);
-    const { port1, port2 } = new MessageChannel();
-    await connectPort(port2);
-    link = new DiskLink(port1, client.pageSize, (unreachable) => watchStore(client, unreachable));
-    // The pool first, so that the service can destroy it if this thread ends without close().
+    // The pool first, and named with the port: if this thread ends without close(), even before
+    // its open request arrives, the disk service destroys the pool and closes.
     poolId = client.newPool({ persistent: true });
+    const { port1, port2 } = new MessageChannel();
+    await connectPort(port2, holder ? { holderLock: holder.lockName, poolId } : undefined);
+    link = new DiskLink(port1, client.pageSize, (unreachable) => watchStore(client, unreachable));
     const reply = await link.open({
       name, durable, pageSize: client.pageSize,
       ...(options.recordBytes === undefined ? {} : { recordBytes: options.recordBytes }),

@@ -139,7 +139,7 @@ export function setupStore(frames = 64) {
   const locks = new FakeLocks();
   vi.stubGlobal('navigator', { locks });
   const open = (name: string, options?: FrontswapOptions, on: TestHandle = handle): Promise<Frontswap> =>
-    openFrontswap(on as unknown as FrontswapClient, async (port) => host.connect(port), name, { writeback: false, flushDelayMs: 0, ...options });
+    openFrontswap(on as unknown as FrontswapClient, async (port, watch) => host.connect(port, watch), name, { writeback: false, flushDelayMs: 0, ...options });
   return { handle, host, locks, open, otherThread: thread, hypervisor, events };
 }
 

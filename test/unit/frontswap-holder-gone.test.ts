@@ -184,4 +184,21 @@ describe('frontswap area ended without close()', () => {
     expect(area.store(0, varied(1))).toBe('memory');
     await area.close();
   });
+
+  it('its thread ended between sending its port and its open request: the service destroys the pool named with the port and closes', async () => {
+    const s = setupStore(32);
+    const holder = `${AREA_HOLDER_LOCK_PREFIX}early:1`;
+    void s.locks.request(holder, () => new Promise(() => {})); // held by the area's thread
+    await vi.waitFor(() => expect(s.locks.held.has(holder)).toBe(true));
+    const pool = s.handle.newPool({ persistent: true });
+    for (let i = 0; i < 6; i++) expect(s.handle.put(pool, 0, i, varied(i))).toBe(true);
+    const { port2 } = new MessageChannel();
+    s.host.connect(port2, { holderLock: holder, poolId: pool });
+    expect(s.host.size).toBe(1);
+    s.locks.endThread([holder]); // the thread ends: its open request is never sent
+    await vi.waitFor(() => expect(s.host.size).toBe(0));
+    expect(s.hypervisor.poolTag(pool)).toBe(0);
+    expect(s.hypervisor.stats().usedFrames).toBe(0);
+    expect(s.events.some((m) => m.includes('"early"') && m.includes(`memory pool ${pool} was destroyed`))).toBe(true);
+  });
 });

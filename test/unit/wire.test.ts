@@ -10,7 +10,7 @@ import { TmemError } from '../../worker/core/errors.js';
 import { AreaDiskService } from '../../worker/frontswap/area-disk-service.js';
 import { createLifecycle } from '../../worker/handle/lifecycle.js';
 import { isFromService, isResourceRecord, isToService, type CleancachePortKind } from '../../worker/wire/cleancache-port.js';
-import { isAreaOpenRequest } from '../../worker/wire/frontswap.js';
+import { AREA_HOLDER_LOCK_PREFIX, isAreaOpenRequest, isAreaWatch } from '../../worker/wire/frontswap.js';
 import { kindOf, WIRE_KINDS } from '../../worker/wire/kinds.js';
 import { isPageToServiceWorker, isServiceWorkerToPage, type ServiceWorkerKind } from '../../worker/wire/service-worker.js';
 import { isPageToWorker, isShareMessage, isWorkerToPage, type StoreWorkerKind } from '../../worker/wire/store-worker.js';
@@ -181,6 +181,15 @@ describe('receivers refuse what the reader refuses', () => {
     expect(cc.stats()).toMatchObject({ puts: 0, lookups: 1, resources: 0 });
     stop();
     channel.port2.close();
+  });
+
+  it('what an area sends with its port is checked: a holder lock name with its prefix, a pool id from 0', () => {
+    const lock = `${AREA_HOLDER_LOCK_PREFIX}a:1`;
+    expect(isAreaWatch({ holderLock: lock })).toBe(true);
+    expect(isAreaWatch({ holderLock: lock, poolId: 0 })).toBe(true);
+    for (const bad of [null, 'x', {}, { holderLock: 'webtmem-area-disk:a' }, { holderLock: lock, poolId: -1 }, { holderLock: lock, poolId: 2.5 }, { holderLock: lock, poolId: '1' }]) {
+      expect(isAreaWatch(bad)).toBe(false);
+    }
   });
 
   it('the frontswap disk service refuses a malformed open request (bad-options) and stays unopened', async () => {

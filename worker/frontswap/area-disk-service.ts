@@ -28,7 +28,7 @@ import { transfer } from 'comlink';
 import { TmemError } from '../core/errors.js';
 import { openDiskLog, type CompactionReport, type DiskFaultName, type DiskLog } from '../disk/index.js';
 import type { FrontswapStats, TmemEvent } from '../stats.js';
-import { isAreaOpenRequest, type AreaDiskApi, type AreaDiskInfo, type AreaOpenReply, type AreaOpenRequest, type AreaReadReply } from '../wire/frontswap.js';
+import { AREA_HOLDER_LOCK_PREFIX, isAreaOpenRequest, isHolderLockName, type AreaDiskApi, type AreaDiskInfo, type AreaOpenReply, type AreaOpenRequest, type AreaReadReply } from '../wire/frontswap.js';
 
 /** The disk log name of an area; the prefix keeps areas apart from the service worker's logs. */
 export const areaLogName = (name: string): string => `frontswap:${name}`;
@@ -74,6 +74,8 @@ export class AreaDiskService implements AreaDiskApi {
   /** The area's pool as it was when the open request arrived, destroyed if the area ends
    *  without close(); null when the request named none (or no pool was live under its id). */
   #pool: { id: number; tag: number } | null = null;
+  /** The holder lock watched (see watch). */
+  #watched: string | null = null;
 
   /**
    * @param onEvent told of the log's disk errors, recoveries and compactions.
@@ -93,19 +95,21 @@ export class AreaDiskService implements AreaDiskApi {
     if (!isAreaOpenRequest(request)) throw new TmemError('bad-options', 'open: not an area open request (name, durable, pageSize, recordBytes?, holderLock?, poolId?)');
     // Once per port: a second open would wait for the disk lock this service holds itself.
     if (this.#opened) throw new TmemError('bad-options', 'open: this area port has been opened already');
+    if (request.holderLock !== undefined && this.#watched !== null && request.holderLock !== this.#watched) {
+      throw new TmemError('bad-options', 'open: the request names another holder lock than its port');
+    }
+    if (this.#pool && request.poolId !== this.#pool.id) {
+      throw new TmemError('bad-options', 'open: the request names another pool than its port');
+    }
     if (this.#closing) throw new TmemError('area-closed', 'open: this area port is closed');
     this.#opened = true;
     this.#pageSize = request.pageSize;
     this.#name = request.name;
     this.#durable = request.durable;
     this.#request = request;
-    // Read now, before anything waits: the area made its pool before asking, and only the area
-    // destroys it, which it cannot do before this open has answered.
-    const tag = request.poolId === undefined ? 0 : this.#pools?.tagOf(request.poolId) ?? 0;
-    if (tag !== 0) this.#pool = { id: request.poolId!, tag };
     // Only a service that watches its area's holder may hold the disk lock: it is sure to let
     // go of it, however the area ends.
-    if (this.#watchHolder(request)) {
+    if (request.holderLock !== undefined && this.watch(request.holderLock, request.poolId)) {
       try {
         await this.#takeDiskLock(request.name);
       } catch {
@@ -203,15 +207,27 @@ export class AreaDiskService implements AreaDiskApi {
     }
   }
 
-  /** Closes the service once the area's thread has let go of its holder lock (see the top of
-   *  this file). A service closed first withdraws the request. False when there is nothing to
-   *  watch (no holder lock named, or no Web Locks here). */
-  #watchHolder(request: AreaOpenRequest): boolean {
+  /**
+   * Watches the area's holder lock from now on (the host calls this as the port connects; open
+   * does if it has not been): once the area's thread lets go of it, the service destroys the
+   * area's pool and closes (see the top of this file). A service closed first withdraws the
+   * request. False when there is nothing to watch (no Web Locks here, or already closing) or
+   * another lock is watched already.
+   * @param holderLock the area's holder lock name (AREA_HOLDER_LOCK_PREFIX, area, id)
+   * @param poolId the area's pool, made before; its tag is read now, while only the area (which
+   *   is waiting for this service) could destroy it
+   */
+  watch(holderLock: string, poolId?: number): boolean {
+    if (this.#watched !== null) return this.#watched === holderLock;
     const locks = hostLocks();
-    if (!locks || request.holderLock === undefined) return false;
-    locks.request(request.holderLock, { signal: this.#lockRequests.signal }, async () => {
-      this.#onEvent({ time: Date.now(), kind: 'info', message: `frontswap "${request.name}": the area ended without closing its disk (its thread is gone, or detached from the store); the disk commits what it received and closes` });
-      this.#destroyPool(request.name);
+    if (!locks || this.#closing || !isHolderLockName(holderLock)) return false;
+    this.#watched = holderLock;
+    const tag = poolId === undefined ? 0 : this.#pools?.tagOf(poolId) ?? 0;
+    if (tag !== 0) this.#pool = { id: poolId!, tag };
+    locks.request(holderLock, { signal: this.#lockRequests.signal }, async () => {
+      const name = this.#name || holderLock.slice(AREA_HOLDER_LOCK_PREFIX.length).replace(/:[^:]*$/, '');
+      this.#onEvent({ time: Date.now(), kind: 'info', message: `frontswap "${name}": the area ended without closing its disk (its thread is gone, or detached from the store); the disk commits what it received and closes` });
+      this.#destroyPool(name);
       await this.close();
     }).catch(() => undefined); // AbortError: closed first
     return true;
@@ -239,7 +255,7 @@ export class AreaDiskService implements AreaDiskApi {
    *  in this tab or another, has closed its log. Held until this one's log is closed. Rejects
    *  when close() withdraws the request. */
   #takeDiskLock(name: string): Promise<void> {
-    const locks = hostLocks()!; // #watchHolder found them
+    const locks = hostLocks()!; // watch() found them
     return new Promise((granted, refused) => {
       locks.request(areaDiskLockName(name), { signal: this.#lockRequests.signal }, () => {
         granted();

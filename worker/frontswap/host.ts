@@ -5,6 +5,7 @@
 import { expose } from 'comlink';
 import type { FrontswapStats, TmemEvent } from '../stats.js';
 import { AreaDiskService, type AreaPools } from './area-disk-service.js';
+import type { AreaWatch } from '../wire/frontswap.js';
 
 /** Where the host's disk events go (the hypervisor's event log). */
 export type HostEventSink = (kind: TmemEvent['kind'], message: string) => void;
@@ -30,8 +31,10 @@ export class FrontswapHost {
   /**
    * Serves one area's disk on `port` (comlink). The area calls open() first.
    * @param port the host's end of a MessageChannel made by the area.
+   * @param watch the area's holder lock, watched from now on, and its pool: a thread that ends
+   *   before its open request arrives still has its service destroy its pool and close.
    */
-  connect(port: MessagePort): void {
+  connect(port: MessagePort, watch?: AreaWatch): void {
     if (this.#closed) {
       port.close();
       return;
@@ -47,6 +50,7 @@ export class FrontswapHost {
       this.#pools,
     );
     this.#services.add(service);
+    if (watch) service.watch(watch.holderLock, watch.poolId);
     expose(service, port);
   }
 

@@ -12,6 +12,7 @@ import type { ResolvedOptions } from './options.js';
 import { PressurePolicy, type PressureSignal, type PressureState } from './pressure.js';
 import { ServicePorts } from './service-ports.js';
 import { FrontswapHost } from '../frontswap/host.js';
+import { isAreaWatch, type AreaWatch } from '../wire/frontswap.js';
 import { StatsPublisher } from './stats-publisher.js';
 import { TmemError } from '../core/errors.js';
 import { Store } from '../core/store.js';
@@ -33,8 +34,9 @@ export interface ControlApi {
   /** Keeps a MessagePort for the service worker's cleancache lookups (see ./service-ports.ts);
    *  returns how many ports are held. */
   connectPort(port: MessagePort): number;
-  /** Serves a frontswap area's disk on `port` (worker/frontswap/host.ts). */
-  frontswapPort(port: MessagePort): void;
+  /** Serves a frontswap area's disk on `port` (worker/frontswap/host.ts), watching the area's
+   *  holder lock and pool (if given) from now on. */
+  frontswapPort(port: MessagePort, watch?: AreaWatch): void;
 }
 
 /** The store's owner and its policies. */
@@ -127,11 +129,14 @@ export class Hypervisor implements ControlApi {
     return this.servicePorts.size;
   }
 
-  frontswapPort(port: MessagePort): void {
+  frontswapPort(port: MessagePort, watch?: AreaWatch): void {
     if (typeof MessagePort === 'undefined' || !(port instanceof MessagePort)) {
       throw new TmemError('bad-options', 'frontswapPort: expected a MessagePort');
     }
-    this.frontswap.connect(port);
+    if (watch !== undefined && !isAreaWatch(watch)) {
+      throw new TmemError('bad-options', 'frontswapPort: expected { holderLock: an area holder lock name, poolId?: an integer from 0 }');
+    }
+    this.frontswap.connect(port, watch);
   }
 
   /** Stops timers and closes the service ports. The store's memory is left to its holders. */

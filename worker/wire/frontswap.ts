@@ -34,6 +34,25 @@ export interface AreaOpenRequest {
 /** Start of every area's holder lock name: `webtmem-area-holder:<area>:<id>`. */
 export const AREA_HOLDER_LOCK_PREFIX = 'webtmem-area-holder:';
 
+/** Whether a value names an area's holder lock (the service never waits on another lock). */
+export const isHolderLockName = (v: unknown): v is string => isString(v) && v.startsWith(AREA_HOLDER_LOCK_PREFIX);
+
+/** Sent with an area's port (control call frontswapPort): what its disk service watches from
+ *  then on, so that a thread ending before its open request arrives is seen too. */
+export interface AreaWatch {
+  /** The area's holder lock (see AreaOpenRequest.holderLock). */
+  holderLock: string;
+  /** The area's pool, made before the port was sent. */
+  poolId?: number;
+}
+
+/** Whether a value is an AreaWatch: a holder lock name and, when given, a pool id from 0. */
+export function isAreaWatch(v: unknown): v is AreaWatch {
+  return isFields(v) && isHolderLockName(v.holderLock) && (v.poolId === undefined || isPoolId(v.poolId));
+}
+
+const isPoolId = (v: unknown): boolean => isNumber(v) && Number.isSafeInteger(v) && v >= 0;
+
 /** What the disk holds for the area, as the service last saw it. */
 export interface AreaDiskInfo {
   /** Committed pages and their bytes. */
@@ -89,8 +108,8 @@ export interface AreaDiskApi {
 export function isAreaOpenRequest(v: unknown): v is AreaOpenRequest {
   return isFields(v) && isString(v.name) && typeof v.durable === 'boolean' && isCount(v.pageSize) &&
     (v.recordBytes === undefined || isCount(v.recordBytes)) &&
-    (v.holderLock === undefined || (isString(v.holderLock) && v.holderLock.startsWith(AREA_HOLDER_LOCK_PREFIX))) &&
-    (v.poolId === undefined || (isNumber(v.poolId) && Number.isSafeInteger(v.poolId) && v.poolId >= 0));
+    (v.holderLock === undefined || isHolderLockName(v.holderLock)) &&
+    (v.poolId === undefined || isPoolId(v.poolId));
 }
 
 const isCount = (v: unknown): boolean => isNumber(v) && Number.isSafeInteger(v) && v > 0;
