@@ -398,9 +398,16 @@ export class Frontswap {
     this.#client.removeEventListener('budget', this.#onBudget);
     this.#client.removeEventListener('closed', this.#onStoreClosed);
     this.#map.clear();
-    if (!this.#client.closed) {
-      this.#client.flushObject(this.poolId, OBJECT);
-      this.#client.destroyPool(this.poolId);
+    if (this.#client.closed) return;
+    // Each on its own: a store-busy (a lock held by a dead thread) leaves what it could not
+    // remove, but must not keep the area's link, listeners and lock, which the caller lets go
+    // of next. destroyPool removes the pool's pages too, so it is tried even if the flush failed.
+    for (const step of [() => this.#client.flushObject(this.poolId, OBJECT), () => this.#client.destroyPool(this.poolId)]) {
+      try {
+        step();
+      } catch (e) {
+        this.#st.lastError = `frontswap "${this.name}": its memory pool could not be emptied: ${(e as Error)?.message}`;
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import { DiskLink } from '../../app/frontswap/disk-link.js';
 import { AreaDiskService } from '../../worker/frontswap/index.js';
 import type { FrontswapStats } from '../../worker/stats.js';
 import { logs, outcome, page, PS, setupStore } from './frontswap-fakes.js';
+import { TmemError } from '../../worker/core/errors.js';
 
 vi.mock('../../worker/disk/index.js', async (importOriginal) => {
   const { openFakeLog } = await import('./frontswap-fake-log.js');
@@ -23,6 +24,30 @@ async function settles<T>(p: Promise<T>): Promise<void> {
 }
 
 describe('frontswap area close()', () => {
+  it('close() and invalidateArea() let go of the link, listeners and lock even when emptying the pool meets store-busy', async () => {
+    const s = setupStore();
+    const baseline = s.handle.listenerCount();
+    const busy = () => { throw new TmemError('store-busy', 'a lock was held past the bound'); };
+    const real = { flushObject: s.handle.flushObject.bind(s.handle), destroyPool: s.handle.destroyPool.bind(s.handle) };
+    for (const end of ['close', 'invalidateArea'] as const) {
+      const area = await s.open(`busy-${end}`, { durable: false });
+      area.store(1, page(1));
+      s.handle.flushObject = busy;
+      s.handle.destroyPool = busy;
+      try {
+        expect(await outcome(area[end]())).toBe('resolved');
+      } finally {
+        Object.assign(s.handle, real);
+      }
+      expect(area.stats().lastError).toContain('could not be emptied');
+      await vi.waitFor(() => expect(s.host.size).toBe(0));
+      await vi.waitFor(() => expect(s.locks.held.size).toBe(0));
+      expect(s.handle.listenerCount()).toBe(baseline);
+      const again = await s.open(`busy-${end}`, { durable: false }); // the lock is free
+      await again.close();
+    }
+  });
+
   it('a durable close() answers after the compaction its last batch queued, and releases the lock', async () => {
     const { open, locks } = setupStore();
     const area = await open('queued-compaction', { durable: true });
