@@ -68,6 +68,9 @@ export async function openFrontswap(client: FrontswapClient, connectPort: Connec
       ...(holder ? { holderLock: holder.lockName, poolId } : {}),
     });
     const storage = await storageInfo(durable);
+    // The store may have closed on this thread while the open was under way: its 'closed' event
+    // has gone by, so an area made now would never hear of it and would keep its lock.
+    if (client.closed) throw new TmemError('closed', `frontswap: the webtmem store closed while area "${name}" was opening`);
     return new Frontswap({
       client, link, name, durable, poolId, offsets: reply.offsets, disk: reply.disk, storage,
       buffer, autoWriteback: options.writeback ?? true, release,

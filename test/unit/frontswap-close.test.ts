@@ -24,6 +24,15 @@ async function settles<T>(p: Promise<T>): Promise<void> {
 }
 
 describe('frontswap area close()', () => {
+  it('a store that closes while an area is opening makes the open reject with closed, and the area\'s locks go', async () => {
+    const s = setupStore();
+    // The last step of an open asks for the storage estimate; the store closes meanwhile.
+    vi.stubGlobal('navigator', { locks: s.locks, storage: { persisted: async () => { s.handle.closeAll(); return false; }, estimate: async () => ({}) } });
+    expect(await outcome(s.open('closing-meanwhile', { durable: false }))).toBe('closed');
+    await vi.waitFor(() => expect(s.locks.held.size).toBe(0));
+    await vi.waitFor(() => expect(s.host.size).toBe(0));
+  });
+
   it('close() and invalidateArea() let go of the link, listeners and lock even when emptying the pool meets store-busy', async () => {
     const s = setupStore();
     const baseline = s.handle.listenerCount();
