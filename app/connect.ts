@@ -161,10 +161,19 @@ function startStoreWorker(options: ResolvedOptions, start: () => Worker, url: st
         const error = reviveError(message.error);
         fail(error instanceof TmemError ? error : new TmemError('worker-failed', `connect: ${message.error.message}`));
       } else if (message.webtmem === 'ready') {
+        // attach() refuses a buffer this code cannot read (a store worker script of another
+        // webtmem version, say a stale cached copy): fail as for any other refusal, never hang.
+        let store: ReturnType<typeof attach>;
+        try {
+          store = attach(message.buffer);
+        } catch (e) {
+          fail(e instanceof TmemError ? e : new TmemError('worker-failed', `connect: the store worker's buffer could not be attached: ${(e as Error)?.message}`));
+          return;
+        }
         cleanup();
         resolve(new TmemClient({
           mode: 'shared',
-          store: attach(message.buffer),
+          store,
           buffer: message.buffer,
           lifecycle: message.lifecycle,
           control: wrap<ControlApi>(port1),

@@ -40,6 +40,12 @@ test('a worker that never answers fails with worker-failed after timeoutMs', asy
   expect(r.ms).toBeGreaterThanOrEqual(390);
 });
 
+test('a worker that answers with a buffer of another layout fails with bad-buffer at once, not at the timeout', async ({ page }) => {
+  const r = await connectError(page, { workerUrl: '/test/fixtures/foreign-store-worker.ts', capacityBytes: 65536, timeoutMs: 600_000 });
+  expect(r.code).toBe('bad-buffer');
+  expect(r.message).toContain('not a webtmem store');
+});
+
 test('bad options are refused with bad-options, before or inside the worker', async ({ page }) => {
   const url = '/worker/store-worker.ts';
   for (const options of [
