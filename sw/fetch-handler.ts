@@ -221,9 +221,19 @@ export class FetchHandler {
       return await this.#network(request, keep, stored, ctx);
     } catch (e) {
       this.stats.networkErrors++;
-      const fallback = stored ? this.#served(stored, keep) : await this.#stored(request, keep, offline);
-      if (fallback) return this.#memory.response(fallback);
-      throw e;
+      const fallback = stored ?? (await this.#stored(request, keep, offline));
+      if (!fallback) throw e;
+      // RFC 9111 §4.2.4: a stale copy with must-revalidate or no-cache is not served without
+      // validation; with must-revalidate a disconnected cache answers 504 (§5.2.2.2). An offline
+      // route is the site's own instruction to answer from its copy when the network fails, as
+      // a Workbox network-first route does, so its copies are served whatever they say.
+      const f = freshness(fallback.status, new PairFields(fallback.headers), fallback, Date.now());
+      if (!f.fresh && f.mustRevalidate && !offline) {
+        if (f.failsDisconnected) return new Response(null, { status: 504, statusText: 'Gateway Timeout' });
+        throw e;
+      }
+      if (stored) this.#served(stored, keep);
+      return this.#memory.response(fallback);
     }
   }
 
@@ -273,6 +283,11 @@ export class FetchHandler {
  *  copy has no validators or the request brought its own conditions. */
 function conditionalRequest(request: Request, stored: ResourceRecord, origin: string): Request | null {
   if (request.headers.has('if-none-match') || request.headers.has('if-modified-since')) return null;
+  // If-None-Match and If-Modified-Since are not CORS-safelisted: added to a cross-origin
+  // request they would need a preflight the server may refuse (every refresh would then fail),
+  // and cost one more round trip where it allows it. Such a copy is refetched in full.
+  const sameOrigin = new URL(request.url).origin === origin;
+  if (!sameOrigin) return null;
   const conditions = revalidationHeaders(new Headers(stored.headers));
   let any = false;
   const headers = new Headers(request.headers);
@@ -283,6 +298,5 @@ function conditionalRequest(request: Request, stored: ResourceRecord, origin: st
   if (!any) return null;
   // A no-cors request (an <img>, a classic <script>) silently drops non-safelisted headers;
   // same-origin, the same request in 'same-origin' mode keeps them and sees the same response.
-  const sameOrigin = new URL(request.url).origin === origin;
-  return new Request(request, { headers, ...(request.mode === 'no-cors' && sameOrigin ? { mode: 'same-origin' as const } : {}) });
+  return new Request(request, { headers, ...(request.mode === 'no-cors' ? { mode: 'same-origin' as const } : {}) });
 }

@@ -198,7 +198,11 @@ export class Keeper {
   keepRefreshed(request: Request, record: ResourceRecord, ctx: KeepContext): void {
     const decision = this.decide(request, { type: 'basic', status: record.status, headers: new Headers(record.headers) });
     if (decision.store) {
-      this.putRecord(record, ctx);
+      // A 304 may name another Vary than the stored response did (servers send Vary:
+      // Accept-Encoding on 304s): the copy is then this request's variant of the URL, keyed so.
+      const newline = record.key.indexOf('\n');
+      const key = resourceKey(newline < 0 ? record.key : record.key.slice(0, newline), varyNames(record), request.headers);
+      this.putRecord(key === record.key ? record : { ...record, key }, ctx);
       return;
     }
     this.#refused(decision.reason);
@@ -265,6 +269,13 @@ export class Keeper {
     const stored = this.#memory.put(record, names, (copying) => ctx.waitUntil(this.track(copying)));
     this.#count(stored);
     if (stored === 'stored') this.stats.kept++;
+    else if (stored === 'too-large' && replacesCopy(head, ctx)) {
+      // Within maxBytes but over what the memory tier takes now (its Blobs share its budget):
+      // the old copy must not be served in place of this version. The disk gets this version
+      // next, so only memory and the tabs let go of the old one.
+      this.#memory.flush(request);
+      ctx.waitUntil(this.track(this.#tabs.flush(request, headerPairs(request.headers))));
+    }
     this.fillTab(record, names, ctx);
     if (ctx.offline && (await this.#offline.put(record, names))) this.stats.keptOffline++;
   }

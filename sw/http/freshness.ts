@@ -27,6 +27,9 @@ export interface Freshness {
   immutable: boolean;
   /** must-revalidate or no-cache: once stale, never served without a successful check. */
   mustRevalidate: boolean;
+  /** must-revalidate itself: when the check cannot be made, a cache answers 504 (RFC 9111
+   *  §5.2.2.2) rather than serve it stale. */
+  failsDisconnected: boolean;
   /** Seconds past staleness during which it may be served while revalidating (RFC 5861). */
   staleWhileRevalidate: number;
 }
@@ -140,6 +143,7 @@ export function freshness(status: number, headers: HeaderFields, timing: Timing,
     fresh: !noCache && age < lifetime,
     immutable: cc.has('immutable'),
     mustRevalidate: noCache || cc.has('must-revalidate'),
+    failsDisconnected: cc.has('must-revalidate'),
     staleWhileRevalidate: deltaSeconds(cc, 'stale-while-revalidate') ?? 0,
   };
 }

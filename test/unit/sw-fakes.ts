@@ -69,10 +69,10 @@ export function handlerFixture(origin: string, query = '', maxBytes = 64 * 1024)
     sent.push(request);
     return respond(request);
   });
-  /** Fetches through the handler, reads the body, and waits for what the fetch left running
-   *  (a refresh behind the page, the puts). */
+  /** Fetches `path` (on the origin, or a whole URL) through the handler, reads the body, and
+   *  waits for what the fetch left running (a refresh behind the page, the puts). */
   async function get(path: string, init: RequestInit = {}) {
-    const request = new Request(origin + path, init);
+    const request = new Request(/^https?:/.test(path) ? path : origin + path, init);
     const waits: Promise<unknown>[] = [];
     const ctx = { clientId: null, waitUntil: (p: Promise<unknown>) => { waits.push(p); } };
     const response = await handler.handle(request, ctx, {}, handler.plan(request, false) ?? undefined);

@@ -129,3 +129,60 @@ describe('an unsafe request', () => {
     expect(t.held('/items.txt')).not.toBeNull();
   });
 });
+
+describe('review mends (2026-12-07)', () => {
+  it('a 304 that brings Vary (Accept-Encoding on 304s is common) refreshes the copy as the request\'s variant', async () => {
+    const t = setup(`?routes=${encodeURIComponent('/api/*=network-first')}`);
+    t.answer(v1({ etag: '"1"' }));
+    await t.get('/api/me', { headers: { 'accept-encoding': 'gzip' } });
+    t.answer(() => new Response(null, { status: 304, headers: { etag: '"1"', vary: 'Accept-Encoding', 'cache-control': 'max-age=60' } }));
+    const served = await t.get('/api/me', { headers: { 'accept-encoding': 'gzip' } });
+    expect([served.status, served.text]).toEqual([200, 'v1']);
+    const held = t.memory.lookup(new Request(`${origin}/api/me`, { headers: { 'accept-encoding': 'gzip' } }));
+    expect(held && new Headers(held.headers).get('vary')).toBe('Accept-Encoding');
+    expect(t.memory.lookup(new Request(`${origin}/api/me`, { headers: { 'accept-encoding': 'br' } }))).toBeNull();
+  });
+
+  it('a copy of another origin is refetched in full, without conditional headers (they would need a CORS preflight)', async () => {
+    const api = 'https://api.other.test';
+    const t = setup(`?routes=${encodeURIComponent(`${api}/*=network-first`)}`);
+    t.answer(v1({ etag: '"1"', 'last-modified': httpDate(T0 - 60_000) }));
+    await t.get(`${api}/v1/items`);
+    expect(t.memory.lookup(new Request(`${api}/v1/items`))).not.toBeNull(); // it is kept
+    t.answer(() => new Response('v2', { headers: { 'cache-control': 'max-age=60', etag: '"2"' } }));
+    expect((await t.get(`${api}/v1/items`)).text).toBe('v2');
+    expect(t.sent).toHaveLength(2);
+    expect(t.sent[1]!.headers.get('if-none-match')).toBeNull();
+    expect(t.sent[1]!.headers.get('if-modified-since')).toBeNull();
+  });
+
+  it('a new version within maxBytes that the memory tier refuses as too large removes the old copy', async () => {
+    const t = setup('', 900 * 1024);
+    t.answer(v1());
+    await t.get('/big.js');
+    expect(t.held('/big.js')).not.toBeNull();
+    t.answer(() => new Response(new Uint8Array(800 * 1024).fill(7), { headers: { 'cache-control': 'max-age=60' } }));
+    vi.setSystemTime(T0 + 120_000);
+    expect((await t.get('/big.js')).text).toBe('v1'); // stale: served, refreshed behind
+    expect(t.held('/big.js')).toBeNull();
+    expect(t.tabsFlushed).toEqual([`${origin}/big.js`]);
+  });
+
+  it('when the network fails, a stale copy that says must-revalidate gets a 504 and one that says no-cache the network error; an offline route serves both', async () => {
+    const t = setup(`?routes=${encodeURIComponent('/api/*=network-first')}&offline=${encodeURIComponent('/api/off/*')}`);
+    t.answer(v1({ 'cache-control': 'max-age=60, must-revalidate' }));
+    await t.get('/api/must');
+    await t.get('/api/off/must');
+    t.answer(() => new Response('v1', { headers: { 'cache-control': 'no-cache', etag: '"1"' } }));
+    await t.get('/api/nocache');
+    t.answer(() => new Response('fresh', { headers: { 'cache-control': 'max-age=600, must-revalidate' } }));
+    await t.get('/api/fresh');
+    vi.setSystemTime(T0 + 120_000);
+    t.answer(() => { throw new TypeError('Failed to fetch'); });
+    expect((await t.get('/api/must')).status).toBe(504);
+    await expect(t.get('/api/nocache')).rejects.toThrow('Failed to fetch');
+    expect((await t.get('/api/off/must')).text).toBe('v1');
+    expect((await t.get('/api/fresh')).text).toBe('fresh'); // fresh: served whatever it says
+    expect(t.held('/api/must')).not.toBeNull(); // a network failure removes nothing
+  });
+});
