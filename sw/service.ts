@@ -171,7 +171,7 @@ export class WebtmemService {
         // navigation whose preload request fails (the network gone) is aborted with
         // NS_ERROR_NET_RESET although the handler answers it from the offline tier, so offline
         // reloads broke (test/firefox/drop-in.test.mjs); userAgentData is Chromium's.
-        preload && this.#takesNavigations() && 'userAgentData' in this.#scope.navigator ? preload.enable().catch(() => {}) : preload?.disable().catch(() => {}),
+        preload && this.#preloading() ? preload.enable().catch(() => {}) : preload?.disable().catch(() => {}),
       ]));
     });
     keepOwnFilesOnInstall(this.#scope, this.#siteConfig, this.offline);
@@ -220,9 +220,11 @@ export class WebtmemService {
   }
 
   /** Whether navigation preload is on: activate enables it exactly when navigations may be
-   *  taken (known from the configuration alone, so a restarted service worker knows it). */
+   *  taken, in Chromium only (see activate), known from the configuration and the browser
+   *  alone, so a restarted service worker knows it. Elsewhere a declined navigation is left
+   *  to the browser, not fetched through the worker. */
   #preloading(): boolean {
-    return !!this.#scope.registration?.navigationPreload && this.#takesNavigations();
+    return !!this.#scope.registration?.navigationPreload && this.#takesNavigations() && 'userAgentData' in this.#scope.navigator;
   }
 
   /** Whether navigations are answered by the handler (isolation headers, the offline tier).
