@@ -21,9 +21,10 @@
 // another, waits for the previous service's last writes: a durable area reopens with them, a
 // non-durable one's clear is not undone by them. The area's pool in the store goes too: its
 // persistent pages are never evicted, and no thread is left to read or destroy them, so the
-// service has the hypervisor destroy it, if the pool is still the one the open request named
-// (a pool id is given out again once destroyed: the area may have destroyed its own just
-// before its thread ended, and another pool taken the id since).
+// service has the hypervisor destroy it, if the pool is still the one named with the area's
+// port (or its open request) when the service began to watch (a pool id is given out again
+// once destroyed: the area may have destroyed its own just before its thread ended, and
+// another pool taken the id since).
 import { transfer } from 'comlink';
 import { TmemError } from '../core/errors.js';
 import { openDiskLog, type CompactionReport, type DiskFaultName, type DiskLog } from '../disk/index.js';
@@ -71,8 +72,9 @@ export class AreaDiskService implements AreaDiskApi {
   readonly #onEvent: (event: TmemEvent) => void;
   readonly #onClose: () => void;
   readonly #pools: AreaPools | undefined;
-  /** The area's pool as it was when the open request arrived, destroyed if the area ends
-   *  without close(); null when the request named none (or no pool was live under its id). */
+  /** The area's pool as it was when the service began to watch its holder lock (see watch),
+   *  destroyed if the area ends without close(); null when none was named (or no pool was
+   *  live under its id). */
   #pool: { id: number; tag: number } | null = null;
   /** The holder lock watched (see watch). */
   #watched: string | null = null;
