@@ -82,6 +82,9 @@ export class Frontswap {
         this.#st.writtenBackPages += pages;
         this.#events.dispatchEvent(new CustomEvent('writeback', { detail: { pages } }));
       },
+      failed: (e) => {
+        this.#st.lastError = `frontswap "${this.name}": writeback stopped: ${(e as Error)?.message}`;
+      },
     }, init.autoWriteback);
     for (const o of init.offsets) this.#map.addDisk(o);
     if (init.disk.lastError) {

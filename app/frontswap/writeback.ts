@@ -20,6 +20,9 @@ export interface WritebackArea {
   isOpen(): boolean;
   /** Told how many pages one run moved (> 0). */
   moved(pages: number): void;
+  /** Told why an automatic rebalance (a timer's, or the budget event's) stopped: store-busy,
+   *  a lock held by a dead thread. It runs where nobody could catch what it threw. */
+  failed(error: unknown): void;
 }
 
 export class Writeback {
@@ -80,12 +83,18 @@ export class Writeback {
     setTimeout(() => { this.#queued = false; this.rebalance(); }, 0);
   }
 
-  /** Writes back as many pages as the store is over its budget. */
+  /** Writes back as many pages as the store is over its budget. Never throws: it runs from a
+   *  timer or an event listener; a failure goes to `failed`, and the next rebalance tries again
+   *  (a page is copied to the buffer before its frame is freed, so a run cut short loses none). */
   rebalance(): void {
     const a = this.#a;
     if (!this.#auto || !a.isOpen() || a.map.memoryPages === 0 || a.client.closed) return;
-    const s = a.client.storeStats();
-    const excess = s.usedFrames - s.budgetFrames;
-    if (excess > 0) this.run(Math.min(excess, a.map.memoryPages));
+    try {
+      const s = a.client.storeStats();
+      const excess = s.usedFrames - s.budgetFrames;
+      if (excess > 0) this.run(Math.min(excess, a.map.memoryPages));
+    } catch (e) {
+      a.failed(e);
+    }
   }
 }

@@ -89,6 +89,9 @@ export class TestHandle extends StoreHandle {
 
   detach(): void { this.detachThread('detached by the test'); }
 
+  /** Fires a 'budget' event, as a budget message from the store worker does. */
+  budgetChanged(budgetFrames: number): void { this.dispatch(new CustomEvent('budget', { detail: { budgetFrames } })); }
+
   /** Listeners registered now (of `type`, or of every type). */
   listenerCount(type?: string): number {
     let n = 0;
