@@ -55,6 +55,8 @@ export class Frontswap {
   readonly #onBudget = () => this.#writeback.rebalance();
   readonly #onStoreClosed = () => this.#storeClosed();
   #state: 'open' | 'closing' | 'closed' = 'open';
+  /** The close() under way, shared by a second call. */
+  #closing: Promise<void> | null = null;
   /** The area was closed by its store closing, not by close() or invalidateArea(). */
   #endedByStore = false;
   #disk: AreaDiskInfo;
@@ -258,9 +260,16 @@ export class Frontswap {
    * a non-durable one is cleared. Later calls throw 'area-closed'. Rejects with 'closed' once
    * the store has closed under the area (which closed it then, without writing its buffer).
    */
-  async close(): Promise<void> {
-    if (this.#endedByStore) throw this.#closedError('close');
-    if (this.#state !== 'open') return;
+  close(): Promise<void> {
+    if (this.#endedByStore) return Promise.reject(this.#closedError('close'));
+    // A close() while one is under way shares it: it resolves (or rejects) with the first.
+    if (this.#closing) return this.#closing;
+    if (this.#state !== 'open') return Promise.resolve();
+    this.#closing = this.#close().finally(() => { this.#closing = null; });
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     if (this.durable) {
       this.#state = 'closing';
       try {

@@ -24,6 +24,42 @@ async function settles<T>(p: Promise<T>): Promise<void> {
 }
 
 describe('frontswap area close()', () => {
+  it('a second close() while one is under way settles with it, after the lock is released', async () => {
+    const s = setupStore();
+    const area = await s.open('twice', { durable: true });
+    const log = logs.at(-1)!;
+    area.store(1, page(1));
+    log.writes.hold();
+    await vi.waitFor(() => expect(log.writes.waiting).toBe(1)); // the page's batch reached the disk
+    const first = area.close();
+    let secondDone = false;
+    const second = area.close().then(() => { secondDone = true; });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(secondDone).toBe(false); // the batch is still held: nothing is committed yet
+    log.writes.release();
+    await Promise.all([first, second]);
+    expect(s.locks.held.size).toBe(0);
+    expect(log.disk.has(1)).toBe(true);
+  });
+
+  it('an automatic writeback that meets store-busy is recorded, not thrown into the event that ran it', async () => {
+    const s = setupStore();
+    const area = await s.open('busy-writeback', { durable: false, writeback: true });
+    for (let i = 0; i < 4; i++) expect(area.store(i, page(i + 1))).toBe('memory');
+    const real = { storeStats: s.handle.storeStats.bind(s.handle), get: s.handle.get.bind(s.handle) };
+    s.handle.storeStats = () => ({ ...real.storeStats(), usedFrames: 8, budgetFrames: 0 });
+    s.handle.get = () => { throw new TmemError('store-busy', 'get: a lock was held past the bound'); };
+    try {
+      s.handle.budgetChanged(0);
+    } finally {
+      Object.assign(s.handle, real);
+    }
+    expect(area.stats().lastError).toContain('writeback stopped');
+    const into = new Uint8Array(PS);
+    for (let i = 0; i < 4; i++) expect(area.loadSync(i, into) && into[0] === i + 1).toBe(true); // nothing lost
+    await area.close();
+  });
+
   it('a store that closes while an area is opening makes the open reject with closed, and the area\'s locks go', async () => {
     const s = setupStore();
     // The last step of an open asks for the storage estimate; the store closes meanwhile.
