@@ -178,9 +178,9 @@ export class Keeper {
    * Puts a record that is already complete (a 304 refreshed it, or it came from disk) into
    * memory (synchronously: the store copies the body), the disk if asked, and the tab.
    * @param record the record; the caller keeps it (every tier copies)
+   * @param names the names its response Varies on, when the caller has them already
    */
-  putRecord(record: ResourceRecord, ctx: KeepContext): void {
-    const names = varyNames(record);
+  putRecord(record: ResourceRecord, ctx: KeepContext, names: string[] = varyNames(record)): void {
     const stored = this.#memory.put(record, names, (copying) => ctx.waitUntil(this.track(copying)));
     this.#count(stored);
     if (ctx.offline) ctx.waitUntil(this.track(this.#offline.put(record, names)));
@@ -200,9 +200,10 @@ export class Keeper {
     if (decision.store) {
       // A 304 may name another Vary than the stored response did (servers send Vary:
       // Accept-Encoding on 304s): the copy is then this request's variant of the URL, keyed so.
+      const names = varyNames(record);
       const newline = record.key.indexOf('\n');
-      const key = resourceKey(newline < 0 ? record.key : record.key.slice(0, newline), varyNames(record), request.headers);
-      this.putRecord(key === record.key ? record : { ...record, key }, ctx);
+      const key = resourceKey(newline < 0 ? record.key : record.key.slice(0, newline), names, request.headers);
+      this.putRecord(key === record.key ? record : { ...record, key }, ctx, names);
       return;
     }
     this.#refused(decision.reason);

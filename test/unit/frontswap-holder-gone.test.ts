@@ -52,15 +52,24 @@ const varied = (seed: number): Uint8Array => {
   return p;
 };
 
+/**
+ * A durable area open on another thread with eight pages stored, whose one batch has reached
+ * its disk service and is held there (the fake log's writes wait for release()).
+ */
+async function openWithBatchHeld(name: string) {
+  const s = setupStore();
+  const thread = s.otherThread();
+  const { area, end } = await openOnThread(s, thread, name);
+  const log = logs.at(-1)!;
+  log.writes.hold();
+  for (let i = 0; i < 8; i++) expect(area.store(i, page(i + 1))).toBe('memory');
+  await vi.waitFor(() => expect(log.writes.waiting).toBe(1)); // the batch reached the service
+  return { s, thread, end, log };
+}
+
 describe('frontswap area ended without close()', () => {
   it('its thread terminated: the service commits the batch it received, closes its log and leaves the host', async () => {
-    const s = setupStore();
-    const thread = s.otherThread();
-    const { area, end } = await openOnThread(s, thread, 'terminated');
-    const log = logs.at(-1)!;
-    log.writes.hold();
-    for (let i = 0; i < 8; i++) expect(area.store(i, page(i + 1))).toBe('memory');
-    await vi.waitFor(() => expect(log.writes.waiting).toBe(1)); // the batch reached the service
+    const { s, thread, end, log } = await openWithBatchHeld('terminated');
     end();
     log.writes.release();
     await vi.waitFor(() => expect(s.host.size).toBe(0));
@@ -71,13 +80,7 @@ describe('frontswap area ended without close()', () => {
   });
 
   it('its thread terminated: the next opener waits for the service\'s last writes and finds every page', async () => {
-    const s = setupStore();
-    const thread = s.otherThread();
-    const { area, end } = await openOnThread(s, thread, 'ended-thread');
-    const log = logs.at(-1)!;
-    log.writes.hold();
-    for (let i = 0; i < 8; i++) expect(area.store(i, page(i + 1))).toBe('memory');
-    await vi.waitFor(() => expect(log.writes.waiting).toBe(1)); // the batch reached the service
+    const { s, thread, end, log } = await openWithBatchHeld('ended-thread');
     end();
     const opened = logs.length;
     const reopening = s.open('ended-thread', { durable: true });
