@@ -2,7 +2,7 @@
 // rules for close and a dead store worker hold on every thread) plus what only the page does:
 // it owns the store (close, budget, stats period, pressure signals), hears the store worker's
 // messages (budget and stats events), hands the store to workers and opens frontswap areas.
-import { createEndpoint, transfer, type Remote } from 'comlink';
+import { createEndpoint, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { TmemError } from '../worker/core/errors.js';
 import type { TmemStore } from '../worker/core/types.js';
 import type { StatsSnapshot } from '../worker/stats.js';
@@ -11,7 +11,7 @@ import type { ControlApi } from '../worker/hypervisor/hypervisor.js';
 import type { WorkerToPage } from '../worker/wire/store-worker.js';
 import type { PressureSignal, PressureState } from '../worker/hypervisor/pressure.js';
 import { StoreHandle, type StoreHandleEventMap } from '../worker/handle/store-handle.js';
-import { postShare, type ShareTarget } from './share.js';
+import { checkShareTarget, postShare, type ShareTarget } from './share.js';
 import type { Frontswap, FrontswapOptions } from './frontswap/index.js';
 import { openFrontswapOnDemand } from './frontswap/on-demand.js';
 
@@ -126,15 +126,24 @@ export class TmemClient extends StoreHandle<TmemClientEventMap> {
    * Lets a dedicated worker of this page, or a same-origin isolated iframe, attach the same
    * store. The receiver calls connectShared() (or attachFrom(event)) from 'webtmem'.
    * @param target a Worker, a MessagePort leading to one, or an iframe's contentWindow.
-   * @throws TmemError 'not-supported' in local mode or for a window that is not isolated.
+   * @throws TmemError 'not-supported' in local mode or for a window that is cross-origin or not
+   *   isolated; 'bad-options' for anything else that is no Worker, MessagePort or window.
    */
   async share(target: ShareTarget): Promise<void> {
     const wiring = this.#wiring;
     if (wiring.mode === 'local') {
       throw new TmemError('not-supported', "share: the store is in 'local' mode (page not crossOriginIsolated), so other threads cannot attach it");
     }
+    checkShareTarget(target);
     const port = await this.call('share', () => wiring.control[createEndpoint]());
-    postShare(target, { webtmem: 'share', buffer: wiring.buffer, lifecycle: wiring.lifecycle, lockName: wiring.lockName, control: port });
+    try {
+      postShare(target, { webtmem: 'share', buffer: wiring.buffer, lifecycle: wiring.lifecycle, lockName: wiring.lockName, control: port });
+    } catch (e) {
+      // Not sent (the target went away meanwhile, say): release the endpoint, so the store
+      // worker stops serving it.
+      wrap(port)[releaseProxy]();
+      throw e;
+    }
   }
 
   /**

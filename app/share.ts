@@ -28,24 +28,40 @@ export interface SharedTmemEventMap extends StoreHandleEventMap {
 /** Where client.share() may send the store. */
 export type ShareTarget = Worker | MessagePort | Window;
 
-/** Posts a share message; a window must be same-origin and crossOriginIsolated. */
-export function postShare(target: ShareTarget, message: ShareMessage): void {
-  // An iframe's contentWindow comes from another realm, so `instanceof Window` fails on it.
-  if ((target as Window).window === target) {
-    const win = target as Window;
+/**
+ * Refuses a target that cannot receive the store, before share() makes anything for it (a
+ * control endpoint in the store worker, which nobody would then release).
+ * @throws TmemError 'bad-options' for what is no Worker, MessagePort or window; 'not-supported'
+ *   for a window that is cross-origin or not crossOriginIsolated.
+ */
+export function checkShareTarget(target: unknown): asserts target is ShareTarget {
+  const t = target as { window?: unknown; postMessage?: unknown } | null;
+  if (t === null || (typeof t !== 'object' && typeof t !== 'function')) {
+    throw new TmemError('bad-options', `share: the target must be a Worker, a MessagePort or an iframe's contentWindow, got ${t === null ? 'null' : typeof t}`);
+  }
+  // An iframe's contentWindow comes from another realm, so `instanceof Window` fails on it;
+  // a cross-origin one throws on most property reads, `window` excepted.
+  if (t.window === t) {
     let isolated: boolean;
     try {
-      isolated = win.crossOriginIsolated;
+      isolated = (t as unknown as Window).crossOriginIsolated;
     } catch {
       throw new TmemError('not-supported', 'share: the window is cross-origin; only same-origin frames can attach the store');
     }
     if (!isolated) {
       throw new TmemError('not-supported', 'share: the window is not crossOriginIsolated (it needs COOP/COEP headers too), so it cannot receive the store');
     }
-    win.postMessage(message, location.origin, [message.control]);
     return;
   }
-  (target as Worker | MessagePort).postMessage(message, [message.control]);
+  if (typeof t.postMessage !== 'function') {
+    throw new TmemError('bad-options', "share: the target must be a Worker, a MessagePort or an iframe's contentWindow (it has no postMessage)");
+  }
+}
+
+/** Posts a share message to a target checkShareTarget accepted. */
+export function postShare(target: ShareTarget, message: ShareMessage): void {
+  if ((target as Window).window === target) (target as Window).postMessage(message, location.origin, [message.control]);
+  else (target as Worker | MessagePort).postMessage(message, [message.control]);
 }
 
 /** The store as attached by an app worker or iframe: the one store handle, plus frontswap
@@ -56,7 +72,12 @@ export function postShare(target: ShareTarget, message: ShareMessage): void {
  *  anything listens for 'budget' (an open frontswap area does). */
 export class SharedTmem extends StoreHandle<SharedTmemEventMap> {
   readonly #control: Remote<ControlApi>;
-  readonly #budgetListeners = new Set<unknown>();
+  // The 'budget' registrations, as EventTarget keys them (listener and capture flag), each with
+  // whether it is `once`: EventTarget drops a once listener after it fires and a signal's
+  // listener on abort without calling removeEventListener, and the watch must stop with the
+  // last registration however it goes.
+  readonly #budgetListeners = new Map<unknown, Map<boolean, { once: boolean }>>();
+  #budgetCount = 0;
   readonly #budgetWatch: BudgetWatch;
 
   /** Made by attachFrom(); not meant to be called directly. */
@@ -66,8 +87,18 @@ export class SharedTmem extends StoreHandle<SharedTmemEventMap> {
     super({ store: attach(message.buffer), lifecycle: message.lifecycle, control, lockName: message.lockName });
     this.#control = control;
     this.#budgetWatch = new BudgetWatch(message.buffer, (budgetFrames) => {
-      if (this.closed) this.#budgetWatch.stop();
-      else this.dispatch(new CustomEvent('budget', { detail: { budgetFrames } }));
+      if (this.closed) {
+        this.#budgetWatch.stop();
+        return;
+      }
+      // The once registrations made before this event fire in it and are gone after it (one
+      // made while it is dispatched does not fire, and stays).
+      const once: [unknown, boolean, { once: boolean }][] = [];
+      for (const [listener, byCapture] of this.#budgetListeners) {
+        for (const [capture, registration] of byCapture) if (registration.once) once.push([listener, capture, registration]);
+      }
+      this.dispatch(new CustomEvent('budget', { detail: { budgetFrames } }));
+      for (const [listener, capture, registration] of once) this.#dropBudgetListener(listener, capture, registration);
     });
   }
 
@@ -97,16 +128,40 @@ export class SharedTmem extends StoreHandle<SharedTmemEventMap> {
     type: K, listener: (event: SharedTmemEventMap[K]) => void, options?: boolean | AddEventListenerOptions,
   ): void {
     super.addEventListener(type, listener, options);
-    if (type !== 'budget' || this.#budgetListeners.has(listener)) return;
-    this.#budgetListeners.add(listener);
-    if (this.#budgetListeners.size === 1 && !this.closed && !this.workerGone) this.#budgetWatch.start();
+    if (type !== 'budget' || listener === null || typeof options === 'object' && options.signal?.aborted) return;
+    const capture = typeof options === 'boolean' ? options : options?.capture === true;
+    const once = typeof options === 'object' && options.once === true;
+    let byCapture = this.#budgetListeners.get(listener);
+    if (!byCapture) this.#budgetListeners.set(listener, byCapture = new Map());
+    const known = byCapture.get(capture);
+    // A second add of a registration still in place changes nothing, as in EventTarget; a
+    // once one may have fired and gone (re-added from its own call), so it is made anew.
+    if (known && !known.once) return;
+    const registration = { once };
+    byCapture.set(capture, registration);
+    if (typeof options === 'object' && options.signal) {
+      options.signal.addEventListener('abort', () => this.#dropBudgetListener(listener, capture, registration), { once: true });
+    }
+    if (known) return;
+    if (++this.#budgetCount === 1 && !this.closed && !this.workerGone) this.#budgetWatch.start();
   }
 
   override removeEventListener<K extends keyof SharedTmemEventMap>(
     type: K, listener: (event: SharedTmemEventMap[K]) => void, options?: boolean | EventListenerOptions,
   ): void {
     super.removeEventListener(type, listener, options);
-    if (type === 'budget' && this.#budgetListeners.delete(listener) && this.#budgetListeners.size === 0) this.#budgetWatch.stop();
+    if (type !== 'budget') return;
+    const capture = typeof options === 'boolean' ? options : options?.capture === true;
+    this.#dropBudgetListener(listener, capture, this.#budgetListeners.get(listener)?.get(capture));
+  }
+
+  /** Forgets a 'budget' registration if it is still the one given; stops the watch with the last. */
+  #dropBudgetListener(listener: unknown, capture: boolean, registration: { once: boolean } | undefined): void {
+    const byCapture = this.#budgetListeners.get(listener);
+    if (registration === undefined || byCapture?.get(capture) !== registration) return;
+    byCapture.delete(capture);
+    if (byCapture.size === 0) this.#budgetListeners.delete(listener);
+    if (--this.#budgetCount === 0) this.#budgetWatch.stop();
   }
 
   protected override onEnded(): void {

@@ -134,6 +134,40 @@ test('a same-origin isolated iframe attaches the store', async ({ page }) => {
   expect(r).toEqual({ isolated: true, hit: true, same: true });
 });
 
+test('share() refuses what cannot receive the store before it makes anything; the store still shares after', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { connect } = (await import('/app/index.ts' as string)) as App;
+    const { startAppWorker } = (await import('/test/fixtures/app-worker-rpc.ts' as string)) as Rpc;
+    const client = await connect({ workerUrl: '/worker/store-worker.ts', capacityBytes: 64 * 4096 });
+    // A sandboxed frame without allow-same-origin has an opaque origin: cross-origin.
+    const frame = document.createElement('iframe');
+    frame.sandbox.add('allow-scripts');
+    frame.srcdoc = '<p>foreign</p>';
+    const loaded = new Promise((res) => frame.addEventListener('load', res, { once: true }));
+    document.body.append(frame);
+    await loaded;
+    const codeOf = async (target: unknown) => {
+      try { await client.share(target as Worker); return 'shared'; } catch (e) { return (e as { code?: string }).code ?? String(e); }
+    };
+    const codes = {
+      crossOrigin: await codeOf(frame.contentWindow),
+      nullTarget: await codeOf(null),
+      plainObject: await codeOf({}),
+      text: await codeOf('worker'),
+    };
+    const pool = client.newPool({ persistent: true });
+    const { worker, api } = startAppWorker();
+    await client.share(worker);
+    const put = await api.put(pool, 1, 1, 7);
+    const into = new Uint8Array(4096);
+    const hit = client.get(pool, 1, 1, into) && into.every((b, i) => b === ((7 * 31 + i) & 255));
+    worker.terminate();
+    await client.close();
+    return { codes, put, hit };
+  });
+  expect(r).toEqual({ codes: { crossOrigin: 'not-supported', nullTarget: 'bad-options', plainObject: 'bad-options', text: 'bad-options' }, put: true, hit: true });
+});
+
 test('connectShared gives up with worker-failed when nothing is shared; attachFrom refuses a foreign message', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const { startAppWorker } = (await import('/test/fixtures/app-worker-rpc.ts' as string)) as Rpc;

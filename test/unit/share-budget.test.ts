@@ -76,6 +76,66 @@ describe('SharedTmem budget events', () => {
   });
 });
 
+describe('SharedTmem budget watch follows its registrations', () => {
+  // The watch of `store` (the first BudgetWatch started after the spy is set).
+  function watched() {
+    const starts = vi.spyOn(BudgetWatch.prototype, 'start');
+    const env = shared();
+    return { ...env, watch: () => starts.mock.contexts[0] as BudgetWatch, starts };
+  }
+  function end({ store, another, port1, port2, starts }: ReturnType<typeof watched>) {
+    store.detach();
+    another.detach();
+    port1.close();
+    port2.close();
+    starts.mockRestore();
+  }
+
+  it('stops once a `once` listener has fired, and runs while another registration remains', async () => {
+    const env = watched();
+    const { store, hypervisor } = env;
+    const seen: string[] = [];
+    const fired = new Promise<void>((r) => store.addEventListener('budget', (e) => { seen.push(`once ${e.detail.budgetFrames}`); r(); }, { once: true }));
+    expect(env.watch().running).toBe(true);
+    hypervisor.setBudget(100);
+    await fired;
+    expect(env.watch().running).toBe(false);
+    // A listener kept twice (capture and not) is two registrations; removing one keeps the watch.
+    const kept = (e: CustomEvent<{ budgetFrames: number }>) => seen.push(`kept ${e.detail.budgetFrames}`);
+    store.addEventListener('budget', kept);
+    store.addEventListener('budget', kept, true);
+    store.addEventListener('budget', kept); // the same registration again: nothing new
+    store.removeEventListener('budget', kept);
+    expect(env.watch().running).toBe(true);
+    store.removeEventListener('budget', kept, { capture: true });
+    expect(env.watch().running).toBe(false);
+    expect(seen).toEqual(['once 100']);
+    end(env);
+  });
+
+  it('stops when the signal of the last listener aborts; an aborted signal registers nothing', () => {
+    const env = watched();
+    const { store } = env;
+    const controller = new AbortController();
+    store.addEventListener('budget', () => {}, { signal: controller.signal });
+    expect(env.watch().running).toBe(true);
+    controller.abort();
+    expect(env.watch().running).toBe(false);
+    store.addEventListener('budget', () => {}, { signal: controller.signal });
+    expect(env.watch().running).toBe(false);
+    // And a registration dropped by removeEventListener before its signal aborts is not
+    // dropped twice: the watch of a later listener keeps running.
+    const second = new AbortController();
+    const listener = () => {};
+    store.addEventListener('budget', listener, { signal: second.signal });
+    store.removeEventListener('budget', listener);
+    store.addEventListener('budget', () => {});
+    second.abort();
+    expect(env.watch().running).toBe(true);
+    end(env);
+  });
+});
+
 describe('BudgetWatch polling fallback (no Atomics.waitAsync)', () => {
   it('reads the word every pollMs on its clock, and a stopped watch schedules nothing', async () => {
     const { ManualClock } = await import('./manual-clock.js');
