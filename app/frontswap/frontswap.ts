@@ -18,6 +18,15 @@
 //    area closes at once without writing its buffer (the store's close() waits for nothing):
 //    its lock is released, an 'error' event counts the pages that never reached the disk, and
 //    every call, the waiting ones too, rejects with 'closed'.
+//  - When the store worker is gone (the client's 'worker-gone') the disk is out of reach for
+//    good, but memory is not (the store's buffer outlives its worker): the area stays open on
+//    what it holds. The buffer stops (nothing more is retried), an 'error' event counts what
+//    never reached the disk, loads are answered from memory and the buffer (from disk they
+//    reject 'worker-gone'), and a store that would need the disk returns false: every store of
+//    a durable area (it writes through), a spill of any other. An invalidate drops the page from
+//    the area at once; a durable area's committed copy stays on disk, as after a crash before
+//    the invalidate was written. flush(), and a durable close() with pages still buffered,
+//    reject 'worker-gone' (the area stays open; invalidateArea() ends it).
 //
 // About 360 lines, half of them JSDoc: store, load, invalidate and close share the location
 // map and the buffer, and each keeps the others' invariants in one synchronous step, so they
@@ -54,6 +63,9 @@ export class Frontswap {
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #onBudget = () => this.#writeback.rebalance();
   readonly #onStoreClosed = () => this.#storeClosed();
+  readonly #onWorkerGone = () => this.#workerGone();
+  /** Why the disk is out of reach for good (the store worker is gone), or null. */
+  #diskGone: TmemError | null = null;
   #state: 'open' | 'closing' | 'closed' = 'open';
   /** The close() under way, shared by a second call. */
   #closing: Promise<void> | null = null;
@@ -79,7 +91,8 @@ export class Frontswap {
     this.#wb = new WriteBehind(init.link, { ...init.buffer, onEvent: (e) => this.#onDiskEvent(e) });
     this.#writeback = new Writeback({
       client: this.#client, poolId: this.poolId, durable: this.durable, map: this.#map, wb: this.#wb,
-      isOpen: () => this.#state === 'open',
+      // Once the disk is gone nothing may leave memory: it could be read back from nowhere.
+      isOpen: () => this.#state === 'open' && this.#diskGone === null,
       moved: (pages) => {
         this.#st.writtenBackPages += pages;
         this.#events.dispatchEvent(new CustomEvent('writeback', { detail: { pages } }));
@@ -98,12 +111,14 @@ export class Frontswap {
     }
     this.#client.addEventListener('budget', this.#onBudget);
     this.#client.addEventListener('closed', this.#onStoreClosed);
+    this.#client.addEventListener('worker-gone', this.#onWorkerGone);
     this.#timer = setInterval(() => {
       // A closed client's store worker answers nothing more: stop asking.
-      if (this.#client.closed) clearInterval(this.#timer);
+      if (this.#client.closed || this.#diskGone) clearInterval(this.#timer);
       else void this.refreshStats().catch(() => undefined);
     }, REPORT_MS);
     void this.refreshStats().catch(() => undefined);
+    if (this.#client.workerGone) this.#workerGone();
   }
 
   /**
@@ -111,7 +126,8 @@ export class Frontswap {
    * @param offset integer in [0, 2^32)
    * @param page exactly pageSize bytes (any Uint8Array; copied, so it may be reused at once)
    * @returns 'memory' or 'disk' (the tier now holding it), or false: refused (memory and the
-   *   write-behind buffer are full), the caller keeps its data and the offset is empty
+   *   write-behind buffer are full, or the store worker and its disk are gone and the page
+   *   needed them), the caller keeps its data and the offset is empty
    * @throws TmemError 'bad-offset', 'bad-page-size', 'area-closed'
    */
   store(offset: number, page: Uint8Array): 'memory' | 'disk' | false {
@@ -125,6 +141,7 @@ export class Frontswap {
     // must leave every tier as it was.
     const inMemory = c.put(this.poolId, OBJECT, offset, page);
     st.stores++;
+    if (this.#diskGone) return this.#storeWithoutDisk(offset, inMemory);
     if (this.durable) {
       // Writethrough: the buffer takes the page before store() returns, or the memory copy goes
       // too (#refuse), so memory never keeps a page the disk lacks.
@@ -294,7 +311,8 @@ export class Frontswap {
   /**
    * Frontswap shrink: moves up to `pages` least recently used memory pages to the write-behind
    * buffer (durable areas: they are on disk already) and frees their frames. Stops early when
-   * the buffer is full. Called automatically when the store is over its budget.
+   * the buffer is full. Called automatically when the store is over its budget. Moves nothing
+   * once the store worker (and with it the disk) is gone.
    * @param pages how many pages at most
    * @returns how many pages were written back
    * @throws TmemError 'bad-options', 'area-closed'
@@ -302,6 +320,7 @@ export class Frontswap {
   writeback(pages: number): number {
     this.#open('writeback');
     if (!Number.isInteger(pages) || pages < 0) throw new TmemError('bad-options', `writeback: pages must be an integer >= 0, got ${String(pages)}`);
+    if (this.#diskGone) return 0; // memory is all that is left: nothing may leave it
     return this.#writeback.run(pages);
   }
 
@@ -321,7 +340,7 @@ export class Frontswap {
 
   /** Sends the counters to the hypervisor's snapshot and returns them with fresh disk fields. */
   async refreshStats(): Promise<FrontswapStats> {
-    if (this.#state === 'closed' || this.#client.closed) return this.stats();
+    if (this.#state === 'closed' || this.#client.closed || this.#diskGone) return this.stats();
     this.#disk = await this.#link.report(this.stats());
     return this.stats();
   }
@@ -363,6 +382,21 @@ export class Frontswap {
     return buffered === null ? false : undefined;
   }
 
+  /** store() once the disk is gone: memory only, and only for an area that is not durable. */
+  #storeWithoutDisk(offset: number, inMemory: boolean): 'memory' | false {
+    if (inMemory && !this.durable) {
+      this.#map.touchMemory(offset);
+      this.#map.dropDisk(offset); // its older disk copy is not read any more
+      this.#st.succStores++;
+      return 'memory';
+    }
+    // Durable: memory may not keep a page the disk lacks. Else memory refused it, and the
+    // buffer could never write it.
+    if (inMemory) this.#client.flushPage(this.poolId, OBJECT, offset);
+    this.#map.dropMemory(offset);
+    return this.#refuse(offset);
+  }
+
   #refuse(offset: number): false {
     this.#st.failedStores++;
     this.#drop(offset);
@@ -371,7 +405,22 @@ export class Frontswap {
 
   #drop(offset: number): void {
     if (this.#map.dropMemory(offset)) this.#client.flushPage(this.poolId, OBJECT, offset);
-    if (this.#map.dropDisk(offset)) this.#wb.invalidate(offset);
+    // Once the disk is gone the buffer takes nothing more; dropped from the map, the page is
+    // no longer read from the buffer or the disk.
+    if (this.#map.dropDisk(offset) && !this.#diskGone) this.#wb.invalidate(offset);
+  }
+
+  /** The store worker is gone: the disk with it. Ends the buffer, keeps the area (top rules). */
+  #workerGone(): void {
+    if (this.#state === 'closed' || this.#diskGone) return;
+    const { inFlightPages, pendingDeletes } = this.#wb.stats();
+    const error = new TmemError('worker-gone', `frontswap area "${this.name}": the store worker is gone, so the disk is unreachable; ${inFlightPages} buffered pages never reached it (they stay loadable until the area closes)`);
+    this.#diskGone = error;
+    clearInterval(this.#timer);
+    this.#wb.stop(error); // no retries; waiting flushes (and a durable close()) reject
+    const message = `frontswap "${this.name}": the store worker is gone, so the disk is unreachable; ${inFlightPages} buffered pages and ${pendingDeletes} invalidates never reached it. Pages in memory and the buffer stay loadable; stores that need the disk return false`;
+    this.#st.lastError = message;
+    this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message } }));
   }
 
   /** The store closed under the area: ends it as the rules at the top say. */
@@ -409,6 +458,7 @@ export class Frontswap {
     clearInterval(this.#timer);
     this.#client.removeEventListener('budget', this.#onBudget);
     this.#client.removeEventListener('closed', this.#onStoreClosed);
+    this.#client.removeEventListener('worker-gone', this.#onWorkerGone);
     this.#map.clear();
     if (this.#client.closed) return;
     // Each on its own: a store-busy (a lock held by a dead thread) leaves what it could not

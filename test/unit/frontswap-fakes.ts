@@ -89,6 +89,9 @@ export class TestHandle extends StoreHandle {
 
   detach(): void { this.detachThread('detached by the test'); }
 
+  /** The store worker dies (its lock released): 'worker-gone' for every thread's handle. */
+  workerDied(): void { this.workerStopped('terminated by the test'); }
+
   /** Fires a 'budget' event, as a budget message from the store worker does. */
   budgetChanged(budgetFrames: number): void { this.dispatch(new CustomEvent('budget', { detail: { budgetFrames } })); }
 

@@ -33,7 +33,7 @@ describe('frontswap area listeners on its store', () => {
     const s = setupStore();
     const closed = await s.open('listeners-close');
     const invalidated = await s.open('listeners-invalidate', { durable: true });
-    expect(s.handle.listenerCount('worker-gone')).toBe(2); // each area's disk link
+    expect(s.handle.listenerCount('worker-gone')).toBe(4); // each area's own, and its disk link's
     await closed.close();
     await invalidated.invalidateArea();
     expect(s.handle.listenerCount()).toBe(0);
