@@ -136,3 +136,50 @@ test('two tabs: the second gets area-locked, or waits with { wait: true } until 
   });
   expect(third).toBe('absent');
 });
+
+test('the store worker terminated under a durable area: buffered pages stay loadable, stores are refused, nothing throws; a reload reopens every committed page', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const { keepWorkers } = await import('/test/fixtures/worker-spy.ts' as string);
+    const workers: Worker[] = keepWorkers();
+    const { connect, pageOf, same, codeOf } = (window as any).t;
+    const client = await connect({ capacityBytes: 16 * 4096 });
+    const area = await client.frontswap('worker-killed', { durable: true });
+    for (let o = 0; o < 8; o++) area.store(o, pageOf(4096, o));
+    await area.flush(); // 0..7 committed
+    const errors: string[] = [];
+    area.addEventListener('error', (e: CustomEvent) => errors.push(e.detail.message));
+    const gone = new Promise((res) => client.addEventListener('worker-gone', res));
+    workers[0].terminate();
+    await gone;
+    const into = new Uint8Array(4096);
+    let loadable = 0;
+    for (let o = 0; o < 8; o++) if (area.loadSync(o, into) && same(into, pageOf(4096, o))) loadable++;
+    const refused = area.store(20, pageOf(4096, 20));
+    const where = area.where(20);
+    const flush = await codeOf(() => area.flush());
+    const invalidate = await codeOf(() => area.invalidateArea());
+    return { errors, loadable, refused, where, flush, invalidate };
+  });
+  expect(r.errors).toEqual([expect.stringContaining('store worker is gone')]);
+  // Durable pages in memory stay loadable while memory holds them (the store's memory outlives
+  // its worker); the store worker's death freed none of them.
+  expect(r.loadable).toBe(8);
+  expect(r).toMatchObject({ refused: false, where: 'absent', flush: 'none' }); // nothing was left to write
+  // invalidateArea could not clear the disk (the disk service is gone), but the area ended
+  // and let its lock go: the reload below reopens it.
+  expect(r.invalidate).toBe('worker-gone');
+  await open(page);
+  const reopened = await page.evaluate(async () => {
+    const { connect, pageOf, same } = (window as any).t;
+    const client = await connect();
+    const area = await client.frontswap('worker-killed', { durable: true });
+    const into = new Uint8Array(4096);
+    let ok = 0;
+    for (let o = 0; o < 8; o++) if ((await area.load(o, into)) && same(into, pageOf(4096, o))) ok++;
+    const twenty = area.where(20);
+    await area.invalidateArea();
+    await client.close();
+    return { ok, twenty };
+  });
+  expect(reopened).toEqual({ ok: 8, twenty: 'absent' });
+});
