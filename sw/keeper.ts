@@ -16,6 +16,11 @@
 // 'uncached' when the cache has no copy). Anything else is teed as before: a small body costs
 // the tee little, while a read-back is one more fetch (in one site-bench run the 26-file site
 // returned slower with every response read back).
+//
+// Responses may land out of order: a revalidation's 304 that arrives after a newer 200 of the
+// same resource, a slow response overtaken by a later request's. A record is put only if its
+// request was sent no earlier than that of the newest record put under its key (outcome
+// 'outdated' otherwise), so an older copy never replaces a newer one.
 import {
   decideSize, decideStore, headerPairs, parseVary, resourceKey, toRecord, type ResourceRecord, type ResponseLike, type StoreDecision,
 } from './http/index.js';
@@ -43,7 +48,8 @@ export interface KeeperStats {
   inFlight: number;
   /** How each memory put ended: 'stored', 'rejected' (the store refused a page), 'too-large',
    *  'aborted' (the body broke off), 'uncached' / 'changed' (the HTTP cache had no copy to read
-   *  back, or another version). A lost put is legal for a cleancache; these say why. */
+   *  back, or another version), 'outdated' (a response to a later request was put first). A
+   *  lost put is legal for a cleancache; these say why. */
   outcomes: Record<string, number>;
 }
 
@@ -56,6 +62,8 @@ export class Keeper {
   readonly #maxBytes: number;
   readonly #cacheErrors: boolean;
   readonly stats: KeeperStats = { kept: 0, keptOffline: 0, refused: {}, inFlight: 0, outcomes: {} };
+  /** Per record key, the requestTime of the newest record put (bounded: NEWEST_KEYS). */
+  readonly #newest = new Map<string, number>();
 
   /**
    * @param memory the memory tier
@@ -181,6 +189,7 @@ export class Keeper {
    * @param names the names its response Varies on, when the caller has them already
    */
   putRecord(record: ResourceRecord, ctx: KeepContext, names: string[] = varyNames(record)): void {
+    if (this.#outdated(record)) return;
     const stored = this.#memory.put(record, names, (copying) => ctx.waitUntil(this.track(copying)));
     this.#count(stored);
     if (ctx.offline) ctx.waitUntil(this.track(this.#offline.put(record, names)));
@@ -238,6 +247,22 @@ export class Keeper {
     }
   }
 
+  /** Whether a newer record (one whose request was sent later) was put under this record's
+   *  key: the record then is not put ('outdated'); else it becomes the newest. */
+  #outdated(record: ResourceRecord): boolean {
+    const newest = this.#newest.get(record.key);
+    // A newest time still ahead of the clock means the clock went back: it orders nothing.
+    if (newest !== undefined && record.requestTime < newest && newest <= Date.now()) {
+      this.#count('outdated');
+      return true;
+    }
+    // Re-inserted, so the first key is the one put longest ago: the one forgotten first.
+    this.#newest.delete(record.key);
+    this.#newest.set(record.key, record.requestTime);
+    if (this.#newest.size > NEWEST_KEYS) this.#newest.delete(this.#newest.keys().next().value as string);
+    return false;
+  }
+
   #refused(reason: string): void {
     this.stats.refused[reason] = (this.stats.refused[reason] ?? 0) + 1;
   }
@@ -267,6 +292,7 @@ export class Keeper {
     const vary = parseVary(head.headers.get('vary'));
     const names = vary.kind === 'names' ? vary.names : [];
     const record = toRecord(resourceKey(request.url, names, request.headers), head, body, timing, 0);
+    if (this.#outdated(record)) return;
     const stored = this.#memory.put(record, names, (copying) => ctx.waitUntil(this.track(copying)));
     this.#count(stored);
     if (stored === 'stored') this.stats.kept++;
@@ -282,6 +308,9 @@ export class Keeper {
   }
 }
 
+/** Keys whose newest put is remembered; a forgotten one only lets an older copy in again, as
+ *  with no check at all. */
+const NEWEST_KEYS = 4096;
 /** Smallest body read back from the HTTP cache rather than teed (rules at the top). */
 const READ_BACK_MIN_BYTES = 64 * 1024;
 /** Request headers that make the HTTP cache pass a request on instead of storing its answer. */

@@ -186,3 +186,37 @@ describe('review mends (2026-12-07)', () => {
     expect(t.held('/api/must')).not.toBeNull(); // a network failure removes nothing
   });
 });
+
+describe('responses that land out of order', () => {
+  it('a revalidation\'s 304 that arrives after a newer 200 does not put the older copy back', async () => {
+    const t = setup(`?routes=${encodeURIComponent('/api/*=network-first')}`);
+    t.answer(v1({ etag: '"1"' }));
+    await t.get('/api/me');
+    // The first revalidation is held; a second request, sent later, gets version 2 meanwhile.
+    let release = (_: Response) => {};
+    const held = new Promise<Response>((r) => { release = r; });
+    t.answer(() => held as unknown as Response);
+    vi.setSystemTime(T0 + 1_000);
+    const first = t.get('/api/me');
+    await vi.waitFor(() => expect(t.sent).toHaveLength(2));
+    vi.setSystemTime(T0 + 2_000);
+    t.answer(() => new Response('v2', { headers: { 'cache-control': 'max-age=60', etag: '"2"', date: httpDate(Date.now()) } }));
+    expect((await t.get('/api/me')).text).toBe('v2');
+    expect(new TextDecoder().decode(t.held('/api/me')!.body)).toBe('v2');
+    release(new Response(null, { status: 304, headers: { etag: '"1"' } }));
+    expect((await first).text).toBe('v1'); // its own answer: the copy it revalidated
+    expect(new TextDecoder().decode(t.held('/api/me')!.body)).toBe('v2');
+    expect(t.keeper.stats.outcomes.outdated).toBe(1);
+  });
+
+  it('a clock that went back does not hold puts off', async () => {
+    const t = setup(`?routes=${encodeURIComponent('/api/*=network-first')}`);
+    vi.setSystemTime(T0 + 60_000);
+    t.answer(v1());
+    await t.get('/api/me');
+    vi.setSystemTime(T0); // a minute back
+    t.answer(() => new Response('v2', { headers: { 'cache-control': 'max-age=60', date: httpDate(Date.now()) } }));
+    await t.get('/api/me');
+    expect(new TextDecoder().decode(t.held('/api/me')!.body)).toBe('v2');
+  });
+});
