@@ -111,8 +111,12 @@ export class FetchHandler {
     const resolved = resolveRoute(request, this.#origin, this.#config);
     const lookup = decideLookup(request, this.#origin);
     const plan: Plan = { strategy: resolved.strategy, offline: resolved.offline, lookup };
-    // Unsafe same-origin requests are taken, to invalidate their URL's copies after success.
-    if (request.method !== 'GET') return needed || (new URL(request.url).origin === this.#origin && request.method !== 'HEAD') ? plan : this.#decline();
+    // Unsafe requests are taken where copies of their URL may be kept (the origin's, and those
+    // of a configured route that keeps, another origin's too), to invalidate them after success.
+    if (request.method !== 'GET') {
+      const mayHoldCopies = new URL(request.url).origin === this.#origin || routeKeeps(resolved);
+      return needed || (request.method !== 'HEAD' && mayHoldCopies) ? plan : this.#decline();
+    }
     if (needed) return plan;
     if (!lookup.lookup || resolved.strategy === 'network-only') return this.#decline();
     if (resolved.offline) return plan;

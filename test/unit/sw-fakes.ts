@@ -81,7 +81,7 @@ export function handlerFixture(origin: string, query = '', maxBytes = 64 * 1024)
     return { status: response.status, text, headers: response.headers };
   }
   return {
-    memory, disk, tabsFlushed, get, sent, keeper,
+    memory, disk, tabsFlushed, get, sent, keeper, handler,
     answer: (f: (request: Request) => Response) => { respond = f; },
   };
 }

@@ -120,6 +120,21 @@ describe('an unsafe request', () => {
     expect(t.held('/items.txt')).toBeNull();
   });
 
+  it('to another origin whose copies a configured route keeps is taken, and invalidates its copy', async () => {
+    const cdn = 'https://cdn.test/lib/items.json';
+    const t = setup(`?routes=${encodeURIComponent('https://cdn.test/lib/*=cache-first')}`);
+    t.answer(() => new Response('v1', { headers: { 'cache-control': 'max-age=600', 'access-control-allow-origin': '*' } }));
+    await t.get(cdn, { mode: 'cors' });
+    expect(t.memory.lookup(new Request(cdn))).not.toBeNull();
+    const post = new Request(cdn, { method: 'POST', body: 'x', mode: 'cors' });
+    expect(t.handler.plan(post, false)).not.toBeNull(); // was declined: never seen by the worker
+    t.answer(() => new Response('ok'));
+    await t.get(cdn, { method: 'POST', body: 'x', mode: 'cors' });
+    expect(t.memory.lookup(new Request(cdn))).toBeNull();
+    // Another origin's unsafe request no route keeps copies of is still left to the browser.
+    expect(t.handler.plan(new Request('https://other.test/x', { method: 'POST', body: 'x' }), false)).toBeNull();
+  });
+
   it.each([400, 409, 500])('answered with an error (%i) leaves the copy', async (status) => {
     const t = setup();
     t.answer(v1());
