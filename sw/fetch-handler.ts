@@ -187,8 +187,10 @@ export class FetchHandler {
     const f = freshness(stored.status, new PairFields(stored.headers), stored, Date.now());
     if (f.fresh) return this.#memory.response(stored);
     if (f.mustRevalidate) return this.#networkFirst(request, keep, route.offline, ctx, stored);
-    // Stale: serve it now, refresh it behind the page's back.
-    ctx.waitUntil(this.#network(request, keep, stored, ctx).then((r) => r.body?.cancel(), () => {}));
+    // Stale: serve it now, refresh it behind the page's back. The refresh's body is read to
+    // its end, not cancelled: a large body is kept by reading it back from the HTTP cache
+    // (Keeper.keep), whose entry a cancelled load leaves incomplete.
+    ctx.waitUntil(this.#network(request, keep, stored, ctx).then((r) => r.body?.pipeTo(new WritableStream()), () => {}).catch(() => {}));
     return this.#memory.response(stored);
   }
 

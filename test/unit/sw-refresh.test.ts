@@ -53,6 +53,36 @@ describe('a 304 refresh', () => {
   });
 });
 
+describe('a refresh behind the page', () => {
+  it('reads the new body to its end rather than cancel it: a large body is kept by reading it back from the HTTP cache, which needs the whole load', async () => {
+    const t = setup('', 1 << 20);
+    t.answer(v1()); // no validator: the refresh is sent as the page made it, not conditional
+    await t.get('/app.js');
+    vi.setSystemTime(T0 + 120_000); // stale: served, refreshed behind
+    const size = 64 * 1024;
+    const headers = { 'cache-control': 'max-age=60', etag: '"2"', 'content-length': String(size), date: httpDate(T0 + 120_000) };
+    const basic = (r: Response): Response => Object.defineProperty(r, 'type', { value: 'basic' });
+    let cancelled = false;
+    let ended = false;
+    t.answer((request) => {
+      // The keeper's read-back: the HTTP cache's copy, the same version.
+      if (request.cache === 'only-if-cached') return basic(new Response(new Uint8Array(size).fill(2), { headers }));
+      let sent = 0;
+      return basic(new Response(new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (sent === size) { ended = true; c.close(); return; }
+          c.enqueue(new Uint8Array(8192).fill(2));
+          sent += 8192;
+        },
+        cancel() { cancelled = true; },
+      }), { headers }));
+    });
+    expect((await t.get('/app.js')).text).toBe('v1');
+    expect({ cancelled, ended }).toEqual({ cancelled: false, ended: true });
+    expect(t.held('/app.js')?.body.length).toBe(size); // and the new version was kept
+  });
+});
+
 describe('a full response that is not kept', () => {
   it.each([
     ['a 404', () => new Response('gone', { status: 404 })],
