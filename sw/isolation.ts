@@ -15,17 +15,29 @@ import type { IsolationMode } from './config.js';
 // Statuses whose responses must have a null body.
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
+// Requests whose responses need COOP/COEP themselves: documents and workers.
+const ISOLATED_DESTINATIONS = new Set(['document', 'iframe', 'frame', 'worker', 'sharedworker']);
+
 /**
  * The response with isolation headers added, or the response itself when it cannot or need
- * not be changed (opaque responses, errors).
+ * not be changed (opaque responses, errors, a subresource's redirected response).
  * @param response the response about to be served
  * @param mode the COEP value
  * @param origin the service worker's origin, to tell same-origin responses
+ * @param destination the request's destination
  */
-export function withIsolation(response: Response, mode: Exclude<IsolationMode, null>, origin: string): Response {
+export function withIsolation(response: Response, mode: Exclude<IsolationMode, null>, origin: string, destination = ''): Response {
   if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.type === 'error' || response.status === 0) {
     return response;
   }
+  // A constructed Response has no URL, and the page would take the request's for it: a
+  // redirected module script would then resolve its imports, a style sheet its url()s,
+  // against the URL before the redirect. A subresource needs none of these headers (a
+  // same-origin one loads under COEP, a cross-origin one came through CORS), so it is
+  // served as it came. Documents and workers do need them; navigations are fetched with
+  // redirect: 'manual' (an opaqueredirect, above), so only a redirected worker script loses
+  // its URL here.
+  if (response.redirected && !ISOLATED_DESTINATIONS.has(destination)) return response;
   const headers = new Headers(response.headers);
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   headers.set('Cross-Origin-Embedder-Policy', mode);

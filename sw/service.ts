@@ -205,7 +205,7 @@ export class WebtmemService {
     } catch {
       return Response.error();
     }
-    return this.config.isolate ? withIsolation(response, this.config.isolate, this.#origin) : response;
+    return this.config.isolate ? withIsolation(response, this.config.isolate, this.#origin, event.request.destination) : response;
   }
 
   /**
