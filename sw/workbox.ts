@@ -58,7 +58,15 @@ export class TmemStrategy implements RouteHandlerObject {
  * cleancache when it holds the resource, and every successful fetch is kept there too.
  */
 export function tmemPlugin(options: { offline?: boolean } = {}): WorkboxPlugin {
+  // When each event's fetch was sent: RFC 9111 §4.2.3 counts the request's time in a copy's
+  // age. Workbox hands fetchDidSucceed a clone of the request, not the one requestWillFetch
+  // saw, so the time is kept per event (one fetch per event in Workbox's strategies).
+  const sentAt = new WeakMap<object, number>();
   return {
+    requestWillFetch: async ({ request, event }) => {
+      if (event) sentAt.set(event, Date.now());
+      return request;
+    },
     cachedResponseWillBeUsed: async ({ request, cachedResponse, event }) => {
       if (cachedResponse) return cachedResponse;
       const { memory } = current();
@@ -67,8 +75,9 @@ export function tmemPlugin(options: { offline?: boolean } = {}): WorkboxPlugin {
     },
     fetchDidSucceed: async ({ request, response, event }) => {
       const now = Date.now();
+      const requestTime = (event && sentAt.get(event)) ?? now;
       const ctx = { ...fetchContext(event), offline: options.offline ?? false };
-      return current().keeper.keep(request, response, { requestTime: now, responseTime: now }, ctx);
+      return current().keeper.keep(request, response, { requestTime: Math.min(requestTime, now), responseTime: now }, ctx);
     },
   };
 }

@@ -98,6 +98,30 @@ describe('the service worker serves a stored copy with its current Age', () => {
   });
 });
 
+describe('tmemPlugin in a Workbox strategy', () => {
+  it('keeps a fetched response with the time its request was sent, not only when it arrived', async () => {
+    vi.stubGlobal('self', globalThis);
+    const workbox = '../../sw/workbox.js';
+    type Timing = { requestTime: number; responseTime: number };
+    type Hook = (options: { request: Request; response?: Response; event?: object }) => Promise<unknown>;
+    const { tmemPlugin, useService } = (await import(workbox)) as {
+      useService(service: { keeper: { keep(request: Request, response: Response, timing: Timing): Response } }): void;
+      tmemPlugin(): { requestWillFetch: Hook; fetchDidSucceed: Hook };
+    };
+    const timings: Timing[] = [];
+    useService({ keeper: { keep: (_request, response, timing) => { timings.push(timing); return response; } } });
+    const plugin = tmemPlugin();
+    const event = { clientId: 'tab', waitUntil: () => {} };
+    const request = new Request(`${origin}/app.js`);
+    expect(await plugin.requestWillFetch({ request, event })).toBe(request);
+    vi.setSystemTime(T0 + 3_000); // the server took 3 s
+    await plugin.fetchDidSucceed({ request: request.clone(), response: new Response('x'), event });
+    // Without an event to key the time on (a strategy called directly): the arrival, as before.
+    await plugin.fetchDidSucceed({ request, response: new Response('y') });
+    expect(timings).toEqual([{ requestTime: T0, responseTime: T0 + 3_000 }, { requestTime: T0 + 3_000, responseTime: T0 + 3_000 }]);
+  });
+});
+
 describe('a copy a 304 refreshed', () => {
   it('is served, on the 304, with its age counted from the 304: 0 when it has no Date, its Date\'s age when it has one', async () => {
     const t = setup(`?routes=${encodeURIComponent('/api/*=network-first')}`);
