@@ -11,6 +11,8 @@ import type { BodyAllocator, ResourceRecord } from '../worker/cleancache/record/
 import { isFresh } from '../sw/http/freshness.js';
 import { PairFields } from '../sw/http/header-pairs.js';
 import { decideCacheUse } from '../sw/http/cacheability.js';
+import { notModified, notModifiedHeaders } from '../sw/http/conditional.js';
+import { servedHeaders } from '../sw/http/age.js';
 import { hitResponse } from './hit-response.js';
 
 /** A resource found in the cleancache. */
@@ -82,7 +84,8 @@ export class PageCleancache {
    * `Cache-Control: no-cache`, `no-store` or `max-age=0`; no `Pragma: no-cache`), for a copy
    * fresh by its own headers (never one marked `no-cache`), or of any age under cache mode
    * `force-cache` or `only-if-cached`, with Age set to its current age. A stale copy found
-   * counts as a lookup hit in the stats and is fetched again.
+   * counts as a lookup hit in the stats and is fetched again. A request with its own
+   * If-None-Match or If-Modified-Since that the copy meets gets a 304, as from the server.
    * @param input a URL or a Request
    * @param init fetch options
    */
@@ -103,6 +106,10 @@ export class PageCleancache {
       const record = this.#lookup(request?.url ?? (input as string | URL), headers, ownBuffer);
       const now = Date.now();
       if (record !== null && (use.anyAge || isFresh(record.status, new PairFields(record.headers), record, now))) {
+        // The caller's own conditional request: a 304 when the copy meets it, as the server's.
+        if ((headers.has('if-none-match') || headers.has('if-modified-since')) && notModified(headers, new PairFields(record.headers))) {
+          return new Response(null, { status: 304, statusText: 'Not Modified', headers: notModifiedHeaders(servedHeaders(record.headers, record, now)) });
+        }
         return hitResponse(record, true, now);
       }
     }

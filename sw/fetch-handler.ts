@@ -23,7 +23,8 @@
 // page that is still loading is not taken either: the browser fetches it, and it is kept
 // after the load (sw/deferred-keep.ts).
 import {
-  decideLookup, freshness, headerPairs, mergeNotModified, PairFields, resolveRoute, revalidationHeaders,
+  decideLookup, freshness, headerPairs, mergeNotModified, notModified, notModifiedHeaders, PairFields, resolveRoute,
+  revalidationHeaders, servedHeaders,
   type LookupDecision, type ResolvedRoute, type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
 import type { DeferredKeep } from './deferred-keep.js';
@@ -47,7 +48,10 @@ export type HandlerStats = {
   memoryHits: number;
   diskHits: number;
   network: number;
+  /** 304s from the network that refreshed a stored copy. */
   notModified: number;
+  /** 304s answered from a stored copy to the page's own conditional requests. */
+  notModifiedAnswers: number;
   passThrough: number;
   networkErrors: number;
   /** Requests left to the browser (no respondWith): the service worker would only have
@@ -83,7 +87,7 @@ export class FetchHandler {
   readonly #origin: string;
   readonly #config: { routes: readonly Route[]; offline: readonly string[] };
   readonly #deferred: DeferredKeep | null;
-  readonly stats: HandlerStats = { memoryHits: 0, diskHits: 0, network: 0, notModified: 0, passThrough: 0, networkErrors: 0, declined: 0, preloaded: 0 };
+  readonly stats: HandlerStats = { memoryHits: 0, diskHits: 0, network: 0, notModified: 0, notModifiedAnswers: 0, passThrough: 0, networkErrors: 0, declined: 0, preloaded: 0 };
 
   constructor(
     memory: MemoryTier, offline: OfflineTier, keeper: Keeper, tabs: TabFill, origin: string,
@@ -183,15 +187,24 @@ export class FetchHandler {
     const stored = planned.stored === undefined ? await this.#stored(request, keep, route.offline)
       : planned.stored === null ? null : this.#served(planned.stored, keep);
     if (stored === null) return this.#network(request, keep, null, ctx);
-    if (chosen === 'cache-first' || lookup.anyAge) return this.#memory.response(stored);
+    if (chosen === 'cache-first' || lookup.anyAge) return this.#answer(request, stored);
     const f = freshness(stored.status, new PairFields(stored.headers), stored, Date.now());
-    if (f.fresh) return this.#memory.response(stored);
+    if (f.fresh) return this.#answer(request, stored);
     if (f.mustRevalidate) return this.#networkFirst(request, keep, route.offline, ctx, stored);
     // Stale: serve it now, refresh it behind the page's back. The refresh's body is read to
     // its end, not cancelled: a large body is kept by reading it back from the HTTP cache
     // (Keeper.keep), whose entry a cancelled load leaves incomplete.
     ctx.waitUntil(this.#network(request, keep, stored, ctx).then((r) => r.body?.pipeTo(new WritableStream()), () => {}).catch(() => {}));
-    return this.#memory.response(stored);
+    return this.#answer(request, stored);
+  }
+
+  /** A stored copy as the answer: a 304 when it meets the request's own conditions
+   *  (http/conditional.ts), else the whole copy. */
+  #answer(request: Request, record: ResourceRecord): Response | Promise<Response> {
+    if (!request.headers.has('if-none-match') && !request.headers.has('if-modified-since')) return this.#memory.response(record);
+    if (!notModified(request.headers, new PairFields(record.headers))) return this.#memory.response(record);
+    this.stats.notModifiedAnswers++;
+    return new Response(null, { status: 304, statusText: 'Not Modified', headers: notModifiedHeaders(servedHeaders(record.headers, record, Date.now())) });
   }
 
   #decline(): null {
@@ -239,7 +252,7 @@ export class FetchHandler {
         throw e;
       }
       if (stored) this.#served(stored, keep);
-      return this.#memory.response(fallback);
+      return this.#answer(request, fallback);
     }
   }
 

@@ -41,6 +41,15 @@ describe('PageCleancache.fetch', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('answers the caller\'s own conditional request with a 304 when the fresh copy meets it', async () => {
+    const calls = network();
+    const page = pageWith(URL_A, { 'cache-control': 'max-age=600', etag: '"7"', 'content-type': 'application/json' }, 1000);
+    const met = await page.fetch(URL_A, { headers: { 'If-None-Match': '"7"' } });
+    expect([met.status, await met.text(), met.headers.get('etag'), met.headers.get('age'), met.headers.get('content-type')]).toEqual([304, '', '"7"', '1', null]);
+    expect(await (await page.fetch(URL_A, { headers: { 'If-None-Match': '"6"' } })).text()).toBe('stored');
+    expect(calls).toHaveLength(0);
+  });
+
   it.each([
     ['stale by max-age', { 'cache-control': 'max-age=60' }, DAY],
     ['marked no-cache', { 'cache-control': 'no-cache, max-age=600' }, 0],

@@ -53,6 +53,20 @@ describe('a 304 refresh', () => {
   });
 });
 
+describe('a page\'s own conditional request', () => {
+  it('is answered 304 from a stored copy that meets it, with the copy\'s validators and age; else the whole copy', async () => {
+    const t = setup();
+    t.answer(v1({ etag: '"1"' }));
+    await t.get('/app.js');
+    vi.setSystemTime(T0 + 5_000);
+    const met = await t.get('/app.js', { headers: { 'if-none-match': 'W/"1"' } });
+    expect([met.status, met.text, met.headers.get('etag'), met.headers.get('age'), met.headers.get('content-type')]).toEqual([304, '', '"1"', '5', null]);
+    const unmet = await t.get('/app.js', { headers: { 'if-none-match': '"0"' } });
+    expect([unmet.status, unmet.text]).toEqual([200, 'v1']);
+    expect(t.sent).toHaveLength(1); // both from the copy
+  });
+});
+
 describe('a refresh behind the page', () => {
   it('reads the new body to its end rather than cancel it: a large body is kept by reading it back from the HTTP cache, which needs the whole load', async () => {
     const t = setup('', 1 << 20);
