@@ -49,7 +49,7 @@ test('page, store worker and two app workers see the same pages', async ({ page 
   expect(r.afterClose).toMatchObject([{ code: 'closed' }, { code: 'closed' }]);
 });
 
-test('app workers keep their pages when the store worker dies; their control calls reject worker-gone', async ({ page }) => {
+test('app workers keep their pages when the store worker dies; their control calls reject worker-gone; a close() after it still reaches them', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const { keepWorkers } = (await import('/test/fixtures/worker-spy.ts' as string)) as Spy;
     const workers = keepWorkers();
@@ -70,11 +70,13 @@ test('app workers keep their pages when the store worker dies; their control cal
     // control call there is refused.
     const sawGone = await a1.gone();
     const stats = await a1.stats();
-    w1.terminate();
+    // The page's close() after the death reaches the app worker too (the lifecycle word).
     await client.close();
-    return { before: typeof before.seq, get, put, sawGone, stats };
+    const closedThere = await a1.closedSeen();
+    w1.terminate();
+    return { before: typeof before.seq, get, put, sawGone, stats, closedThere };
   });
-  expect(r).toMatchObject({ before: 'number', get: 40, put: true, sawGone: true, stats: { code: 'worker-gone' } });
+  expect(r).toMatchObject({ before: 'number', get: 40, put: true, sawGone: true, stats: { code: 'worker-gone' }, closedThere: true });
 });
 
 test('an app worker\'s stats() in flight when the store worker is terminated rejects with worker-gone', async ({ page }) => {

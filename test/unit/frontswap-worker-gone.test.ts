@@ -91,3 +91,20 @@ describe('frontswap area when the store worker dies', () => {
     expect(await outcome(area.flush())).toBe('resolved'); // nothing to write
   });
 });
+
+describe('a thread that saw the store worker die', () => {
+  it('still learns of the page\'s close(): a closed event, and its area ends and lets its lock go', async () => {
+    const s = setupStore();
+    const worker = s.otherThread();
+    const area = await s.open('gone-then-closed', {}, worker);
+    let closed = 0;
+    worker.addEventListener('closed', () => closed++);
+    worker.workerDied();
+    s.handle.workerDied();
+    expect(area.store(1, page(1))).toBe('memory'); // open on memory
+    s.handle.closeAll(); // the page's close(): no store worker left to tell anyone
+    await vi.waitFor(() => expect(closed).toBe(1));
+    expect(s.locks.held.has(areaLockName('gone-then-closed'))).toBe(false);
+    expect(() => area.store(1, page(1))).toThrow(expect.objectContaining({ code: 'closed' }));
+  });
+});

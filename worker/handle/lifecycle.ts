@@ -14,6 +14,11 @@
 const CLOSED = 0;
 const GONE = 1;
 const LIFECYCLE_BYTES = 8;
+/** Where Atomics.waitAsync is missing, how often closedOrTimeout's caller looks again. */
+const POLL_MS = 250;
+
+type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) =>
+  { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 
 /** Makes a lifecycle buffer: shared for the store worker, plain for local mode. */
 export function createLifecycle(shared: boolean): SharedArrayBuffer | ArrayBuffer {
@@ -31,10 +36,12 @@ export function isLifecycle(value: unknown): value is SharedArrayBuffer | ArrayB
 /** One thread's view of the lifecycle words. */
 export class Lifecycle {
   readonly #words: Int32Array;
+  readonly #shared: boolean;
 
   /** @param buffer a buffer made by {@link createLifecycle}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
     this.#words = new Int32Array(buffer);
+    this.#shared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
   }
 
   /** True once the owner closed the store. A plain read: the data path checks it on every
@@ -49,9 +56,25 @@ export class Lifecycle {
     return Atomics.load(this.#words, GONE) !== 0;
   }
 
-  /** Marks the store closed for every thread (owner only). */
+  /** Marks the store closed for every thread (owner only), and wakes those waiting for it. */
   markClosed(): void {
     Atomics.store(this.#words, CLOSED, 1);
+    if (this.#shared) Atomics.notify(this.#words, CLOSED);
+  }
+
+  /**
+   * Resolves once the store is closed, or after about `timeoutMs` (the caller looks again):
+   * Atomics.waitAsync on the CLOSED word where there is one, else a timer of at most
+   * POLL_MS. Never rejects.
+   */
+  closedOrTimeout(timeoutMs: number): Promise<void> {
+    const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+    if (this.#shared && typeof waitAsync === 'function') {
+      const result = waitAsync(this.#words, CLOSED, 0, timeoutMs);
+      if (result.async) return result.value.then(() => undefined, () => undefined);
+      return Promise.resolve(); // 'not-equal': closed already
+    }
+    return new Promise((resolve) => setTimeout(resolve, Math.min(timeoutMs, POLL_MS)));
   }
 
   /** Marks the store worker gone for every thread. */

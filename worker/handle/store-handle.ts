@@ -9,7 +9,8 @@
 // - Once the store worker is gone (terminated, crashed, closed itself) control calls reject
 //   with 'worker-gone', also the calls already waiting; data calls keep working on the memory.
 //   Each thread learns of the death itself: the store worker holds a Web Lock until it dies,
-//   and this handle's request for the same lock is granted only then.
+//   and this handle's request for the same lock is granted only then. A close() after the
+//   death is learnt from the lifecycle word (Atomics.waitAsync), and fires 'closed' too.
 // - Errors carry their code in `code`; nothing here reads a message's text.
 import { TmemError } from '../core/errors.js';
 import type { PoolFlags, TmemStats, TmemStore } from '../core/types.js';
@@ -49,6 +50,8 @@ interface Ended {
 }
 
 const GONE_REASON = 'the store worker stopped (terminated, crashed or closed)';
+/** Bound on one wait for the store's close once its worker is gone (the wait then looks again). */
+const CLOSE_WAIT_MS = 30_000;
 
 /** The store as one thread sees it; see the rules at the top of this file.
  *  @typeParam Events the events of the handle (a subclass adds its own). */
@@ -220,7 +223,22 @@ export class StoreHandle<Events extends StoreHandleEventMap = StoreHandleEventMa
       reason: this.#life.closed ? 'the webtmem store is closed' : `${reason}; puts and gets still work on the memory, control calls do not`,
     });
     this.dispatch(new CustomEvent('worker-gone', { detail: { reason } }));
+    if (!this.#life.closed) void this.#awaitClose();
     return true;
+  }
+
+  /** The store worker is gone, so a later close() by the page reaches this thread by no
+   *  message and no lock: the lifecycle word itself is waited on, so that 'closed' still
+   *  fires here (a frontswap area on this thread then lets its lock go). Ends with this
+   *  handle: detached or closed. */
+  async #awaitClose(): Promise<void> {
+    while (!this.#detached && this.#ended?.code !== 'closed') {
+      if (this.#life.closed) {
+        this.#end({ code: 'closed', reason: 'the webtmem store is closed' });
+        return;
+      }
+      await this.#life.closedOrTimeout(CLOSE_WAIT_MS);
+    }
   }
 
   /** Called once when this handle ends, for subclasses to stop their own watches. */
