@@ -72,11 +72,11 @@ export function postShare(target: ShareTarget, message: ShareMessage): void {
  *  anything listens for 'budget' (an open frontswap area does). */
 export class SharedTmem extends StoreHandle<SharedTmemEventMap> {
   readonly #control: Remote<ControlApi>;
-  // The 'budget' registrations, as EventTarget keys them (listener and capture flag), each with
-  // whether it is `once`: EventTarget drops a once listener after it fires and a signal's
-  // listener on abort without calling removeEventListener, and the watch must stop with the
-  // last registration however it goes.
-  readonly #budgetListeners = new Map<unknown, Map<boolean, { once: boolean }>>();
+  // Each 'budget' registration, as EventTarget keys them (listener and capture flag), with the
+  // function registered in its place. That function knows when a once registration fires, and
+  // the registration's signal when it aborts: EventTarget drops both without calling
+  // removeEventListener, and the watch must stop with the last registration however it goes.
+  readonly #budgetListeners = new Map<unknown, Map<boolean, EventListener>>();
   #budgetCount = 0;
   readonly #budgetWatch: BudgetWatch;
 
@@ -87,18 +87,8 @@ export class SharedTmem extends StoreHandle<SharedTmemEventMap> {
     super({ store: attach(message.buffer), lifecycle: message.lifecycle, control, lockName: message.lockName });
     this.#control = control;
     this.#budgetWatch = new BudgetWatch(message.buffer, (budgetFrames) => {
-      if (this.closed) {
-        this.#budgetWatch.stop();
-        return;
-      }
-      // The once registrations made before this event fire in it and are gone after it (one
-      // made while it is dispatched does not fire, and stays).
-      const once: [unknown, boolean, { once: boolean }][] = [];
-      for (const [listener, byCapture] of this.#budgetListeners) {
-        for (const [capture, registration] of byCapture) if (registration.once) once.push([listener, capture, registration]);
-      }
-      this.dispatch(new CustomEvent('budget', { detail: { budgetFrames } }));
-      for (const [listener, capture, registration] of once) this.#dropBudgetListener(listener, capture, registration);
+      if (this.closed) this.#budgetWatch.stop();
+      else this.dispatch(new CustomEvent('budget', { detail: { budgetFrames } }));
     });
   }
 
@@ -127,38 +117,47 @@ export class SharedTmem extends StoreHandle<SharedTmemEventMap> {
   override addEventListener<K extends keyof SharedTmemEventMap>(
     type: K, listener: (event: SharedTmemEventMap[K]) => void, options?: boolean | AddEventListenerOptions,
   ): void {
-    super.addEventListener(type, listener, options);
-    if (type !== 'budget' || listener === null || typeof options === 'object' && options.signal?.aborted) return;
+    if (type !== 'budget' || listener === null || listener === undefined) {
+      super.addEventListener(type, listener, options);
+      return;
+    }
     const capture = typeof options === 'boolean' ? options : options?.capture === true;
     const once = typeof options === 'object' && options.once === true;
+    const signal = typeof options === 'object' ? options.signal : undefined;
     let byCapture = this.#budgetListeners.get(listener);
+    // A registration in place already, or a signal aborted already: EventTarget adds nothing.
+    if (byCapture?.has(capture) || signal?.aborted) return;
     if (!byCapture) this.#budgetListeners.set(listener, byCapture = new Map());
-    const known = byCapture.get(capture);
-    // A second add of a registration still in place changes nothing, as in EventTarget; a
-    // once one may have fired and gone (re-added from its own call), so it is made anew.
-    if (known && !known.once) return;
-    const registration = { once };
-    byCapture.set(capture, registration);
-    if (typeof options === 'object' && options.signal) {
-      options.signal.addEventListener('abort', () => this.#dropBudgetListener(listener, capture, registration), { once: true });
-    }
-    if (known) return;
+    const given = listener as unknown as EventListenerOrEventListenerObject;
+    const registered: EventListener = (event) => {
+      if (once) this.#dropBudgetListener(listener, capture, registered);
+      if (typeof given === 'function') given.call(event.currentTarget, event);
+      else given.handleEvent(event);
+    };
+    byCapture.set(capture, registered);
+    signal?.addEventListener('abort', () => this.#dropBudgetListener(listener, capture, registered), { once: true });
+    super.addEventListener(type, registered as unknown as (event: SharedTmemEventMap[K]) => void, options);
     if (++this.#budgetCount === 1 && !this.closed && !this.workerGone) this.#budgetWatch.start();
   }
 
   override removeEventListener<K extends keyof SharedTmemEventMap>(
     type: K, listener: (event: SharedTmemEventMap[K]) => void, options?: boolean | EventListenerOptions,
   ): void {
-    super.removeEventListener(type, listener, options);
-    if (type !== 'budget') return;
+    if (type !== 'budget') {
+      super.removeEventListener(type, listener, options);
+      return;
+    }
     const capture = typeof options === 'boolean' ? options : options?.capture === true;
-    this.#dropBudgetListener(listener, capture, this.#budgetListeners.get(listener)?.get(capture));
+    const registered = this.#budgetListeners.get(listener)?.get(capture);
+    if (!registered) return;
+    super.removeEventListener(type, registered as unknown as (event: SharedTmemEventMap[K]) => void, options);
+    this.#dropBudgetListener(listener, capture, registered);
   }
 
   /** Forgets a 'budget' registration if it is still the one given; stops the watch with the last. */
-  #dropBudgetListener(listener: unknown, capture: boolean, registration: { once: boolean } | undefined): void {
+  #dropBudgetListener(listener: unknown, capture: boolean, registered: EventListener): void {
     const byCapture = this.#budgetListeners.get(listener);
-    if (registration === undefined || byCapture?.get(capture) !== registration) return;
+    if (byCapture?.get(capture) !== registered) return;
     byCapture.delete(capture);
     if (byCapture.size === 0) this.#budgetListeners.delete(listener);
     if (--this.#budgetCount === 0) this.#budgetWatch.stop();

@@ -113,6 +113,49 @@ describe('SharedTmem budget watch follows its registrations', () => {
     end(env);
   });
 
+  it('a second add of a pending once listener is ignored, as EventTarget ignores it: the watch stops when it fires', async () => {
+    const env = watched();
+    const { store, hypervisor } = env;
+    let calls = 0;
+    let wake = () => {};
+    const listener = () => { calls++; wake(); };
+    const controller = new AbortController();
+    store.addEventListener('budget', listener, { once: true });
+    store.addEventListener('budget', listener); // a duplicate: nothing is added
+    store.addEventListener('budget', listener, { signal: controller.signal }); // nor here
+    controller.abort(); // its signal was never registered: the once registration stays
+    expect(env.watch().running).toBe(true);
+    const fired = new Promise<void>((r) => { wake = r; });
+    hypervisor.setBudget(70);
+    await fired;
+    expect(calls).toBe(1);
+    expect(env.watch().running).toBe(false);
+    end(env);
+  });
+
+  it('a once listener that adds itself again from its own call keeps the watch', async () => {
+    const env = watched();
+    const { store, hypervisor } = env;
+    const seen: number[] = [];
+    let wake = () => {};
+    const listener = (e: CustomEvent<{ budgetFrames: number }>) => {
+      seen.push(e.detail.budgetFrames);
+      if (seen.length === 1) store.addEventListener('budget', listener, { once: true });
+      wake();
+    };
+    store.addEventListener('budget', listener, { once: true });
+    let fired = new Promise<void>((r) => { wake = r; });
+    hypervisor.setBudget(70);
+    await fired;
+    expect(env.watch().running).toBe(true);
+    fired = new Promise<void>((r) => { wake = r; });
+    hypervisor.setBudget(60);
+    await fired;
+    expect(seen).toEqual([70, 60]);
+    expect(env.watch().running).toBe(false);
+    end(env);
+  });
+
   it('stops when the signal of the last listener aborts; an aborted signal registers nothing', () => {
     const env = watched();
     const { store } = env;
