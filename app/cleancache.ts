@@ -107,7 +107,7 @@ export class PageCleancache {
       const now = Date.now();
       if (record !== null && (use.anyAge || isFresh(record.status, new PairFields(record.headers), record, now))) {
         // The caller's own conditional request: a 304 when the copy meets it, as the server's.
-        if ((headers.has('if-none-match') || headers.has('if-modified-since')) && notModified(headers, new PairFields(record.headers))) {
+        if ((headers.has('if-none-match') || headers.has('if-modified-since')) && notModified(record.status, headers, new PairFields(record.headers))) {
           return new Response(null, { status: 304, statusText: 'Not Modified', headers: notModifiedHeaders(servedHeaders(record.headers, record, now)) });
         }
         return hitResponse(record, true, now);

@@ -31,7 +31,6 @@ import type { DeferredKeep } from './deferred-keep.js';
 import type { KeepContext, Keeper } from './keeper.js';
 import type { MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
-import type { TabFill } from './tab-fill.js';
 
 /** What a handler needs of the fetch event. */
 export interface FetchContext {
@@ -83,20 +82,18 @@ export class FetchHandler {
   readonly #memory: MemoryTier;
   readonly #offline: OfflineTier;
   readonly #keeper: Keeper;
-  readonly #tabs: TabFill;
   readonly #origin: string;
   readonly #config: { routes: readonly Route[]; offline: readonly string[] };
   readonly #deferred: DeferredKeep | null;
   readonly stats: HandlerStats = { memoryHits: 0, diskHits: 0, network: 0, notModified: 0, notModifiedAnswers: 0, passThrough: 0, networkErrors: 0, declined: 0, preloaded: 0 };
 
   constructor(
-    memory: MemoryTier, offline: OfflineTier, keeper: Keeper, tabs: TabFill, origin: string,
+    memory: MemoryTier, offline: OfflineTier, keeper: Keeper, origin: string,
     config: { routes: readonly Route[]; offline: readonly string[] }, deferred: DeferredKeep | null = null,
   ) {
     this.#memory = memory;
     this.#offline = offline;
     this.#keeper = keeper;
-    this.#tabs = tabs;
     this.#origin = origin;
     this.#config = config;
     this.#deferred = deferred;
@@ -117,8 +114,10 @@ export class FetchHandler {
     const plan: Plan = { strategy: resolved.strategy, offline: resolved.offline, lookup };
     // Unsafe requests are taken where copies of their URL may be kept (the origin's, and those
     // of a configured route that keeps, another origin's too), to invalidate them after success.
+    // Another origin's no-cors answer is opaque (status 0): its success cannot be seen, so it
+    // is left to the browser.
     if (request.method !== 'GET') {
-      const mayHoldCopies = new URL(request.url).origin === this.#origin || routeKeeps(resolved);
+      const mayHoldCopies = new URL(request.url).origin === this.#origin || (routeKeeps(resolved) && request.mode !== 'no-cors');
       return needed || (request.method !== 'HEAD' && mayHoldCopies) ? plan : this.#decline();
     }
     if (needed) return plan;
@@ -191,10 +190,11 @@ export class FetchHandler {
     const f = freshness(stored.status, new PairFields(stored.headers), stored, Date.now());
     if (f.fresh) return this.#answer(request, stored);
     if (f.mustRevalidate) return this.#networkFirst(request, keep, route.offline, ctx, stored);
-    // Stale: serve it now, refresh it behind the page's back. The refresh's body is read to
-    // its end, not cancelled: a large body is kept by reading it back from the HTTP cache
-    // (Keeper.keep), whose entry a cancelled load leaves incomplete.
-    ctx.waitUntil(this.#network(request, keep, stored, ctx).then((r) => r.body?.pipeTo(new WritableStream()), () => {}).catch(() => {}));
+    // Stale: serve it now, refresh it behind the page's back. Nobody reads the refresh's
+    // answer: its body is cancelled, unless the keeper reads it back from the HTTP cache,
+    // whose entry a cancelled load would leave incomplete: then it is read to its end.
+    const drop = (r: Response) => (this.#keeper.readsBack(r) ? r.body?.pipeTo(new WritableStream()) : r.body?.cancel());
+    ctx.waitUntil(this.#network(request, keep, stored, ctx).then(drop, () => {}).catch(() => {}));
     return this.#answer(request, stored);
   }
 
@@ -202,7 +202,7 @@ export class FetchHandler {
    *  (http/conditional.ts), else the whole copy. */
   #answer(request: Request, record: ResourceRecord): Response | Promise<Response> {
     if (!request.headers.has('if-none-match') && !request.headers.has('if-modified-since')) return this.#memory.response(record);
-    if (!notModified(request.headers, new PairFields(record.headers))) return this.#memory.response(record);
+    if (!notModified(record.status, request.headers, new PairFields(record.headers))) return this.#memory.response(record);
     this.stats.notModifiedAnswers++;
     return new Response(null, { status: 304, statusText: 'Not Modified', headers: notModifiedHeaders(servedHeaders(record.headers, record, Date.now())) });
   }
@@ -289,10 +289,7 @@ export class FetchHandler {
     // post's 303) comes as an opaqueredirect, whose status reads 0.
     const succeeded = (response.status >= 200 && response.status < 400) || response.type === 'opaqueredirect';
     if (reason === 'method' && !['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(request.method) && succeeded) {
-      this.#memory.flush(request);
-      ctx.waitUntil(this.#keeper.track(Promise.all([
-        this.#tabs.flush(request, headerPairs(request.headers)), offline ? this.#offline.flush(request) : null,
-      ])));
+      this.#keeper.forget(request, { clientId: ctx.clientId, offline, waitUntil: ctx.waitUntil });
     }
     return response;
   }

@@ -35,8 +35,9 @@ export function withIsolation(response: Response, mode: Exclude<IsolationMode, n
   // against the URL before the redirect. A subresource needs none of these headers (a
   // same-origin one loads under COEP, a cross-origin one came through CORS), so it is
   // served as it came. Documents and workers do need them; navigations are fetched with
-  // redirect: 'manual' (an opaqueredirect, above), so only a redirected worker script loses
-  // its URL here.
+  // redirect: 'manual' (an opaqueredirect, above), so what still loses its URL here is a
+  // redirected worker script, and a redirected static import of a module worker (fetched
+  // with the worker's destination, so not told apart from its script).
   if (response.redirected && !ISOLATED_DESTINATIONS.has(destination)) return response;
   const headers = new Headers(response.headers);
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');

@@ -22,7 +22,7 @@
 // request was sent no earlier than that of the newest record put under its key (outcome
 // 'outdated' otherwise), so an older copy never replaces a newer one.
 import {
-  decideSize, decideStore, headerPairs, parseVary, resourceKey, toRecord, type ResourceRecord, type ResponseLike, type StoreDecision,
+  decideSize, decideStore, headerPairs, parseVary, resourceKey, toRecord, urlKey, type ResourceRecord, type ResponseLike, type StoreDecision,
 } from './http/index.js';
 import type { MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
@@ -64,6 +64,10 @@ export class Keeper {
   readonly stats: KeeperStats = { kept: 0, keptOffline: 0, refused: {}, inFlight: 0, outcomes: {} };
   /** Per record key, the requestTime of the newest record put (bounded: NEWEST_KEYS). */
   readonly #newest = new Map<string, number>();
+  /** Responses served untouched whose bodies are read back from the HTTP cache (readsBack). */
+  readonly #readBack = new WeakSet<Response>();
+  /** Per URL, when its copies were last removed (forget; bounded: NEWEST_KEYS). */
+  readonly #invalidated = new Map<string, number>();
 
   /**
    * @param memory the memory tier
@@ -94,16 +98,26 @@ export class Keeper {
     const decision = this.decide(request, response);
     if (!decision.store) {
       this.#refused(decision.reason);
-      if (replacesCopy(response, ctx)) this.#forget(request, ctx);
+      if (replacesCopy(response, ctx)) this.forget(request, ctx);
       return response;
     }
     if (this.#canReadBack(sent, response)) {
+      this.#readBack.add(response);
       ctx.waitUntil(this.track(this.#readBackAndPut(request, response, timing, ctx)));
       return response;
     }
     const clone = response.clone();
     ctx.waitUntil(this.track(this.#readAndPut(request, clone, clone, timing, ctx)));
     return response;
+  }
+
+  /**
+   * Whether keep() serves `response` untouched and reads its body back from the HTTP cache: a
+   * caller that does not want the body must then read it to its end rather than cancel it, or
+   * the cache's entry, which the read-back reads, is left incomplete.
+   */
+  readsBack(response: Response): boolean {
+    return this.#readBack.has(response);
   }
 
   /** Whether the body can be read back from the HTTP cache instead of teed (rules at the top). */
@@ -152,7 +166,7 @@ export class Keeper {
     if (!decision.store) {
       await copy.body?.cancel().catch(() => undefined);
       this.#refused(decision.reason);
-      if (replacesCopy(copy, ctx)) this.#forget(request, ctx);
+      if (replacesCopy(copy, ctx)) this.forget(request, ctx);
       return;
     }
     await this.#readAndPut(request, copy, copy, { requestTime: now, responseTime: Date.now() }, ctx);
@@ -216,15 +230,18 @@ export class Keeper {
       return;
     }
     this.#refused(decision.reason);
-    this.#forget(request, ctx);
+    this.forget(request, ctx);
   }
 
   /** Removes the request's URL from memory, from the tabs' stores and, for an offline route,
    *  from the disk: the response just received will not be kept, and the copy it replaces
-   *  must not be served in its place (replacesCopy says when it does replace it). The tabs
-   *  are told even when memory has no copy: a tab's copy outlives the one it was filled from
-   *  (memory evicted it, or the browser stopped the worker and its memory went with it). */
-  #forget(request: Request, ctx: KeepContext): void {
+   *  must not be served in its place (replacesCopy says when it does replace it), or an unsafe
+   *  request to it succeeded (RFC 9111 §4.4). The tabs are told even when memory has no copy:
+   *  a tab's copy outlives the one it was filled from (memory evicted it, or the browser
+   *  stopped the worker and its memory went with it). A response to a request sent before now
+   *  is not put under this URL afterwards (#outdated). */
+  forget(request: Request, ctx: KeepContext): void {
+    this.#remember(this.#invalidated, urlKey(request.url), Date.now());
     this.#memory.flush(request);
     ctx.waitUntil(this.track(this.#tabs.flush(request, headerPairs(request.headers))));
     if (ctx.offline) ctx.waitUntil(this.track(this.#offline.flush(request)));
@@ -250,17 +267,24 @@ export class Keeper {
   /** Whether a newer record (one whose request was sent later) was put under this record's
    *  key: the record then is not put ('outdated'); else it becomes the newest. */
   #outdated(record: ResourceRecord): boolean {
-    const newest = this.#newest.get(record.key);
-    // A newest time still ahead of the clock means the clock went back: it orders nothing.
-    if (newest !== undefined && record.requestTime < newest && newest <= Date.now()) {
+    const now = Date.now();
+    // A time still ahead of the clock means the clock went back: it orders nothing.
+    const later = (t: number | undefined) => t !== undefined && record.requestTime < t && t <= now;
+    const newline = record.key.indexOf('\n');
+    if (later(this.#newest.get(record.key)) || later(this.#invalidated.get(newline < 0 ? record.key : record.key.slice(0, newline)))) {
       this.#count('outdated');
       return true;
     }
-    // Re-inserted, so the first key is the one put longest ago: the one forgotten first.
-    this.#newest.delete(record.key);
-    this.#newest.set(record.key, record.requestTime);
-    if (this.#newest.size > NEWEST_KEYS) this.#newest.delete(this.#newest.keys().next().value as string);
+    this.#remember(this.#newest, record.key, record.requestTime);
     return false;
+  }
+
+  /** Sets a bounded map's entry; re-inserted, so the first key is the one set longest ago,
+   *  the one forgotten first. */
+  #remember(map: Map<string, number>, key: string, time: number): void {
+    map.delete(key);
+    map.set(key, time);
+    if (map.size > NEWEST_KEYS) map.delete(map.keys().next().value as string);
   }
 
   #refused(reason: string): void {
@@ -285,7 +309,7 @@ export class Keeper {
     if (!size.store) {
       this.#refused(size.reason);
       this.#count(size.reason);
-      if (replacesCopy(head, ctx)) this.#forget(request, ctx);
+      if (replacesCopy(head, ctx)) this.forget(request, ctx);
       return;
     }
     if (body === null) return;

@@ -88,7 +88,7 @@ export class WebtmemService {
     this.#maxBytes = maxBytes;
     this.keeper = new Keeper(this.memory, this.offline, this.tabs, { origin: this.#origin, maxBytes, cacheErrors: config.cacheErrors });
     this.deferred = new DeferredKeep(this.keeper, (clientId) => this.link.has(clientId));
-    this.handler = new FetchHandler(this.memory, this.offline, this.keeper, this.tabs, this.#origin, config, this.deferred);
+    this.handler = new FetchHandler(this.memory, this.offline, this.keeper, this.#origin, config, this.deferred);
     this.installFill = new InstallFill(this.keeper, (request) => this.handler.keeps(request));
   }
 

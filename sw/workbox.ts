@@ -58,13 +58,19 @@ export class TmemStrategy implements RouteHandlerObject {
  * cleancache when it holds the resource, and every successful fetch is kept there too.
  */
 export function tmemPlugin(options: { offline?: boolean } = {}): WorkboxPlugin {
-  // When each event's fetch was sent: RFC 9111 §4.2.3 counts the request's time in a copy's
-  // age. Workbox hands fetchDidSucceed a clone of the request, not the one requestWillFetch
-  // saw, so the time is kept per event (one fetch per event in Workbox's strategies).
-  const sentAt = new WeakMap<object, number>();
+  // When each fetch was sent: RFC 9111 §4.2.3 counts the request's time in a copy's age.
+  // Workbox hands fetchDidSucceed a clone of the request, not the one requestWillFetch saw, so
+  // the time is kept by URL, per strategy run (its plugin `state`, one object per run) or else
+  // per event: one event may run several fetches (handleAll, a warm-up of several URLs).
+  const sentAt = new WeakMap<object, Map<string, number>>();
   return {
-    requestWillFetch: async ({ request, event }) => {
-      if (event) sentAt.set(event, Date.now());
+    requestWillFetch: async ({ request, event, state }) => {
+      const scope = state ?? event;
+      if (scope) {
+        let times = sentAt.get(scope);
+        if (!times) sentAt.set(scope, times = new Map());
+        times.set(request.url, Date.now());
+      }
       return request;
     },
     cachedResponseWillBeUsed: async ({ request, cachedResponse, event }) => {
@@ -73,9 +79,12 @@ export function tmemPlugin(options: { offline?: boolean } = {}): WorkboxPlugin {
       const record = memory.lookup(request);
       return record ? memory.response(record) : null;
     },
-    fetchDidSucceed: async ({ request, response, event }) => {
+    fetchDidSucceed: async ({ request, response, event, state }) => {
       const now = Date.now();
-      const requestTime = (event && sentAt.get(event)) ?? now;
+      const scope = state ?? event;
+      const times = scope ? sentAt.get(scope) : undefined;
+      const requestTime = times?.get(request.url) ?? now;
+      times?.delete(request.url);
       const ctx = { ...fetchContext(event), offline: options.offline ?? false };
       return current().keeper.keep(request, response, { requestTime: Math.min(requestTime, now), responseTime: now }, ctx);
     },

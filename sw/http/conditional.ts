@@ -18,11 +18,15 @@ function entityTags(value: string): string[] | null {
 }
 
 /**
- * Whether a stored copy answers the request's own conditions with 304.
+ * Whether a stored copy answers the request's own conditions with 304. Only a 2xx copy does:
+ * preconditions are not evaluated for an answer that would be anything else (RFC 9110
+ * §13.2.1), such as a stored 404.
+ * @param status the stored response's status
  * @param request the request's headers
  * @param stored the stored response's headers
  */
-export function notModified(request: HeaderFields, stored: HeaderFields): boolean {
+export function notModified(status: number, request: HeaderFields, stored: HeaderFields): boolean {
+  if (status < 200 || status > 299) return false;
   const inm = request.get('if-none-match');
   if (inm !== null) {
     const tags = entityTags(inm);

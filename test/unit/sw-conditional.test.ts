@@ -18,22 +18,29 @@ describe('notModified', () => {
     ['a tag whose text contains the other', '"ab"', '"a"', false],
     ['garbage', 'a', '"a"', false],
   ])('If-None-Match: %s', (_, inm, etag, expected) => {
-    expect(notModified(fields({ 'if-none-match': inm }), stored({ etag }))).toBe(expected);
+    expect(notModified(200, fields({ 'if-none-match': inm }), stored({ etag }))).toBe(expected);
   });
 
   it('If-None-Match against a copy without ETag: not met (except "*")', () => {
-    expect(notModified(fields({ 'if-none-match': '"a"' }), stored({}))).toBe(false);
-    expect(notModified(fields({ 'if-none-match': '*' }), stored({}))).toBe(true);
+    expect(notModified(200, fields({ 'if-none-match': '"a"' }), stored({}))).toBe(false);
+    expect(notModified(200, fields({ 'if-none-match': '*' }), stored({}))).toBe(true);
   });
 
   it('If-Modified-Since against Last-Modified; ignored when If-None-Match is present', () => {
     const lm = 'Tue, 01 Dec 2026 10:00:00 GMT';
-    expect(notModified(fields({ 'if-modified-since': lm }), stored({ 'last-modified': lm }))).toBe(true);
-    expect(notModified(fields({ 'if-modified-since': 'Wed, 02 Dec 2026 10:00:00 GMT' }), stored({ 'last-modified': lm }))).toBe(true);
-    expect(notModified(fields({ 'if-modified-since': 'Mon, 30 Nov 2026 10:00:00 GMT' }), stored({ 'last-modified': lm }))).toBe(false);
-    expect(notModified(fields({ 'if-modified-since': 'not a date' }), stored({ 'last-modified': lm }))).toBe(false);
-    expect(notModified(fields({ 'if-modified-since': lm }), stored({}))).toBe(false);
-    expect(notModified(fields({ 'if-none-match': '"b"', 'if-modified-since': lm }), stored({ etag: '"a"', 'last-modified': lm }))).toBe(false);
+    expect(notModified(200, fields({ 'if-modified-since': lm }), stored({ 'last-modified': lm }))).toBe(true);
+    expect(notModified(200, fields({ 'if-modified-since': 'Wed, 02 Dec 2026 10:00:00 GMT' }), stored({ 'last-modified': lm }))).toBe(true);
+    expect(notModified(200, fields({ 'if-modified-since': 'Mon, 30 Nov 2026 10:00:00 GMT' }), stored({ 'last-modified': lm }))).toBe(false);
+    expect(notModified(200, fields({ 'if-modified-since': 'not a date' }), stored({ 'last-modified': lm }))).toBe(false);
+    expect(notModified(200, fields({ 'if-modified-since': lm }), stored({}))).toBe(false);
+    expect(notModified(200, fields({ 'if-none-match': '"b"', 'if-modified-since': lm }), stored({ etag: '"a"', 'last-modified': lm }))).toBe(false);
+  });
+});
+
+describe('notModified of a copy that is not 2xx', () => {
+  it.each([404, 410, 301, 500])('%i: never (preconditions apply to 2xx answers only)', (status) => {
+    expect(notModified(status, fields({ 'if-none-match': '*' }), stored({ etag: '"a"' }))).toBe(false);
+    expect(notModified(status, fields({ 'if-none-match': '"a"' }), stored({ etag: '"a"' }))).toBe(false);
   });
 });
 

@@ -62,7 +62,7 @@ export function handlerFixture(origin: string, query = '', maxBytes = 64 * 1024)
   const tabsFlushed: string[] = [];
   const tabs = { fill: () => null, flush: async (request: Request) => { tabsFlushed.push(request.url); return 0; } } as unknown as TabFill;
   const keeper = new Keeper(memory, disk as unknown as OfflineTier, tabs, { origin, maxBytes, cacheErrors: false });
-  const handler = new FetchHandler(memory, disk as unknown as OfflineTier, keeper, tabs, origin, readConfig(query));
+  const handler = new FetchHandler(memory, disk as unknown as OfflineTier, keeper, origin, readConfig(query));
   const sent: Request[] = [];
   let respond: (request: Request) => Response = () => { throw new TypeError('Failed to fetch'); };
   vi.stubGlobal('fetch', async (request: Request) => {

@@ -9,14 +9,13 @@ import { InstallFill, LIST_WAIT_MS, MAX_URLS } from '../../sw/install-fill.js';
 import type { KeepContext, Keeper } from '../../sw/keeper.js';
 import type { MemoryTier } from '../../sw/memory-tier.js';
 import type { OfflineTier } from '../../sw/offline-tier.js';
-import type { TabFill } from '../../sw/tab-fill.js';
 import { ManualClock } from './manual-clock.js';
 
 const origin = 'https://s.test';
 const ROUTES = '/js/*=cache-first; /api/*=network-first; /img/*=stale-while-revalidate; /live/*=network-only';
 
 function handler(query = '?routes=' + encodeURIComponent(ROUTES)): FetchHandler {
-  return new FetchHandler({} as MemoryTier, {} as OfflineTier, {} as Keeper, {} as TabFill, origin, readConfig(query));
+  return new FetchHandler({} as MemoryTier, {} as OfflineTier, {} as Keeper, origin, readConfig(query));
 }
 
 /** An InstallFill over a keeper that records what it is asked to keep; each keep registers a

@@ -8,13 +8,12 @@ import { resourceKey, toRecord } from '../../sw/http/index.js';
 import type { DeferredKeep } from '../../sw/deferred-keep.js';
 import type { Keeper } from '../../sw/keeper.js';
 import type { OfflineTier } from '../../sw/offline-tier.js';
-import type { TabFill } from '../../sw/tab-fill.js';
 
 const origin = 'https://s.test';
 
 function setup(query = '') {
   const memory = new MemoryTier(1024 * 1024);
-  const handler = new FetchHandler(memory, {} as OfflineTier, {} as Keeper, {} as TabFill, origin, readConfig(query));
+  const handler = new FetchHandler(memory, {} as OfflineTier, {} as Keeper, origin, readConfig(query));
   const store = (path: string, cacheControl: string) => {
     const response = { status: 200, statusText: 'OK', headers: new Headers({ 'cache-control': cacheControl, etag: '"1"' }) };
     const now = Date.now();
@@ -58,7 +57,7 @@ describe('FetchHandler.plan', () => {
     const memory = new MemoryTier(1024 * 1024);
     const left: string[] = [];
     const deferred = { leave: (request: Request) => { left.push(request.url); return true; } } as unknown as DeferredKeep;
-    const handler = new FetchHandler(memory, {} as OfflineTier, {} as Keeper, {} as TabFill, origin, readConfig('?routes=' + encodeURIComponent('/img/*=cache-first')), deferred);
+    const handler = new FetchHandler(memory, {} as OfflineTier, {} as Keeper, origin, readConfig('?routes=' + encodeURIComponent('/img/*=cache-first')), deferred);
     const ctx = { clientId: 'p1', waitUntil: () => {} };
     expect(handler.plan(new Request(origin + '/img/a.png'), false, ctx)).toBeNull();
     expect(handler.plan(new Request(origin + '/app.js'), false, ctx)).toBeNull(); // stale-while-revalidate by default

@@ -53,6 +53,25 @@ describe('a 304 refresh', () => {
   });
 });
 
+describe('a refresh behind the page whose body is not read back', () => {
+  it('cancels it (a response that is not kept may be long, or never end), rather than read it all', async () => {
+    const t = setup();
+    t.answer(v1());
+    await t.get('/feed.js');
+    vi.setSystemTime(T0 + 120_000);
+    let cancelled = false;
+    let pulled = 0;
+    t.answer(() => new Response(new ReadableStream<Uint8Array>({
+      // Long, not endless: a regression that read it all would then fail, not hang the run.
+      pull(c) { if (++pulled > 1000) c.close(); else c.enqueue(new Uint8Array(1024)); },
+      cancel() { cancelled = true; },
+    }), { headers: { 'cache-control': 'no-store' } }));
+    expect((await t.get('/feed.js')).text).toBe('v1');
+    expect(cancelled).toBe(true);
+    expect(pulled).toBeLessThan(1000);
+  });
+});
+
 describe('a page\'s own conditional request', () => {
   it('is answered 304 from a stored copy that meets it, with the copy\'s validators and age; else the whole copy', async () => {
     const t = setup();
@@ -175,8 +194,10 @@ describe('an unsafe request', () => {
     t.answer(() => new Response('ok'));
     await t.get(cdn, { method: 'POST', body: 'x', mode: 'cors' });
     expect(t.memory.lookup(new Request(cdn))).toBeNull();
-    // Another origin's unsafe request no route keeps copies of is still left to the browser.
+    // Another origin's unsafe request no route keeps copies of is still left to the browser,
+    // and so is a no-cors one (its opaque answer cannot say it succeeded).
     expect(t.handler.plan(new Request('https://other.test/x', { method: 'POST', body: 'x' }), false)).toBeNull();
+    expect(t.handler.plan(new Request(cdn, { method: 'POST', body: 'x', mode: 'no-cors' }), false)).toBeNull();
   });
 
   it.each([400, 409, 500])('answered with an error (%i) leaves the copy', async (status) => {
@@ -266,6 +287,27 @@ describe('responses that land out of order', () => {
     expect((await first).text).toBe('v1'); // its own answer: the copy it revalidated
     expect(new TextDecoder().decode(t.held('/api/me')!.body)).toBe('v2');
     expect(t.keeper.stats.outcomes.outdated).toBe(1);
+  });
+
+  it('a response to a GET sent before a successful POST to its URL is not put after it (RFC 9111 §4.4)', async () => {
+    const t = setup();
+    let release = (_: Response) => {};
+    const held = new Promise<Response>((r) => { release = r; });
+    t.answer(() => held as unknown as Response);
+    const first = t.get('/items.txt');
+    await vi.waitFor(() => expect(t.sent).toHaveLength(1));
+    vi.setSystemTime(T0 + 1_000);
+    t.answer(() => new Response('ok'));
+    await t.get('/items.txt', { method: 'POST', body: 'x' });
+    release(new Response('before the post', { headers: { 'cache-control': 'max-age=60' } }));
+    expect((await first).text).toBe('before the post'); // its own answer still
+    expect(t.held('/items.txt')).toBeNull();
+    expect(t.keeper.stats.outcomes.outdated).toBe(1);
+    // A GET sent after the POST is kept.
+    vi.setSystemTime(T0 + 2_000);
+    t.answer(v1());
+    await t.get('/items.txt');
+    expect(new TextDecoder().decode(t.held('/items.txt')!.body)).toBe('v1');
   });
 
   it('a clock that went back does not hold puts off', async () => {

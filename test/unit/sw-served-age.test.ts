@@ -103,7 +103,7 @@ describe('tmemPlugin in a Workbox strategy', () => {
     vi.stubGlobal('self', globalThis);
     const workbox = '../../sw/workbox.js';
     type Timing = { requestTime: number; responseTime: number };
-    type Hook = (options: { request: Request; response?: Response; event?: object }) => Promise<unknown>;
+    type Hook = (options: { request: Request; response?: Response; event?: object; state?: object }) => Promise<unknown>;
     const { tmemPlugin, useService } = (await import(workbox)) as {
       useService(service: { keeper: { keep(request: Request, response: Response, timing: Timing): Response } }): void;
       tmemPlugin(): { requestWillFetch: Hook; fetchDidSucceed: Hook };
@@ -113,12 +113,21 @@ describe('tmemPlugin in a Workbox strategy', () => {
     const plugin = tmemPlugin();
     const event = { clientId: 'tab', waitUntil: () => {} };
     const request = new Request(`${origin}/app.js`);
-    expect(await plugin.requestWillFetch({ request, event })).toBe(request);
+    const other = new Request(`${origin}/other.js`);
+    const state = {};
+    expect(await plugin.requestWillFetch({ request, event, state })).toBe(request);
+    vi.setSystemTime(T0 + 1_000);
+    await plugin.requestWillFetch({ request: other, event }); // another fetch of the same event
     vi.setSystemTime(T0 + 3_000); // the server took 3 s
-    await plugin.fetchDidSucceed({ request: request.clone(), response: new Response('x'), event });
-    // Without an event to key the time on (a strategy called directly): the arrival, as before.
+    await plugin.fetchDidSucceed({ request: request.clone(), response: new Response('x'), event, state });
+    await plugin.fetchDidSucceed({ request: other.clone(), response: new Response('o'), event });
+    // Without an event or state to key the time on (a strategy called directly): the arrival.
     await plugin.fetchDidSucceed({ request, response: new Response('y') });
-    expect(timings).toEqual([{ requestTime: T0, responseTime: T0 + 3_000 }, { requestTime: T0 + 3_000, responseTime: T0 + 3_000 }]);
+    expect(timings).toEqual([
+      { requestTime: T0, responseTime: T0 + 3_000 },
+      { requestTime: T0 + 1_000, responseTime: T0 + 3_000 },
+      { requestTime: T0 + 3_000, responseTime: T0 + 3_000 },
+    ]);
   });
 });
 
