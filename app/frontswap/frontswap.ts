@@ -118,7 +118,7 @@ export class Frontswap {
       else void this.refreshStats().catch(() => undefined);
     }, REPORT_MS);
     void this.refreshStats().catch(() => undefined);
-    if (this.#client.workerGone) this.#workerGone();
+    if (this.#client.workerGone) this.#workerGone(true);
   }
 
   /**
@@ -260,7 +260,8 @@ export class Frontswap {
   /**
    * Resolves when every page stored before this call is committed to IndexedDB.
    * @throws TmemError 'area-closed'; 'disk-error' (rejection) when a write fails meanwhile: the
-   *   pages stay buffered, loadable, and retried; 'closed' when the store closes meanwhile
+   *   pages stay buffered, loadable, and retried; 'closed' when the store closes meanwhile;
+   *   'worker-gone' when the store worker died with pages still buffered (they stay loadable)
    */
   async flush(): Promise<void> {
     this.#open('flush');
@@ -275,7 +276,9 @@ export class Frontswap {
    * Closes the area and releases its lock. A durable area first commits every buffered page
    * (if that fails, close rejects with 'disk-error' and the area stays open: nothing is lost);
    * a non-durable one is cleared. Later calls throw 'area-closed'. Rejects with 'closed' once
-   * the store has closed under the area (which closed it then, without writing its buffer).
+   * the store has closed under the area (which closed it then, without writing its buffer),
+   * and, for a durable area, with 'worker-gone' while pages the dead store worker never
+   * wrote are buffered (the area stays open with them).
    */
   close(): Promise<void> {
     if (this.#endedByStore) return Promise.reject(this.#closedError('close'));
@@ -410,8 +413,10 @@ export class Frontswap {
     if (this.#map.dropDisk(offset) && !this.#diskGone) this.#wb.invalidate(offset);
   }
 
-  /** The store worker is gone: the disk with it. Ends the buffer, keeps the area (top rules). */
-  #workerGone(): void {
+  /** The store worker is gone: the disk with it. Ends the buffer, keeps the area (top rules).
+   *  @param later dispatch the 'error' event in a later task (from the constructor: the
+   *    caller has not had a chance to listen yet) */
+  #workerGone(later = false): void {
     if (this.#state === 'closed' || this.#diskGone) return;
     const { inFlightPages, pendingDeletes } = this.#wb.stats();
     const error = new TmemError('worker-gone', `frontswap area "${this.name}": the store worker is gone, so the disk is unreachable; ${inFlightPages} buffered pages never reached it (they stay loadable until the area closes)`);
@@ -420,7 +425,9 @@ export class Frontswap {
     this.#wb.stop(error); // no retries; waiting flushes (and a durable close()) reject
     const message = `frontswap "${this.name}": the store worker is gone, so the disk is unreachable; ${inFlightPages} buffered pages and ${pendingDeletes} invalidates never reached it. Pages in memory and the buffer stay loadable; stores that need the disk return false`;
     this.#st.lastError = message;
-    this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message } }));
+    const report = () => this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message } }));
+    if (later) setTimeout(report, 0);
+    else report();
   }
 
   /** The store closed under the area: ends it as the rules at the top say. */

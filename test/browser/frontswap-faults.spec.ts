@@ -137,7 +137,7 @@ test('two tabs: the second gets area-locked, or waits with { wait: true } until 
   expect(third).toBe('absent');
 });
 
-test('the store worker terminated under a durable area: buffered pages stay loadable, stores are refused, nothing throws; a reload reopens every committed page', async ({ page }) => {
+test('the store worker terminated under a durable area: its pages stay loadable from memory, stores are refused, nothing throws; a reload reopens every committed page', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const { keepWorkers } = await import('/test/fixtures/worker-spy.ts' as string);
     const workers: Worker[] = keepWorkers();

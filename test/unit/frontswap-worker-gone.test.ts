@@ -83,12 +83,29 @@ describe('frontswap area when the store worker dies', () => {
     expect(() => area.store(1, page(1))).toThrow(expect.objectContaining({ code: 'area-closed' }));
   });
 
-  it('an area opened after the worker died refuses what needs the disk from the start', async () => {
+  it('a durable area with nothing buffered: stores refused, flush and close resolve', async () => {
     const s = setupStore();
-    const area = await s.open('gone-before', { durable: true });
+    const area = await s.open('gone-idle', { durable: true });
     s.handle.workerDied();
     expect(area.store(1, page(1))).toBe(false);
     expect(await outcome(area.flush())).toBe('resolved'); // nothing to write
+    expect(await outcome(area.close())).toBe('resolved');
+    expect(s.locks.held.has(areaLockName('gone-idle'))).toBe(false);
+  });
+
+  it('an area whose worker died while it opened says so once its caller can listen', async () => {
+    const s = setupStore();
+    // Another thread sees the worker die while this one opens, after its disk answered (in
+    // the open's last wait, for the storage estimate): this thread's own handle has not seen
+    // it yet, the lifecycle word says so first.
+    vi.stubGlobal('navigator', { locks: s.locks, storage: { persisted: async () => { s.otherThread().workerDied(); return false; } } });
+    const area = await s.open('gone-opening');
+    const errors: string[] = [];
+    area.addEventListener('error', (e) => errors.push(e.detail.message));
+    expect(area.stats().lastError).toContain('store worker is gone');
+    await vi.waitFor(() => expect(errors).toEqual([expect.stringContaining('store worker is gone')]));
+    s.hypervisor.setBudget(0);
+    expect(area.store(1, page(1))).toBe(false); // memory refused; a spill would need the disk
   });
 });
 

@@ -14,8 +14,6 @@
 const CLOSED = 0;
 const GONE = 1;
 const LIFECYCLE_BYTES = 8;
-/** Where Atomics.waitAsync is missing, how often closedOrTimeout's caller looks again. */
-const POLL_MS = 250;
 
 type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) =>
   { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
@@ -64,8 +62,8 @@ export class Lifecycle {
 
   /**
    * Resolves once the store is closed, or after about `timeoutMs` (the caller looks again):
-   * Atomics.waitAsync on the CLOSED word where there is one, else a timer of at most
-   * POLL_MS. Never rejects.
+   * Atomics.waitAsync on the CLOSED word where there is one (woken at once by markClosed),
+   * else a timer of `timeoutMs`. Never rejects.
    */
   closedOrTimeout(timeoutMs: number): Promise<void> {
     const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
@@ -74,7 +72,7 @@ export class Lifecycle {
       if (result.async) return result.value.then(() => undefined, () => undefined);
       return Promise.resolve(); // 'not-equal': closed already
     }
-    return new Promise((resolve) => setTimeout(resolve, Math.min(timeoutMs, POLL_MS)));
+    return new Promise((resolve) => setTimeout(resolve, timeoutMs));
   }
 
   /** Marks the store worker gone for every thread. */

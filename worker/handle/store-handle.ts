@@ -50,7 +50,8 @@ interface Ended {
 }
 
 const GONE_REASON = 'the store worker stopped (terminated, crashed or closed)';
-/** Bound on one wait for the store's close once its worker is gone (the wait then looks again). */
+/** Bounds on one wait for the store's close once its worker is gone (the wait then looks again). */
+const CLOSE_FIRST_WAIT_MS = 250;
 const CLOSE_WAIT_MS = 30_000;
 
 /** The store as one thread sees it; see the rules at the top of this file.
@@ -232,12 +233,17 @@ export class StoreHandle<Events extends StoreHandleEventMap = StoreHandleEventMa
    *  fires here (a frontswap area on this thread then lets its lock go). Ends with this
    *  handle: detached or closed. */
   async #awaitClose(): Promise<void> {
+    // Each wait twice as long as the last, up to CLOSE_WAIT_MS: a waitAsync is woken by the
+    // close at once; where the word is polled instead, a thread whose page never closes the
+    // store (it unloads) soon looks only twice a minute.
+    let waitMs = CLOSE_FIRST_WAIT_MS;
     while (!this.#detached && this.#ended?.code !== 'closed') {
       if (this.#life.closed) {
         this.#end({ code: 'closed', reason: 'the webtmem store is closed' });
         return;
       }
-      await this.#life.closedOrTimeout(CLOSE_WAIT_MS);
+      await this.#life.closedOrTimeout(waitMs);
+      waitMs = Math.min(2 * waitMs, CLOSE_WAIT_MS);
     }
   }
 
