@@ -5,7 +5,7 @@
 // store a copy over the tab's port (sw/store-link.ts) — copied and sent in a later task than
 // the response, under waitUntil, never awaited by a response. A fill may be lost (no port in
 // time, a busy store): a cleancache put may always be dropped.
-import type { ResourceRecord } from './http/index.js';
+import { urlKey, type ResourceRecord } from './http/index.js';
 import type { StoreLink } from './store-link.js';
 
 // A fill waits this long for the tab's port and reply: a new document's store worker starts
@@ -83,7 +83,10 @@ export class TabFill {
    * @returns how many tabs answered
    */
   async flush(request: Request, headers: [string, string][]): Promise<number> {
-    for (const sent of this.#sent.values()) for (const mark of sent) if (mark.startsWith(request.url)) sent.delete(mark);
+    // A mark starts with its record's key: the URL, then a newline (and the Vary values, for a
+    // variant). The newline keeps /a from matching the marks of /ab or /a?x.
+    const prefix = `${urlKey(request.url)}\n`;
+    for (const sent of this.#sent.values()) for (const mark of sent) if (mark.startsWith(prefix)) sent.delete(mark);
     return this.#link.requestAll({ webtmem: 'cc-flush', url: request.url, headers });
   }
 

@@ -1,0 +1,34 @@
+// Filling the tabs' stores (sw/tab-fill.ts): a put already sent to a tab is not sent again,
+// and a flush of a URL forgets what was sent of that URL only, so its next fill goes out.
+import { describe, expect, it } from 'vitest';
+import { TabFill } from '../../sw/tab-fill.js';
+import type { StoreLink } from '../../sw/store-link.js';
+import { resourceKey, toRecord } from '../../sw/http/index.js';
+
+function link() {
+  const puts: string[] = [];
+  const fake = {
+    request: async (_client: string, message: { record: { key: string } }) => { puts.push(message.record.key); return { webtmem: 'cc-stored', result: 'stored' }; },
+    requestAll: async () => 1,
+  };
+  return { link: fake as unknown as StoreLink, puts };
+}
+
+const record = (url: string) => toRecord(resourceKey(url, [], new Headers()), { status: 200, statusText: 'OK', headers: new Headers() }, new Uint8Array([1]), { requestTime: 1, responseTime: 2 }, 0);
+
+describe('TabFill', () => {
+  it('sends a put once per tab; a flush of /a lets /a go again, not /ab or /a?x', async () => {
+    const { link: l, puts } = link();
+    const tabs = new TabFill(l);
+    const a = record('https://s.test/a');
+    const ab = record('https://s.test/ab');
+    const aq = record('https://s.test/a?x=1');
+    for (const r of [a, ab, aq]) await tabs.fill('tab', r, []);
+    expect(tabs.fill('tab', a, [])).toBeNull(); // sent already
+    await tabs.flush(new Request('https://s.test/a', { method: 'POST' }), []);
+    await tabs.fill('tab', a, []);
+    expect(tabs.fill('tab', ab, [])).toBeNull();
+    expect(tabs.fill('tab', aq, [])).toBeNull();
+    expect(puts).toEqual(['https://s.test/a', 'https://s.test/ab', 'https://s.test/a?x=1', 'https://s.test/a']);
+  });
+});
