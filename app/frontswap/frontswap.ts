@@ -25,10 +25,11 @@
 //    reject 'worker-gone'), and a store that would need the disk returns false: every store of
 //    a durable area (it writes through), a spill of any other. An invalidate drops the page from
 //    the area at once; a durable area's committed copy stays on disk, as after a crash before
-//    the invalidate was written. flush(), and a durable close() with pages still buffered,
-//    reject 'worker-gone' (the area stays open; invalidateArea() ends it).
+//    the invalidate was written. While pages are still buffered, flush() and a durable close()
+//    reject 'worker-gone' (the area stays open with them; invalidateArea() ends it); with none,
+//    both resolve.
 //
-// About 360 lines, half of them JSDoc: store, load, invalidate and close share the location
+// About 490 lines, a third of them comments: store, load, invalidate and close share the location
 // map and the buffer, and each keeps the others' invariants in one synchronous step, so they
 // stay together; writeback (./writeback.ts) and the disk link (./disk-link.ts) are apart.
 //
