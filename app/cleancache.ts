@@ -11,8 +11,7 @@ import type { BodyAllocator, ResourceRecord } from '../worker/cleancache/record/
 import { isFresh } from '../sw/http/freshness.js';
 import { PairFields } from '../sw/http/header-pairs.js';
 import { decideCacheUse } from '../sw/http/cacheability.js';
-import { notModified, notModifiedHeaders } from '../sw/http/conditional.js';
-import { servedHeaders } from '../sw/http/age.js';
+import { notModifiedResponse } from '../sw/http/conditional.js';
 import { hitResponse } from './hit-response.js';
 
 /** A resource found in the cleancache. */
@@ -107,10 +106,7 @@ export class PageCleancache {
       const now = Date.now();
       if (record !== null && (use.anyAge || isFresh(record.status, new PairFields(record.headers), record, now))) {
         // The caller's own conditional request: a 304 when the copy meets it, as the server's.
-        if ((headers.has('if-none-match') || headers.has('if-modified-since')) && notModified(record.status, headers, new PairFields(record.headers))) {
-          return new Response(null, { status: 304, statusText: 'Not Modified', headers: notModifiedHeaders(servedHeaders(record.headers, record, now)) });
-        }
-        return hitResponse(record, true, now);
+        return notModifiedResponse(record, headers, now) ?? hitResponse(record, true, now);
       }
     }
     return fetch(input, init);

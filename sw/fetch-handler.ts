@@ -23,8 +23,8 @@
 // page that is still loading is not taken either: the browser fetches it, and it is kept
 // after the load (sw/deferred-keep.ts).
 import {
-  decideLookup, freshness, headerPairs, mergeNotModified, notModified, notModifiedHeaders, PairFields, resolveRoute,
-  revalidationHeaders, servedHeaders,
+  decideLookup, freshness, headerPairs, mergeNotModified, notModifiedResponse, PairFields, resolveRoute,
+  revalidationHeaders,
   type LookupDecision, type ResolvedRoute, type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
 import type { DeferredKeep } from './deferred-keep.js';
@@ -201,10 +201,10 @@ export class FetchHandler {
   /** A stored copy as the answer: a 304 when it meets the request's own conditions
    *  (http/conditional.ts), else the whole copy. */
   #answer(request: Request, record: ResourceRecord): Response | Promise<Response> {
-    if (!request.headers.has('if-none-match') && !request.headers.has('if-modified-since')) return this.#memory.response(record);
-    if (!notModified(record.status, request.headers, new PairFields(record.headers))) return this.#memory.response(record);
+    const notModified = notModifiedResponse(record, request.headers, Date.now());
+    if (notModified === null) return this.#memory.response(record);
     this.stats.notModifiedAnswers++;
-    return new Response(null, { status: 304, statusText: 'Not Modified', headers: notModifiedHeaders(servedHeaders(record.headers, record, Date.now())) });
+    return notModified;
   }
 
   #decline(): null {

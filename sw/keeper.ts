@@ -18,9 +18,10 @@
 // returned slower with every response read back).
 //
 // Responses may land out of order: a revalidation's 304 that arrives after a newer 200 of the
-// same resource, a slow response overtaken by a later request's. A record is put only if its
-// request was sent no earlier than that of the newest record put under its key (outcome
-// 'outdated' otherwise), so an older copy never replaces a newer one.
+// same resource, a slow response overtaken by a later request's, a GET answered after a
+// successful POST to its URL. A record is put only if its request was sent no earlier than
+// that of the newest record put under its key, and than the last removal of its URL's copies
+// (forget); else its outcome is 'outdated'. So an older copy is never put back.
 import {
   decideSize, decideStore, headerPairs, parseVary, resourceKey, toRecord, urlKey, type ResourceRecord, type ResponseLike, type StoreDecision,
 } from './http/index.js';

@@ -5,8 +5,10 @@
 // below the service worker); a 200 with the whole body would be correct too, but costs the
 // page what it asked to be spared. Other preconditions (If-Match, If-Unmodified-Since,
 // If-Range) are left to the full answer.
+import type { ResourceRecord } from '../../worker/cleancache/record/index.js';
+import { servedHeaders } from './age.js';
 import { parseHttpDate, type HeaderFields } from './freshness.js';
-import type { HeaderPairs } from './header-pairs.js';
+import { PairFields, type HeaderPairs } from './header-pairs.js';
 
 /** The headers a 304 carries (RFC 9110 §15.4.5), and Age (RFC 9111 §5.1). */
 const NOT_MODIFIED_FIELDS = new Set(['cache-control', 'content-location', 'date', 'etag', 'expires', 'vary', 'age']);
@@ -46,4 +48,18 @@ export function notModified(status: number, request: HeaderFields, stored: Heade
 export function notModifiedHeaders(served: HeaderPairs): [string, string][] {
   const hasEtag = served.some(([name]) => name === 'etag');
   return served.filter(([name]) => NOT_MODIFIED_FIELDS.has(name) || (!hasEtag && name === 'last-modified')) as [string, string][];
+}
+
+/**
+ * The 304 that answers a request's own conditions from a stored copy about to be served, or
+ * null when the request has none or the copy does not meet them (the whole copy is served).
+ * Used by the service worker and by the page's webtmem.fetch alike.
+ * @param record the stored copy
+ * @param request the request's headers
+ * @param now when it is served (ms since the epoch), for Age
+ */
+export function notModifiedResponse(record: ResourceRecord, request: Headers, now: number): Response | null {
+  if (!request.has('if-none-match') && !request.has('if-modified-since')) return null;
+  if (!notModified(record.status, request, new PairFields(record.headers))) return null;
+  return new Response(null, { status: 304, statusText: 'Not Modified', headers: notModifiedHeaders(servedHeaders(record.headers, record, now)) });
 }

@@ -14,7 +14,7 @@ export {
   type Freshness, type HeaderFields, type Timing,
 } from './freshness.js';
 export { ageValue, servedHeaders, MAX_AGE_SECONDS } from './age.js';
-export { notModified, notModifiedHeaders } from './conditional.js';
+export { notModified, notModifiedHeaders, notModifiedResponse } from './conditional.js';
 export { headerPairs, PairFields, type HeaderPairs } from './header-pairs.js';
 export {
   resolveRoute, defaultStrategy, matches, isPattern, STRATEGIES,
