@@ -4,14 +4,13 @@
 // missing (or the store is a plain buffer), it reads the word every pollMs on an injected clock.
 import * as L from '../layout.js';
 import { systemClock, type Clock, type ClockTimer } from '../clock.js';
+import type { WaitAsync } from './lifecycle.js';
 
 /** Where Atomics.waitAsync is missing, how often the word is read. */
 export const BUDGET_POLL_MS = 100;
 /** Bound on one wait for the word, so a wait left behind by a stopped watch ends. */
 const BUDGET_WAIT_MS = 30_000;
 
-type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) =>
-  { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 
 /** Options of a {@link BudgetWatch}; the defaults are the platform's. */
 export interface BudgetWatchOptions {

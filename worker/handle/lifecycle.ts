@@ -15,7 +15,8 @@ const CLOSED = 0;
 const GONE = 1;
 const LIFECYCLE_BYTES = 8;
 
-type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) =>
+/** Atomics.waitAsync's shape (not in every TypeScript lib yet); the budget watch uses it too. */
+export type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) =>
   { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 
 /** Makes a lifecycle buffer: shared for the store worker, plain for local mode. */
