@@ -2,12 +2,18 @@
 // moves its least recently used memory pages to the write-behind buffer and frees their frames.
 // A page is copied into the buffer before its frame is freed, so it stays loadable throughout;
 // durable areas skip the copy (every page is on its way to disk already).
+// Areas on other threads may write back at the same moment, each seeing the whole excess, so
+// a rebalance looks at the store again every few pages and stops once it is within budget.
 import type { WriteBehind } from '../../worker/disk/index.js';
 import type { TierMap } from './tier-map.js';
 import type { FrontswapClient } from './types.js';
 
 /** Object id of every page of an area in its pool; the offset is the index. */
 export const OBJECT = 0;
+
+/** Pages a rebalance moves between two looks at the store's excess: what areas on other
+ *  threads may move meanwhile is at most this many pages each past the budget. */
+export const REBALANCE_CHECK_PAGES = 16;
 
 /** The parts of an area writeback works on. */
 export interface WritebackArea {
@@ -45,14 +51,17 @@ export class Writeback {
   /**
    * Moves up to `pages` least recently used memory pages out of memory; stops early when the
    * buffer is full (and rebalances again once it has drained).
+   * @param overBudget when given, asked every REBALANCE_CHECK_PAGES pages how many frames the
+   *   store is still over its budget; the run stops once that is 0 or less
    * @returns how many pages moved
    */
-  run(pages: number): number {
+  run(pages: number, overBudget?: () => number): number {
     const { client: c, poolId, map, wb } = this.#a;
     let moved = 0;
     let full = false;
     for (const offset of map.leastRecentlyUsed()) {
       if (moved >= pages) break;
+      if (overBudget && moved > 0 && moved % REBALANCE_CHECK_PAGES === 0 && overBudget() <= 0) break;
       if (!this.#a.durable) {
         if (!c.get(poolId, OBJECT, offset, this.#scratch)) {
           map.dropMemory(offset); // cannot happen in a persistent pool; keeps the map honest
@@ -83,16 +92,20 @@ export class Writeback {
     setTimeout(() => { this.#queued = false; this.rebalance(); }, 0);
   }
 
-  /** Writes back as many pages as the store is over its budget. Never throws: it runs from a
-   *  timer or an event listener; a failure goes to `failed`, and the next rebalance tries again
-   *  (a page is copied to the buffer before its frame is freed, so a run cut short loses none). */
+  /** Writes back as many pages as the store is over its budget, less what other threads free
+   *  meanwhile. Never throws: it runs from a timer or an event listener; a failure goes to
+   *  `failed`, and the next rebalance tries again (a page is copied to the buffer before its
+   *  frame is freed, so a run cut short loses none). */
   rebalance(): void {
     const a = this.#a;
     if (!this.#auto || !a.isOpen() || a.map.memoryPages === 0 || a.client.closed) return;
     try {
-      const s = a.client.storeStats();
-      const excess = s.usedFrames - s.budgetFrames;
-      if (excess > 0) this.run(Math.min(excess, a.map.memoryPages));
+      const overBudget = () => {
+        const s = a.client.storeStats();
+        return s.usedFrames - s.budgetFrames;
+      };
+      const excess = overBudget();
+      if (excess > 0) this.run(Math.min(excess, a.map.memoryPages), overBudget);
     } catch (e) {
       a.failed(e);
     }
