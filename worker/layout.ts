@@ -32,7 +32,7 @@
 /** 'tmem' in ASCII: the first word of every store. */
 export const MAGIC = 0x746d656d;
 /** Bump on any change to this file's offsets or encodings: attach() refuses other versions. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 export const WORD = 4;
 export const REGION_ALIGN = 64;
@@ -52,7 +52,8 @@ export const H_BUDGET = 6;
 export const H_USED = 7;
 /** CLOCK hand: positions are claimed one at a time with Atomics.add (frame = hand % totalFrames). */
 export const H_CLOCK = 8;
-/** Next thread slot for counter blocks (Atomics.add). */
+/** One past the highest counter slot ever taken: stats() sums the blocks of the slots below it
+ *  (a slot given back keeps its counts, and its next owner adds to them). */
 export const H_NEXT_SLOT = 9;
 /** Spinlock of the pool table (newPool, destroyPool). */
 export const H_POOL_LOCK = 10;
@@ -67,6 +68,10 @@ export const H_PERS_FRAMES = 14;
 export const H_SHARED = 15;
 /** Frames lost from the free stack when its lock was stuck; the CLOCK takes them back. */
 export const H_ORPHANS = 16;
+/** Bit s set while counter slot s (1..31) belongs to an attached thread (Atomics): attach()
+ *  takes the lowest clear bit, releaseSlot() clears it. Slot 0 is shared by whoever finds
+ *  none free. */
+export const H_SLOTS_TAKEN = 17;
 export const HEADER_WORDS = 64;
 //#endregion
 

@@ -31,6 +31,7 @@ import * as L from '../layout.js';
 import { TmemError } from './errors.js';
 import { bucketOf, bucketOf2, mix } from './hash.js';
 import { sameFill } from './same-fill.js';
+import { takeSlot } from './thread-slot.js';
 import { readStats } from './stats.js';
 import type { PoolFlags, TmemStats, TmemStore } from './types.js';
 import { badIndex, badObject, badPage, badPool, bigintInRange, checkPoolFlags, isBytes, isStoreBusy, storeBusy } from './validate.js';
@@ -109,9 +110,9 @@ export class Store implements TmemStore {
   private readonly metaW: number;
   private readonly indexW: number;
   /** This thread's counter slot; slot 0 is shared and updated with Atomics. */
-  private readonly slot: number;
+  private slot: number;
   /** Base word of this thread's counter blocks (one per pool id). */
-  private readonly slotW: number;
+  private slotW: number;
   /** The buffer is a SharedArrayBuffer (H_SHARED), not a local store's ArrayBuffer. */
   private readonly isShared: boolean;
   /** Atomics.wait is allowed here and the buffer is shared (see CAN_PARK). */
@@ -159,9 +160,27 @@ export class Store implements TmemStore {
     this.isShared = this.w[L.H_SHARED] === 1;
     this.canPark = CAN_PARK && this.isShared && typeof SharedArrayBuffer === 'function' &&
       buffer instanceof SharedArrayBuffer;
-    const s = Atomics.add(this.w, L.H_NEXT_SLOT, 1);
-    this.slot = s < L.COUNTER_SLOTS ? s : 0;
+    this.slot = takeSlot(this.w);
     this.slotW = this.countersW + this.slot * this.maxPools * L.COUNTER_BLOCK_WORDS;
+  }
+
+  /** This thread's counter slot: 1..31 its own, 0 the shared one (every slot taken, or given
+   *  back by releaseSlot). */
+  get threadSlot(): number {
+    return this.slot;
+  }
+
+  /**
+   * Gives this thread's counter slot back, for a thread that attaches later: a thread that
+   * detaches from the store calls it last. Its counts stay in the slot (the next owner adds to
+   * them). This attachment keeps working, counting in the shared slot 0 with atomic adds.
+   */
+  releaseSlot(): void {
+    const s = this.slot;
+    if (s === 0) return;
+    this.slot = 0;
+    this.slotW = this.countersW;
+    Atomics.and(this.w, L.H_SLOTS_TAKEN, ~(1 << s));
   }
 
   //#region word addresses: the only place here that adds up layout.ts's offsets

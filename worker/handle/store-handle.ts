@@ -25,8 +25,9 @@ export type ControlLink = { [K in keyof ControlApi]: (...args: Parameters<Contro
 
 /** What a handle is made of. */
 export interface StoreHandleWiring {
-  /** The core, attached to the store buffer on this thread. */
-  store: TmemStore;
+  /** The core, attached to the store buffer on this thread (attach() gives a Store, whose
+   *  releaseSlot a detach calls). */
+  store: TmemStore & { releaseSlot?(): void };
   /** The lifecycle buffer handed out with the store. */
   lifecycle: SharedArrayBuffer | ArrayBuffer;
   control: ControlLink;
@@ -57,7 +58,7 @@ const CLOSE_WAIT_MS = 30_000;
 /** The store as one thread sees it; see the rules at the top of this file.
  *  @typeParam Events the events of the handle (a subclass adds its own). */
 export class StoreHandle<Events extends StoreHandleEventMap = StoreHandleEventMap> {
-  readonly #store: TmemStore;
+  readonly #store: TmemStore & { releaseSlot?(): void };
   readonly #life: Lifecycle;
   readonly #control: ControlLink;
   readonly #events = new EventTarget();
@@ -207,8 +208,12 @@ export class StoreHandle<Events extends StoreHandleEventMap = StoreHandleEventMa
 
   /** Stops using the store on this thread only; calls in flight reject 'closed'. */
   protected detachThread(reason: string): void {
+    const first = !this.#detached;
     this.#detached = true;
     this.#end({ code: 'closed', reason });
+    // Last: no data call reaches the core from here on, so a thread attaching later may own
+    // this thread's counter slot.
+    if (first) this.#store.releaseSlot?.();
   }
 
   /**
