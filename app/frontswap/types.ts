@@ -50,10 +50,10 @@ export interface FrontswapEventMap {
 
 /** What an area needs from its store: the page's TmemClient and a worker's SharedTmem both
  *  fit. 'budget' tells it the budget in force may have dropped (writeback then checks the
- *  store's own counters); 'worker-gone' that the disk service is unreachable; 'closed' that the
+ *  store's own frame count); 'worker-gone' that the disk service is unreachable; 'closed' that the
  *  store closed (or this thread detached): memory and disk are both gone. */
 export interface FrontswapClient extends Pick<StoreHandle,
-  'pageSize' | 'closed' | 'workerGone' | 'newPool' | 'destroyPool' | 'put' | 'get' | 'flushPage' | 'flushObject' | 'storeStats'> {
+  'pageSize' | 'closed' | 'workerGone' | 'newPool' | 'destroyPool' | 'put' | 'get' | 'flushPage' | 'flushObject' | 'framesOverBudget'> {
   addEventListener(type: 'budget' | 'worker-gone' | 'closed', listener: () => void, options?: boolean | AddEventListenerOptions): void;
   removeEventListener(type: 'budget' | 'worker-gone' | 'closed', listener: () => void, options?: boolean | EventListenerOptions): void;
 }

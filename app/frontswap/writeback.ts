@@ -59,22 +59,30 @@ export class Writeback {
     const { client: c, poolId, map, wb } = this.#a;
     let moved = 0;
     let full = false;
-    for (const offset of map.leastRecentlyUsed()) {
-      if (moved >= pages) break;
-      if (overBudget && moved > 0 && moved % REBALANCE_CHECK_PAGES === 0 && overBudget() <= 0) break;
-      if (!this.#a.durable) {
-        if (!c.get(poolId, OBJECT, offset, this.#scratch)) {
-          map.dropMemory(offset); // cannot happen in a persistent pool; keeps the map honest
-          continue;
+    let nextCheck = REBALANCE_CHECK_PAGES;
+    try {
+      for (const offset of map.leastRecentlyUsed()) {
+        if (moved >= pages) break;
+        if (overBudget && moved >= nextCheck) {
+          nextCheck = moved + REBALANCE_CHECK_PAGES;
+          if (overBudget() <= 0) break;
         }
-        if (!wb.enqueue(offset, this.#scratch)) { full = true; break; }
-        map.addDisk(offset);
+        if (!this.#a.durable) {
+          if (!c.get(poolId, OBJECT, offset, this.#scratch)) {
+            map.dropMemory(offset); // cannot happen in a persistent pool; keeps the map honest
+            continue;
+          }
+          if (!wb.enqueue(offset, this.#scratch)) { full = true; break; }
+          map.addDisk(offset);
+        }
+        map.dropMemory(offset);
+        c.flushPage(poolId, OBJECT, offset);
+        moved++;
       }
-      map.dropMemory(offset);
-      c.flushPage(poolId, OBJECT, offset);
-      moved++;
+    } finally {
+      // Also when a call above threw (store-busy, closed): the pages moved before it count.
+      if (moved > 0) this.#a.moved(moved);
     }
-    if (moved > 0) this.#a.moved(moved);
     if (full && !this.#waitingForRoom) {
       this.#waitingForRoom = true;
       wb.flush().then(
@@ -100,10 +108,7 @@ export class Writeback {
     const a = this.#a;
     if (!this.#auto || !a.isOpen() || a.map.memoryPages === 0 || a.client.closed) return;
     try {
-      const overBudget = () => {
-        const s = a.client.storeStats();
-        return s.usedFrames - s.budgetFrames;
-      };
+      const overBudget = () => a.client.framesOverBudget();
       const excess = overBudget();
       if (excess > 0) this.run(Math.min(excess, a.map.memoryPages), overBudget);
     } catch (e) {

@@ -1,5 +1,5 @@
 // Counter slots: each attached thread counts in blocks of its own, in one of 31 slots; threads
-// past those share slot 0 (atomic adds, and no first-try get). A thread that detaches gives its
+// past those share slot 0 (atomic adds, and no first-try get or put). A thread that detaches gives its
 // slot back, so a page that starts and ends workers one after another keeps giving each its
 // own, and the counts of the threads that left still add up.
 import { Worker } from 'node:worker_threads';
@@ -8,6 +8,7 @@ import { attach, createStore } from '../../worker/core/index.js';
 import type { Store } from '../../worker/core/store.js';
 import { createLifecycle } from '../../worker/handle/lifecycle.js';
 import { StoreHandle, type ControlLink } from '../../worker/handle/store-handle.js';
+import * as L from '../../worker/layout.js';
 import { coreForWorkers } from './helpers.js';
 
 const PS = 4096;
@@ -62,7 +63,7 @@ describe('counter slots', () => {
     expect([stats.succPuts, stats.succGets]).toEqual([2, 2]);
   });
 
-  it("a handle's detach() gives its slot back; close() for every thread does not need to", () => {
+  it("a handle's detach() gives its slot back, once", () => {
     const buffer = store();
     const lifecycle = createLifecycle(true);
     const core = slotOf(buffer);
@@ -93,5 +94,49 @@ describe('counter slots', () => {
     expect(slots).toHaveLength(30);
     expect(new Set(slots).size).toBe(30);
     expect(slotOf(buffer).threadSlot).toBe(31);
+  });
+
+  it('threads taking and giving back slots at once never share one: no count is lost', async () => {
+    const buffer = store();
+    const owner = slotOf(buffer);
+    const pool = owner.newPool({ persistent: true });
+    expect(owner.put(pool, 1, 0, page(7))).toBe(true);
+    const coreUrl = await coreForWorkers();
+    // Each thread attaches, counts GETS hits in its slot with plain adds, gives the slot back,
+    // ROUNDS times; two threads on one slot at once would lose adds, and the sum would fall short.
+    const THREADS = 4, ROUNDS = 1500, GETS = 8;
+    const start = new Int32Array(new SharedArrayBuffer(4));
+    const source = `
+      import { parentPort, workerData } from 'node:worker_threads';
+      const { attach } = await import(workerData.coreUrl);
+      const { buffer, pool, start, rounds, gets } = workerData;
+      const into = new Uint8Array(${PS});
+      let own = 0;
+      parentPort.postMessage('ready');
+      Atomics.wait(start, 0, 0);
+      for (let r = 0; r < rounds; r++) {
+        const t = attach(buffer);
+        if (t.threadSlot !== 0) own++;
+        for (let g = 0; g < gets; g++) if (!t.get(pool, 1, 0, into) || into[0] !== 7) throw new Error('lost page');
+        t.releaseSlot();
+      }
+      parentPort.postMessage(own);`;
+    const ready: Promise<void>[] = [];
+    const runs = Array.from({ length: THREADS }, () => {
+      const w = new Worker(source, { eval: true, workerData: { buffer, pool, start, rounds: ROUNDS, gets: GETS, coreUrl } });
+      ready.push(new Promise((resolve) => w.once('message', () => resolve())));
+      return new Promise<number>((resolve, reject) => {
+        w.on('message', (m: unknown) => { if (typeof m === 'number') { resolve(m); void w.terminate(); } });
+        w.once('error', reject);
+      });
+    });
+    await Promise.all(ready);
+    Atomics.store(start, 0, 1);
+    Atomics.notify(start, 0);
+    const own = await Promise.all(runs);
+    expect(own).toEqual(Array(THREADS).fill(ROUNDS)); // never more than 4 + 1 slots in use
+    const stats = owner.stats().pools.find((p) => p.id === pool)!;
+    expect(stats.succGets).toBe(THREADS * ROUNDS * GETS);
+    expect(new Int32Array(buffer)[L.H_SLOTS_TAKEN]).toBe(1 << owner.threadSlot); // every slot given back
   });
 });

@@ -46,8 +46,8 @@ describe('frontswap area close()', () => {
     const s = setupStore();
     const area = await s.open('busy-writeback', { durable: false, writeback: true });
     for (let i = 0; i < 4; i++) expect(area.store(i, page(i + 1))).toBe('memory');
-    const real = { storeStats: s.handle.storeStats.bind(s.handle), get: s.handle.get.bind(s.handle) };
-    s.handle.storeStats = () => ({ ...real.storeStats(), usedFrames: 8, budgetFrames: 0 });
+    const real = { framesOverBudget: s.handle.framesOverBudget.bind(s.handle), get: s.handle.get.bind(s.handle) };
+    s.handle.framesOverBudget = () => 8;
     s.handle.get = () => { throw new TmemError('store-busy', 'get: a lock was held past the bound'); };
     try {
       s.handle.budgetChanged(0);

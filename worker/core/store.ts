@@ -164,6 +164,11 @@ export class Store implements TmemStore {
     this.slotW = this.countersW + this.slot * this.maxPools * L.COUNTER_BLOCK_WORDS;
   }
 
+  /** Frames reserved or holding a page now (stats().usedFrames without the rest of stats). */
+  get usedFrames(): number {
+    return Atomics.load(this.w, L.H_USED);
+  }
+
   /** This thread's counter slot: 1..31 its own, 0 the shared one (every slot taken, or given
    *  back by releaseSlot). */
   get threadSlot(): number {

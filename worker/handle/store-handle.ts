@@ -23,11 +23,14 @@ import { Lifecycle } from './lifecycle.js';
  *  promises) or, in local mode, the hypervisor itself. */
 export type ControlLink = { [K in keyof ControlApi]: (...args: Parameters<ControlApi[K]>) => ReturnType<ControlApi[K]> | Promise<ReturnType<ControlApi[K]>> };
 
+/** The core as attach() makes it: a Store, whose usedFrames and releaseSlot go beyond the
+ *  contract's TmemStore (optional here, so that a plain TmemStore still fits). */
+export type AttachedStore = TmemStore & { readonly usedFrames?: number; releaseSlot?(): void };
+
 /** What a handle is made of. */
 export interface StoreHandleWiring {
-  /** The core, attached to the store buffer on this thread (attach() gives a Store, whose
-   *  releaseSlot a detach calls). */
-  store: TmemStore & { releaseSlot?(): void };
+  /** The core, attached to the store buffer on this thread. */
+  store: AttachedStore;
   /** The lifecycle buffer handed out with the store. */
   lifecycle: SharedArrayBuffer | ArrayBuffer;
   control: ControlLink;
@@ -58,7 +61,7 @@ const CLOSE_WAIT_MS = 30_000;
 /** The store as one thread sees it; see the rules at the top of this file.
  *  @typeParam Events the events of the handle (a subclass adds its own). */
 export class StoreHandle<Events extends StoreHandleEventMap = StoreHandleEventMap> {
-  readonly #store: TmemStore & { releaseSlot?(): void };
+  readonly #store: AttachedStore;
   readonly #life: Lifecycle;
   readonly #control: ControlLink;
   readonly #events = new EventTarget();
@@ -150,6 +153,13 @@ export class StoreHandle<Events extends StoreHandleEventMap = StoreHandleEventMa
   /** The core's counters, read on this thread (synchronous; no tiers, no pressure). */
   storeStats(): TmemStats {
     return this.#open().stats();
+  }
+
+  /** Frames the store is over its budget now (used − budget; 0 or less when within it):
+   *  two words read, where storeStats() sums every pool's counters. */
+  framesOverBudget(): number {
+    const store = this.#open();
+    return (store.usedFrames ?? store.stats().usedFrames) - store.budgetFrames;
   }
 
   /** A fresh snapshot from the store worker: store, tiers, pressure, recent events. */
@@ -282,7 +292,7 @@ export class StoreHandle<Events extends StoreHandleEventMap = StoreHandleEventMa
       .catch(() => {}); // AbortError once this handle ended
   }
 
-  #open(): TmemStore {
+  #open(): AttachedStore {
     if (this.#detached || this.#life.closed) {
       throw new TmemError('closed', 'the webtmem store is closed; connect() again for a new one');
     }
