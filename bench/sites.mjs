@@ -187,14 +187,32 @@ await benchInChromium({ close: () => servers.forEach((s) => s.server.close()) },
       await until(page, async (n) => (await (await caches.open('bench-sites')).keys()).length >= n, assets);
       return;
     }
-    await until(page, async (n) => {
-      const s = await new Promise((resolve) => {
-        const { port1, port2 } = new MessageChannel();
-        port1.onmessage = (e) => resolve(e.data.stats);
-        navigator.serviceWorker.controller.postMessage({ webtmem: 'sw-stats' }, [port2]);
-      });
-      return s.keeper.inFlight === 0 && s.memory.resources >= n;
-    }, setup === 'webtmem' || setup === 'webtmem-offline' ? assets : 0);
+    const n = setup === 'webtmem' || setup === 'webtmem-offline' ? assets : 0;
+    try {
+      await until(page, async (n) => {
+        const s = await new Promise((resolve) => {
+          const { port1, port2 } = new MessageChannel();
+          port1.onmessage = (e) => resolve(e.data.stats);
+          navigator.serviceWorker.controller.postMessage({ webtmem: 'sw-stats' }, [port2]);
+        });
+        return s.keeper.inFlight === 0 && s.memory.resources >= n;
+      }, n);
+    } catch (e) {
+      // Say what the worker held, kept and refused, so that a fill that never completes can
+      // be told from one that is only slow.
+      const s = await page.evaluate(swStats).catch(() => null);
+      const held = s && { keeper: s.keeper, memory: s.memory, install: s.install, deferred: s.deferred };
+      throw new Error(`${page.url()}: the worker did not hold ${n} resources within 20 s: ${JSON.stringify(held)}`, { cause: e });
+    }
+  }
+
+  /** The webtmem service worker's stats (passed whole to page.evaluate: it runs in the page). */
+  function swStats() {
+    return new Promise((resolve) => {
+      const { port1, port2 } = new MessageChannel();
+      port1.onmessage = (e) => resolve(e.data.stats);
+      navigator.serviceWorker.controller.postMessage({ webtmem: 'sw-stats' }, [port2]);
+    });
   }
 
   /** The webtmem service worker's memory hits so far. */
