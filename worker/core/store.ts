@@ -161,7 +161,7 @@ export class Store implements TmemStore {
     this.canPark = CAN_PARK && this.isShared && typeof SharedArrayBuffer === 'function' &&
       buffer instanceof SharedArrayBuffer;
     this.slot = takeSlot(this.w);
-    this.slotW = this.countersW + this.slot * this.maxPools * L.COUNTER_BLOCK_WORDS;
+    this.slotW = this.slotBase(this.slot);
   }
 
   /** Frames reserved or holding a page now (stats().usedFrames without the rest of stats). */
@@ -184,7 +184,7 @@ export class Store implements TmemStore {
     const s = this.slot;
     if (s === 0) return;
     this.slot = 0;
-    this.slotW = this.countersW;
+    this.slotW = this.slotBase(0);
     Atomics.and(this.w, L.H_SLOTS_TAKEN, ~(1 << s));
   }
 
@@ -221,6 +221,11 @@ export class Store implements TmemStore {
 
   private locBase(loc: number): number {
     return this.bucketBase(L.locBucket(loc));
+  }
+
+  /** Base word of counter slot s's blocks (one per pool id). */
+  private slotBase(s: number): number {
+    return this.countersW + s * this.maxPools * L.COUNTER_BLOCK_WORDS;
   }
 
   /** Base word of this thread's counter block for pool `id`; counters (L.C_*) are offsets. */
