@@ -28,7 +28,10 @@ export interface FrontswapStats {
   diskBytes: number;
   diskRecordBytes: number;
   compactions: number;
+  /** Failed disk transactions and opens, writes and loads (what the page saw, or the disk
+   *  service counted, whichever is more). */
   diskErrors: number;
+  /** What failed last; it stays after a recovery (the 'recovered' event says when). */
   lastError: string | null;
 }
 

@@ -75,8 +75,10 @@ export class Frontswap {
   #disk: AreaDiskInfo;
   readonly #st = {
     stores: 0, succStores: 0, spilledStores: 0, failedStores: 0, loads: 0, diskLoads: 0,
-    writtenBackPages: 0, invalidates: 0, lastError: null as string | null,
+    writtenBackPages: 0, invalidates: 0, readErrors: 0, lastError: null as string | null,
   };
+  /** A load from disk failed and none has succeeded since ('recovered' is due at the next). */
+  #readFailing = false;
 
   /** Made by client.frontswap(); not meant to be called directly. */
   constructor(init: AreaInit) {
@@ -205,7 +207,11 @@ export class Frontswap {
     this.#st.loads++;
     const near = this.#loadNear(offset, into);
     if (near !== undefined) return near;
-    const [page] = await this.#link.read([offset]).catch((e) => { throw diskError(this.name, 'load', e); });
+    const [page] = await this.#link.read([offset]).catch((e) => { throw this.#readFailed(e); });
+    if (this.#readFailing) {
+      this.#readFailing = false;
+      this.#events.dispatchEvent(new CustomEvent('recovered', { detail: { time: Date.now(), kind: 'disk-recovered', message: `frontswap "${this.name}": loads from disk succeed again` } }));
+    }
     if (!page) return false;
     into.set(page);
     this.#st.diskLoads++;
@@ -338,7 +344,7 @@ export class Frontswap {
       loads: st.loads, diskLoads: st.diskLoads, writtenBackPages: st.writtenBackPages, invalidates: st.invalidates,
       memoryPages: this.#map.memoryPages, inFlightPages: w.inFlightPages,
       diskPages: this.#disk.diskPages, diskBytes: this.#disk.diskBytes, diskRecordBytes: this.#disk.diskRecordBytes,
-      compactions: this.#disk.compactions, diskErrors: Math.max(w.errors, this.#disk.errors), lastError: st.lastError,
+      compactions: this.#disk.compactions, diskErrors: Math.max(w.errors + st.readErrors, this.#disk.errors), lastError: st.lastError,
     };
   }
 
@@ -448,6 +454,20 @@ export class Frontswap {
 
   #closedError(what: string): TmemError {
     return new TmemError('closed', `${what}: frontswap area "${this.name}": the webtmem store is closed`);
+  }
+
+  /** A load's disk read failed: the error it rejects with, counted and reported (an 'error'
+   *  event, lastError) when the disk failed it, as a failed write is. 'worker-gone' and
+   *  'closed' have their own reports. */
+  #readFailed(e: unknown): TmemError {
+    const err = diskError(this.name, 'load', e);
+    if (err.code === 'disk-error' || err.code === 'bad-database') {
+      this.#st.readErrors++;
+      this.#st.lastError = err.message;
+      this.#readFailing = true;
+      this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message: `frontswap "${this.name}": a load from disk failed: ${err.message}` } }));
+    }
+    return err;
   }
 
   #onDiskEvent(e: TmemEvent): void {

@@ -39,10 +39,11 @@ export interface AreaStorageInfo {
 /** Events of a {@link Frontswap} area. */
 export interface FrontswapEventMap {
   /** A disk write failed; the pages stay buffered (loadable) and are retried with backoff. Or
+   *  a load from disk failed (the load rejects with 'disk-error'; the page stays on disk). Or
    *  the store closed under the area: the area is then closed, its lock released, and the
    *  message counts the buffered pages that never reached the disk. */
   error: CustomEvent<TmemEvent>;
-  /** Writes succeed again after errors. */
+  /** Writes succeed again after errors; or loads from disk do, after a failed one. */
   recovered: CustomEvent<TmemEvent>;
   /** Memory pages were written back to the buffer (the budget dropped, or writeback()). */
   writeback: CustomEvent<{ pages: number }>;

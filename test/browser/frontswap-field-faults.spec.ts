@@ -166,12 +166,14 @@ test('the connection closes mid-session and the disk stays away for a while: com
     let buffered = 0;
     for (let o = 20; o < 40; o++) if (area.loadSync(o, into) && same(into, pageOf(4096, o))) buffered++;
     const committedLoad = await codeOf(() => area.load(3, into)); // the disk is away
-    return { res, flushError, buffered, committedLoad, stats: area.stats() };
+    return { res, flushError, buffered, committedLoad, stats: area.stats(), events: [...events] };
   });
   expect(during.res.every((x: unknown) => x === 'disk')).toBe(true);
   expect(during.flushError).toMatch(/^disk-error .*Internal error opening backing store/);
   expect(during.buffered).toBe(20);
   expect(during.committedLoad).toBe('disk-error');
+  // The failed load is reported as a failed write is: an 'error' event, lastError.
+  expect(during.events.at(-1)).toMatch(/a load from disk failed: .*Internal error opening backing store/);
   expect(during.stats.lastError).toContain('Internal error opening backing store');
   expect(during.stats.inFlightPages).toBe(20);
 
@@ -179,6 +181,55 @@ test('the connection closes mid-session and the disk stays away for a while: com
   expect(after.fromDisk).toBe(40);
   expect(after.stats).toMatchObject({ inFlightPages: 0, diskPages: 40 });
   expect((await faultState(worker)).closed).toBeGreaterThanOrEqual(1);
+  await expectCleanEnd(page, worker);
+});
+
+test('the browser closes the connection under a read (its transaction aborts): the load is made again on a new connection, with no error', async ({ page }) => {
+  const worker = await connectWithFaults(page);
+  await openArea(page, 'field-read-close', FAST_RETRY, 10);
+  await faults(worker, 'abortReads', 1);
+  const r = await page.evaluate(async () => {
+    const { pageOf, same } = (window as any).t;
+    const { area, events } = window as any;
+    const into = new Uint8Array(4096);
+    let read = 0;
+    for (let o = 0; o < 10; o++) if ((await area.load(o, into)) && same(into, pageOf(4096, o))) read++;
+    const stats = await area.refreshStats();
+    await area.close();
+    return { read, events: [...events], stats };
+  });
+  expect(r.read).toBe(10);
+  expect(r.events).toEqual([]);
+  expect(r.stats).toMatchObject({ diskLoads: 10, diskErrors: 0, lastError: null });
+  expect((await faultState(worker)).abortedReads).toBe(1);
+  await expectCleanEnd(page, worker);
+});
+
+test("the database's creation aborts at its first put: nothing reaches the store worker as an unhandled rejection; the area opens in memory and makes its database at the next try", async ({ page }) => {
+  const worker = await connectWithFaults(page);
+  await faults(worker, 'creationAborts', 1);
+  await openArea(page, 'field-create', { bufferPages: 8, ...FAST_RETRY });
+  const r = await page.evaluate(async () => {
+    const { pageOf, same, until } = (window as any).t;
+    const { area, client, events } = window as any;
+    await until(() => events.length >= 1);
+    await client.setBudget(0);
+    const res = [];
+    for (let o = 0; o < 8; o++) res.push(area.store(o, pageOf(4096, o)));
+    await until(async () => { try { await area.flush(); return true; } catch { return false; } });
+    const into = new Uint8Array(4096);
+    let fromDisk = 0;
+    for (let o = 0; o < 8; o++) if ((await area.load(o, into)) && same(into, pageOf(4096, o))) fromDisk++;
+    const stats = await area.refreshStats();
+    await area.close();
+    return { res, fromDisk, stats, events: [...events], workerGone: client.workerGone };
+  });
+  expect(r.events[0]).toMatch(/the disk could not be opened .*AbortError/);
+  expect(r.res).toEqual(Array(8).fill('disk'));
+  expect(r.fromDisk).toBe(8);
+  expect(r.stats).toMatchObject({ diskPages: 8, diskLoads: 8, inFlightPages: 0 });
+  expect(r.workerGone).toBe(false);
+  expect((await faultState(worker)).abortedCreations).toBe(1);
   await expectCleanEnd(page, worker);
 });
 

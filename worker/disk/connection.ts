@@ -41,7 +41,13 @@ export async function connect(dbName: string, recordBytes: number, hooks: Connec
         up.createObjectStore(STORE_META);
         up.createObjectStore(STORE_RECORDS);
         up.createObjectStore(STORE_JOURNAL);
-        void tx.objectStore(STORE_META).put({ magic: MAGIC, schema: SCHEMA_VERSION, recordBytes, created: Date.now() }, META_KEY);
+        // Not awaited (idb runs upgrade synchronously). If the creation aborts (quota, a
+        // backing-store error, a close), the open rejects and is reported below; the put's
+        // and the transaction's own rejections are handled here, since unhandled they would
+        // end the store worker (and idb makes tx.done whether or not anyone waits on it).
+        tx.done.catch(() => undefined);
+        tx.objectStore(STORE_META).put({ magic: MAGIC, schema: SCHEMA_VERSION, recordBytes, created: Date.now() }, META_KEY)
+          .catch(() => undefined);
       },
       blocking() {
         db.close();

@@ -56,7 +56,9 @@ export interface DiskLogStats {
   lastCompactionMs: number;
   totalCompactionMs: number;
   reads: number;
+  /** Failed transactions, writes and reads (a read counts after its one retry failed too). */
   errors: number;
+  /** The newest failure: the browser's error name and message. */
   lastError: string | null;
 }
 
@@ -112,7 +114,10 @@ export class DiskLog {
   private fault: { name: DiskFaultName; count: number } | null = null;
   /** Record buffers reused from one put to the next (pack.ts says why). */
   private readonly scratch = new RecordScratch();
+  /** A write failed and none has succeeded since ('disk-recovered' is due at the next). */
   private failing = false;
+  /** The same for reads. */
+  private readFailing = false;
   private readonly st = {
     transactions: 0, checkpoints: 0, compactions: 0, compactedRecords: 0, movedBytes: 0,
     reclaimedBytes: 0, lastCompactionMs: 0, totalCompactionMs: 0, reads: 0, errors: 0,
@@ -166,12 +171,42 @@ export class DiskLog {
   async readMany(keys: DiskKey[]): Promise<(Uint8Array | undefined)[]> {
     checkKeys(keys, 'readMany');
     this.assertOpen();
-    const reading = this.readRecords(keys);
+    const reading = this.readReported(keys);
     this.reads.add(reading);
     try {
       return await reading;
     } finally {
       this.reads.delete(reading);
+    }
+  }
+
+  /** readRecords, made once more when the browser failed it: a connection the browser closes
+   *  aborts the transactions running on it (AbortError) before its 'close' event comes, and a
+   *  read, which changes nothing, can simply be made again (begin() then reopens). A read that
+   *  still fails is counted and reported as a failed write is ('disk-error'); the first read
+   *  that succeeds after one reports 'disk-recovered'. */
+  private async readReported(keys: DiskKey[]): Promise<(Uint8Array | undefined)[]> {
+    try {
+      let values: (Uint8Array | undefined)[];
+      try {
+        values = await this.readRecords(keys);
+      } catch (e) {
+        if (e instanceof TmemError || this.closed) throw e;
+        values = await this.readRecords(keys);
+      }
+      if (this.readFailing) {
+        this.readFailing = false;
+        this.emit('disk-recovered', `${this.dbName}: reads succeed again`);
+      }
+      return values;
+    } catch (e) {
+      const err = e as Error;
+      if (err instanceof TmemError && err.code === 'closed') throw err;
+      this.st.errors++;
+      this.st.lastError = `${err?.name}: ${err?.message}`;
+      this.readFailing = true;
+      this.emit('disk-error', `${this.dbName}: a read failed: ${this.st.lastError}`);
+      throw err;
     }
   }
 
