@@ -8,7 +8,9 @@
 //
 // The disk is optional here: any failure (IndexedDB that cannot be opened, a lost connection,
 // quota) is counted and answered as a miss or a refused write, so the fetch goes to the network.
-// A failed open is retried with backoff (worker/disk/backoff.ts), not on every request.
+// A failed open is retried with backoff (worker/disk/backoff.ts), not on every request: the
+// first open, and the reopen of a log whose connection the browser took away (the log reopens
+// at its next use, and every use would otherwise pay for a failing open).
 import { executeQuotaErrorCallbacks } from 'workbox-core/_private/executeQuotaErrorCallbacks.js';
 import { Backoff, openDiskLog, type Clock, type DiskLog } from '../worker/disk/index.js';
 import { TmemError } from '../worker/core/errors.js';
@@ -35,6 +37,10 @@ export class OfflineTier {
   readonly #backoff: Backoff;
   /** Errors made by #open for uses refused during the backoff. */
   readonly #refusals = new WeakSet<object>();
+  /** Errors of failed first opens (whatever they are), for #fail. */
+  readonly #openFailures = new WeakSet<object>();
+  /** Open failures the backoff has counted (uses waiting on one open share its error). */
+  readonly #counted = new WeakSet<object>();
   readonly #stats: OfflineTierStats = { reads: 0, hits: 0, writes: 0, errors: 0, lastError: null };
 
   /**
@@ -92,6 +98,7 @@ export class OfflineTier {
     try {
       const log = await this.#open();
       await log.writeBatch(items);
+      this.#reached();
       this.#stats.writes++;
       return true;
     } catch (e) {
@@ -154,28 +161,47 @@ export class OfflineTier {
   async #read(log: DiskLog, key: string): Promise<PageRecord | null> {
     if (!log.has(key)) return null;
     const bytes = await log.read(key);
+    this.#reached();
     return bytes ? decodePages(bytes, DISK_PAGE_SIZE, key) : null;
   }
 
   #open(): Promise<DiskLog> {
-    // Opened once per service-worker life; a failed open is retried at the first use after
-    // its backoff (until then every use fails at once, and the fetch goes to the network).
-    if (this.#log) return this.#log;
+    // Opened once per service-worker life. After a failed open or reopen, uses fail at once
+    // (the fetch goes to the network) until the backoff lets the next one try again.
     if (!this.#backoff.ready()) {
       const refusal = new TmemError('disk-error', `offline tier: IndexedDB could not be opened (${this.#stats.lastError}); retrying after a backoff`);
       this.#refusals.add(refusal);
       return Promise.reject(refusal);
     }
-    this.#log = openDiskLog(this.name).then(
+    this.#log ??= openDiskLog(this.name).then(
       (log) => { this.#backoff.succeed(); return log; },
-      (e) => { this.#log = null; this.#backoff.fail(); throw e; },
+      (e) => {
+        this.#log = null;
+        if (typeof e === 'object' && e !== null) this.#openFailures.add(e);
+        throw e;
+      },
     );
     return this.#log;
+  }
+
+  /** A use that reached the database: a failing spell of opens is over. */
+  #reached(): void {
+    if (this.#backoff.failures > 0) this.#backoff.succeed();
   }
 
   #fail(e: unknown): void {
     this.#stats.errors++;
     if (this.#refusals.has(e as object)) return; // refused during the backoff: keep the open's error
     this.#stats.lastError = `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`;
+    // A failed first open, or a reopen that failed: DiskLog throws 'disk-error' only when
+    // IndexedDB refused to open (worker/disk/connection.ts), and 'bad-database' when what it
+    // opened cannot be used. Other failures (quota, an aborted transaction) leave the database
+    // reachable, so they start no backoff.
+    const unreachable = this.#openFailures.has(e as object) ||
+      (e instanceof TmemError && (e.code === 'disk-error' || e.code === 'bad-database'));
+    if (unreachable && !this.#counted.has(e as object)) {
+      this.#counted.add(e as object);
+      this.#backoff.fail();
+    }
   }
 }
