@@ -79,6 +79,9 @@ export class Frontswap {
   };
   /** A load from disk failed and none has succeeded since ('recovered' is due at the next). */
   #readFailing = false;
+  /** The area opened without its disk and no write has reached it since ('recovered' is due
+   *  once one does: #checkDiskOpened). */
+  #openFailed = false;
 
   /** Made by client.frontswap(); not meant to be called directly. */
   constructor(init: AreaInit) {
@@ -110,6 +113,7 @@ export class Frontswap {
       // caller has had a chance to listen, and in the stats at once.
       const message = `frontswap "${this.name}": the disk could not be opened (${init.disk.lastError}); pages stay in memory and the write-behind buffer until it can`;
       this.#st.lastError = message;
+      this.#openFailed = true;
       setTimeout(() => this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message } })), 0);
     }
     this.#client.addEventListener('budget', this.#onBudget);
@@ -118,7 +122,10 @@ export class Frontswap {
     this.#timer = setInterval(() => {
       // A closed client's store worker answers nothing more: stop asking.
       if (this.#client.closed || this.#diskGone) clearInterval(this.#timer);
-      else void this.refreshStats().catch(() => undefined);
+      else {
+        this.#checkDiskOpened();
+        void this.refreshStats().catch(() => undefined);
+      }
     }, REPORT_MS);
     void this.refreshStats().catch(() => undefined);
     if (this.#client.workerGone) this.#workerGone(true);
@@ -277,6 +284,7 @@ export class Frontswap {
     } catch (e) {
       throw diskError(this.name, 'flush', e);
     }
+    this.#checkDiskOpened();
   }
 
   /**
@@ -470,12 +478,22 @@ export class Frontswap {
     return err;
   }
 
+  /** An area that opened without its disk says 'recovered' once a write batch has reached it,
+   *  when no failed write said so first (the disk opened before any write failed). Checked at
+   *  each stats report and after a flush. */
+  #checkDiskOpened(): void {
+    if (!this.#openFailed || this.#wb.stats().batches === 0) return;
+    this.#openFailed = false;
+    this.#events.dispatchEvent(new CustomEvent('recovered', { detail: { time: Date.now(), kind: 'disk-recovered', message: `frontswap "${this.name}": the disk opened and takes writes` } }));
+  }
+
   #onDiskEvent(e: TmemEvent): void {
     const event = { ...e, message: `frontswap "${this.name}": ${e.message}` };
     if (e.kind === 'disk-error') {
       this.#st.lastError = e.message;
       this.#events.dispatchEvent(new CustomEvent('error', { detail: event }));
     } else if (e.kind === 'disk-recovered') {
+      this.#openFailed = false;
       this.#events.dispatchEvent(new CustomEvent('recovered', { detail: event }));
       this.#writeback.queue();
     }

@@ -133,6 +133,30 @@ test('indexedDB.open fails ("Internal error opening backing store"): the area op
   await expectCleanEnd(page, worker);
 });
 
+test("the disk cannot be opened when the area opens but opens at its first write: 'recovered' follows the 'error' (no write failed in between)", async ({ page }) => {
+  const worker = await connectWithFaults(page);
+  await faults(worker, 'openFails', 1);
+  await openArea(page, 'field-open-later', FAST_RETRY);
+  const r = await page.evaluate(async () => {
+    const { pageOf, until } = (window as any).t;
+    const { area, client, events } = window as any;
+    await until(() => events.length >= 1);
+    await client.setBudget(0);
+    for (let o = 0; o < 4; o++) area.store(o, pageOf(4096, o));
+    await area.flush();
+    await until(() => events.length >= 2);
+    const stats = await area.refreshStats();
+    await area.close();
+    return { events: [...events], stats };
+  });
+  expect(r.events).toHaveLength(2);
+  expect(r.events[0]).toMatch(/the disk could not be opened .*Internal error opening backing store/);
+  expect(r.events[1]).toBe('recovered');
+  expect(r.stats).toMatchObject({ diskPages: 4, inFlightPages: 0 });
+  expect((await faultState(worker)).failedOpens).toBe(1);
+  await expectCleanEnd(page, worker);
+});
+
 test('a durable area whose disk cannot be opened is refused with disk-error (it cannot know its pages), and opens once the disk does', async ({ page }) => {
   const worker = await connectWithFaults(page);
   await faults(worker, 'openFails', 1);

@@ -1,6 +1,7 @@
 // Faults around the cleancache: a service-worker restart mid-session, a store worker that
 // does not answer, malformed drop-in options, 'local' mode (the page answers the service
-// worker itself), and an IndexedDB that cannot be opened under the offline tier.
+// worker itself), and an IndexedDB that cannot be opened, or runs out of quota, under the
+// offline tier.
 import { test, expect } from '@playwright/test';
 import { ISOLATED, PLAIN } from '../../playwright.config.js';
 import { installIdbFaults } from '../fixtures/disk-faults.js';
@@ -170,4 +171,42 @@ test("the offline tier's IndexedDB cannot be opened (connection lost, reopen fai
   expect(pageErrors).toEqual([]);
   // Served by the network, once per variant (the counts are per path, not per query).
   expect(await served(request, `/__t/site/${ns}/img/tile-1.svg`)).toBeGreaterThanOrEqual(4);
+});
+
+test("quota runs out under the offline tier: offline routes are answered from the network, the failed writes are counted, nothing throws, writes resume when space returns", async ({ page, context, request }) => {
+  const ns = siteNs();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
+  await dropInReady(page);
+  const sw = context.serviceWorkers().find((w) => w.url().includes('tmem-sw'))!;
+  await sw.evaluate(installIdbFaults);
+  const url = (i: number) => `/__t/site/${ns}/img/tile-2.svg?quota=${i}`;
+  const expected = await (await request.get(`${ISOLATED}/__t/site/${ns}/img/tile-2.svg`)).text();
+  // One offline copy written before the fault: the tier is open and writing.
+  expect((await pageFetch(page, url(0))).text).toBe(expected);
+  await expect.poll(async () => (await swStats(page)).offline.writes).toBeGreaterThanOrEqual(1);
+  await keeperIdle(page);
+  const before = (await swStats(page)).offline;
+  await sw.evaluate(() => (globalThis as any).__idbFaults.quota(Infinity));
+  for (let i = 1; i <= 3; i++) {
+    const r = await pageFetch(page, url(i));
+    expect(r.status).toBe(200);
+    expect(r.text).toBe(expected);
+  }
+  await keeperIdle(page);
+  const during = (await swStats(page)).offline;
+  expect(during.writes).toBe(before.writes);
+  expect(during.errors).toBeGreaterThanOrEqual(before.errors + 3);
+  expect(during.lastError).toMatch(/^QuotaExceededError/);
+
+  await sw.evaluate(() => (globalThis as any).__idbFaults.heal());
+  // Quota starts no backoff: the next offline response is written at once.
+  expect((await pageFetch(page, url(4))).text).toBe(expected);
+  await keeperIdle(page);
+  expect((await swStats(page)).offline.writes).toBe(before.writes + 1);
+  const st = await sw.evaluate(() => (globalThis as any).__idbFaults.state);
+  expect(st.quotaFaults).toBeGreaterThanOrEqual(3);
+  expect(st.unhandled).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
