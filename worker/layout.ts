@@ -48,9 +48,12 @@ export const H_BUCKETS = 5;
 /** Frames the store may use now (setBudget). Every change is followed by Atomics.notify on
  *  this word, so other threads can await it (Atomics.waitAsync) instead of polling. */
 export const H_BUDGET = 6;
-/** Frames reserved or holding a page (Atomics). */
+/** Frames out of the free stack (Atomics): reserved by a put, holding a page, or orphaned (lost
+ *  from the stack when its lock was stuck, until the CLOCK takes them back). */
 export const H_USED = 7;
-/** CLOCK hand: positions are claimed one at a time with Atomics.add (frame = hand % totalFrames). */
+/** CLOCK hand: positions are claimed one at a time with Atomics.add (frame = hand % totalFrames).
+ *  Once it reaches the largest multiple of totalFrames not above 2^30, it is wound back by that
+ *  much (same frame), so it never nears 2^32. */
 export const H_CLOCK = 8;
 /** One past the highest counter slot ever taken: stats() sums the blocks of the slots below it
  *  (a slot given back keeps its counts, and its next owner adds to them). */
@@ -110,7 +113,8 @@ export const GEN_MASK = (1 << 21) - 1;
 /** Thread slots. Slot 0 is shared by every thread past the last one (updated with Atomics);
  *  slots 1.. are owned by one attached Tmem each (plain writes, no cache-line bouncing). */
 export const COUNTER_SLOTS = 32;
-/** Word 0 of a block: the pool tag its counters belong to; a block with another tag is stale. */
+/** Word 0 of a block: the pool tag its counters belong to; a block with another tag is stale.
+ *  A thread retags its own blocks; slot 0's are retagged only by newPool, for the pool it makes. */
 export const C_TAG = 0;
 /** Counters are 64-bit (lo, hi word pairs) starting at word 2. */
 export const C_SUCC_PUTS = 2;

@@ -3,9 +3,12 @@
 // gets a second chance, an unread one is the victim. Puts alone make that FIFO, which is what
 // LRU does with puts alone; gets mixed in make it an approximation of LRU, measured here
 // against an exact LRU model.
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { attach, createStore } from '../../worker/core/index.js';
+import type { Store } from '../../worker/core/store.js';
+import type { TmemStore } from '../../worker/core/index.js';
 import * as L from '../../worker/layout.js';
 import { PS, UUID, auditFrames, makeStore, pageOf } from './helpers.js';
 
@@ -81,6 +84,118 @@ describe('eviction keeps the newest pages', () => {
     for (let i = 0; i < N / 2; i++) expect(t.get(p, 1, i, out), `persistent ${i}`).toBe(true);
     expect(countIn(kept(t, e, 4 * N), 4 * N - N / 2, 4 * N)).toBe(N / 2);
   });
+});
+
+/**
+ * Puts 32 pages (object 0) into the 32 frames of `t`'s store, and one more: that eviction takes
+ * the hand once round, leaving every page unreferenced, and stops at frame 1. Then `read`
+ * reads pages 1..16 (the next in line) by whatever path it tests, and 16 more puts follow.
+ * Returns how many of the read pages and of the unread 17..31 are still there: plain FIFO
+ * (no refresh on that path) keeps [0, 15], CLOCK with the refresh [16, 0].
+ */
+function readThenRefill(t: TmemStore, pool: number, read: () => void): [number, number] {
+  for (let i = 0; i < 32; i++) expect(t.put(pool, 0, i, PAGES[i])).toBe(true);
+  expect(t.put(pool, 1, 0, PAGES[100])).toBe(true);
+  read();
+  for (let i = 1; i <= 16; i++) expect(t.put(pool, 1, i, PAGES[100 + i])).toBe(true);
+  const out = new Uint8Array(PS);
+  let hot = 0, cold = 0;
+  for (let i = 1; i <= 16; i++) if (t.get(pool, 0, i, out)) hot++;
+  for (let i = 17; i < 32; i++) if (t.get(pool, 0, i, out)) cold++;
+  return [hot, cold];
+}
+
+describe('every read path refreshes recency', () => {
+  // The other recency tests read through get's first try; these read only another way.
+  it('getMany (a run of pages copied at once) keeps the pages it read', () => {
+    const t = makeStore(32);
+    const pool = t.newPool({ persistent: false, shared: true, uuid: UUID });
+    const into = new Uint8Array(16 * PS);
+    expect(readThenRefill(t, pool, () => expect(t.getMany(pool, 0, 1, into)).toBe(16))).toEqual([16, 0]);
+  });
+
+  it('a thread on the shared counter slot 0 (the general get path) keeps the pages it read', () => {
+    const buffer = createStore({ capacityBytes: 32 * PS, shared: true });
+    const t = attach(buffer);
+    const pool = t.newPool({ persistent: false, shared: true, uuid: UUID });
+    const reader = attach(buffer) as Store;
+    reader.releaseSlot(); // as a thread past the 31st would be: no first try, counts in slot 0
+    expect(reader.threadSlot).toBe(0);
+    const out = new Uint8Array(PS);
+    expect(readThenRefill(t, pool, () => {
+      for (let i = 1; i <= 16; i++) expect(reader.get(pool, 0, i, out)).toBe(true);
+    })).toEqual([16, 0]);
+  });
+
+  it('a get that waited for a writer of its bucket (the retry loop) keeps the page it read', async () => {
+    const buffer = createStore({ capacityBytes: 32 * PS, shared: true });
+    const t = attach(buffer);
+    const pool = t.newPool({ persistent: false, shared: true, uuid: UUID });
+    const w = new Int32Array(buffer);
+    const l = L.computeLayout(w[L.H_PAGE_SIZE], w[L.H_TOTAL_FRAMES], w[L.H_MAX_POOLS]);
+    const buckets = Array.from({ length: l.buckets }, (_, b) => l.indexOffset / 4 + b * L.BUCKET_WORDS);
+    // A stand-in writer: each round, the test takes every bucket's seqlock (odd), so the get
+    // meets a bucket mid-write and retries; the worker lets them go a few ms later.
+    const ctl = new Int32Array(new SharedArrayBuffer(8)); // [rounds asked, rounds done]
+    const worker = new Worker(`
+      const { workerData: { buffer, ctl, buckets } } = require('node:worker_threads');
+      const w = new Int32Array(buffer), c = new Int32Array(ctl), nap = new Int32Array(new SharedArrayBuffer(4));
+      for (let k = 1; k <= 16; k++) {
+        while (Atomics.load(c, 0) < k) Atomics.wait(c, 0, k - 1);
+        Atomics.wait(nap, 0, 0, 3);
+        for (const bb of buckets) Atomics.add(w, bb, 1);
+        Atomics.store(c, 1, k);
+        Atomics.notify(c, 1);
+      }`, { eval: true, workerData: { buffer, ctl: ctl.buffer, buckets } });
+    // Running before the first bucket is held: a get waits at most the lock timeout (500 ms),
+    // which a worker's start on a loaded machine could come near.
+    await new Promise((resolve) => worker.once('online', resolve));
+    try {
+      const out = new Uint8Array(PS);
+      expect(readThenRefill(t, pool, () => {
+        for (let i = 1; i <= 16; i++) {
+          for (const bb of buckets) w[bb]++; // held, as by a writer
+          Atomics.store(ctl, 0, i);
+          Atomics.notify(ctl, 0);
+          expect(t.get(pool, 0, i, out)).toBe(true);
+          while (Atomics.load(ctl, 1) < i) Atomics.wait(ctl, 1, i - 1, 100);
+        }
+      })).toEqual([16, 0]);
+    } finally {
+      await worker.terminate();
+    }
+  });
+});
+
+describe('the CLOCK hand over a long run', () => {
+  // The hand is a counter (frame = hand % frames). Left to run to 2^32, it would jump back to
+  // frame 0 from frame 2^32 % frames (skipping the rest for a lap) unless the frame count is a
+  // power of two; the store winds it back by a multiple of the frame count instead.
+  const n = 100;
+  const wrap = Math.floor(2 ** 30 / n) * n;
+  // Both start values put the hand at frame 1 (≡ 1 mod 100), 99 and 95 claims before the
+  // store's wrap and 2^32 (a hand left there by a store that did not wind it back).
+  for (const start of [wrap - 99, 2 ** 32 - 95]) {
+    it(`evictions keep visiting frames in order from hand ${start}`, () => {
+      const buffer = createStore({ capacityBytes: n * PS, shared: false });
+      const t = attach(buffer);
+      expect(t.stats().totalFrames).toBe(n);
+      const pool = t.newPool({ persistent: false, shared: true, uuid: UUID });
+      for (let i = 0; i <= n; i++) expect(t.put(pool, 1, i, PAGES[i])).toBe(true);
+      // Page n evicted page 0 after a lap that left every page unreferenced: the hand is at
+      // frame 1, and frames 1..99, 0 hold pages 1..100, oldest first.
+      const w = new Int32Array(buffer);
+      expect(w[L.H_CLOCK]).toBe(n + 1);
+      w[L.H_CLOCK] = start | 0;
+      for (let i = n + 1; i < 2.5 * n; i++) expect(t.put(pool, 1, i, PAGES[i])).toBe(true);
+      // Each put evicted the oldest page left: exactly the newest n remain.
+      const out = new Uint8Array(PS);
+      const kept: number[] = [];
+      for (let i = 0; i < 2.5 * n; i++) if (t.get(pool, 1, i, out)) kept.push(i);
+      expect(kept).toEqual(Array.from({ length: n }, (_, i) => 1.5 * n + i));
+      expect(w[L.H_CLOCK] >>> 0).toBeLessThan(wrap);
+    });
+  }
 });
 
 describe('ephemeral entries that take no frame', () => {

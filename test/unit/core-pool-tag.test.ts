@@ -3,7 +3,7 @@
 // out again once its pool is destroyed, so an id alone could name the next owner's pool.
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../worker/core/store.js';
-import { PS, makeStore, pageOf } from './helpers.js';
+import { PS, UUID, makeStore, pageOf } from './helpers.js';
 
 const buf = () => new Uint8Array(PS);
 const asStore = (t: ReturnType<typeof makeStore>) => t as Store;
@@ -64,4 +64,32 @@ describe('poolTag and destroyPoolIf', () => {
     expect(() => t.destroyPool(p)).toThrow(expect.objectContaining({ code: 'bad-pool' }));
     expect(() => t.destroyPool(-3)).toThrow(expect.objectContaining({ code: 'bad-pool' }));
   });
+});
+
+describe('a frame freed while its pool id is made again', () => {
+  // A put that replaces a page frees the old frame after letting go of the bucket locks; by
+  // then another thread may have destroyed the pool and made one of the other persistence
+  // under its id. Simulated by doing both just before the frame is freed (freeFrame, a private
+  // method, wrapped on this instance only): the frame must leave the gauge it was counted in.
+  for (const persistent of [false, true]) {
+    it(`${persistent ? 'a persistent' : 'an ephemeral'} page's frame leaves the ${persistent ? 'persistent' : 'ephemeral'} gauge`, () => {
+      const t = asStore(makeStore(8));
+      const p = t.newPool(persistent ? { persistent: true } : { persistent: false, shared: true, uuid: UUID });
+      expect(t.put(p, 1, 0, pageOf(1))).toBe(true);
+      expect(t.stats()[persistent ? 'persistentFrames' : 'ephemeralFrames']).toBe(1);
+      const hooked = t as unknown as { freeFrame: (...a: unknown[]) => boolean };
+      const freeFrame = hooked.freeFrame;
+      let remade = -1;
+      hooked.freeFrame = function (this: unknown, ...a: unknown[]) {
+        hooked.freeFrame = freeFrame; // once
+        t.destroyPool(p);
+        remade = t.newPool({ persistent: !persistent });
+        return freeFrame.apply(this, a);
+      };
+      expect(t.put(p, 1, 0, new Uint8Array(PS))).toBe(true); // same-filled now: its frame is freed
+      expect(remade).toBe(p);
+      const s = t.stats();
+      expect([s.ephemeralFrames, s.persistentFrames, s.usedFrames]).toEqual([0, 0, 0]);
+    });
+  }
 });

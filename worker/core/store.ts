@@ -18,8 +18,13 @@
 //   its entry was changed under that bucket's lock, so an unchanged version proves the copy is
 //   whole.
 // - Counters live in per-thread blocks (one writer each), so counting bounces no shared cache
-//   line: the only shared word a get writes is its bucket's version, in confirm. Gauges
-//   (pages, frames) change only on writes, under a bucket lock.
+//   line (but for threads past the 31st, which share slot 0). A non-destructive get still
+//   writes two shared places: its bucket's version, in confirm, and, for an ephemeral page,
+//   its frame's CLOCK byte (refs), only when not already marked read (at most once each time
+//   the hand passes). Gauges (pages, frames) change only on writes, with Atomics: a pool's
+//   page gauges under the entry's bucket lock; the frame gauges when a frame is published or
+//   evicted (under that lock) or freed (freeFrame, at times after the lock is let go; the
+//   caller then says which gauge, from flags read while the entry was there).
 // - Frames come from a free stack (short spinlock) or, at the budget, from CLOCK eviction of an
 //   ephemeral page (evictOne). Every spin is bounded by LOCK_TIMEOUT_MS; past it an operation
 //   throws 'store-busy' (a thread died or stalled inside the store) rather than break a rule,
@@ -109,6 +114,11 @@ export class Store implements TmemStore {
   private readonly stackW: number;
   private readonly metaW: number;
   private readonly indexW: number;
+  /** Where the CLOCK hand is wound back (by itself): the largest multiple of totalFrames not
+   *  above 2^30. The hand must stay far from 2^32, where `hand % totalFrames` would jump (and
+   *  skip frames for a lap) unless totalFrames is a power of two; taking a multiple of
+   *  totalFrames off keeps its position. */
+  private readonly clockWrap: number;
   /** This thread's counter slot; slot 0 is shared and updated with Atomics. */
   private slot: number;
   /** Base word of this thread's counter blocks (one per pool id). */
@@ -157,6 +167,7 @@ export class Store implements TmemStore {
     this.stackW = l.freeStackOffset >> 2;
     this.metaW = l.frameMetaOffset >> 2;
     this.indexW = l.indexOffset >> 2;
+    this.clockWrap = Math.floor(2 ** 30 / l.totalFrames) * l.totalFrames;
     this.isShared = this.w[L.H_SHARED] === 1;
     this.canPark = CAN_PARK && this.isShared && typeof SharedArrayBuffer === 'function' &&
       buffer instanceof SharedArrayBuffer;
@@ -164,7 +175,8 @@ export class Store implements TmemStore {
     this.slotW = this.slotBase(this.slot);
   }
 
-  /** Frames reserved or holding a page now (stats().usedFrames without the rest of stats). */
+  /** Frames out of the free stack now: reserved, holding a page, or orphaned (L.H_USED;
+   *  stats().usedFrames without the rest of stats). */
   get usedFrames(): number {
     return Atomics.load(this.w, L.H_USED);
   }
@@ -232,6 +244,16 @@ export class Store implements TmemStore {
   private counterBlock(id: number): number {
     return this.slotW + id * L.COUNTER_BLOCK_WORDS;
   }
+
+  /** Base word of the shared slot 0's counter block for pool `id` (newPool resets it). */
+  private sharedCounterBlock(id: number): number {
+    return this.slotBase(0) + id * L.COUNTER_BLOCK_WORDS;
+  }
+
+  /** Word of the free stack at height i (0 the bottom; H_FREE_TOP is the height). */
+  private stackWord(i: number): number {
+    return this.stackW + i;
+  }
   //#endregion
 
   get budgetFrames(): number {
@@ -265,6 +287,7 @@ export class Store implements TmemStore {
         Atomics.store(w, b + L.P_PAGES, 0);
         Atomics.store(w, b + L.P_SAME_FILLED, 0);
         Atomics.store(w, b + L.P_MAX_PAGES, f.maxPages);
+        this.resetSharedCounters(id, L.tagOf(L.stateGen(gen, L.POOL_LIVE), id));
         Atomics.store(w, b + L.P_STATE_GEN, L.stateGen(gen, L.POOL_LIVE)); // publishes the entry
         return id;
       }
@@ -517,11 +540,12 @@ export class Store implements TmemStore {
     Atomics.notify(this.w, L.H_BUDGET);
     // Shrink at once: evict ephemeral pages until usage fits. Persistent pages stay; their
     // owner (frontswap) writes them back, and persistent puts fail until usage is under budget.
-    // A frame the free stack cannot take (its lock stuck) stays counted and goes back to the
-    // CLOCK as an orphan, where the next evictOne would find it again: stop there.
+    // evictOne hands back a RESERVED frame, already out of the frame gauges. A frame the free
+    // stack cannot take (its lock stuck) stays counted and goes back to the CLOCK as an
+    // orphan, where the next evictOne would find it again: stop there.
     while (Atomics.load(this.w, L.H_USED) > Atomics.load(this.w, L.H_BUDGET)) {
       const f = this.evictOne();
-      if (f < 0 || !this.freeFrame(f)) break;
+      if (f < 0 || !this.releaseFrame(f)) break;
     }
     return budget;
   }
@@ -664,7 +688,7 @@ export class Store implements TmemStore {
         w[vi] = L.SAME_FILLED | fill;
         if (!(old & L.SAME_FILLED)) Atomics.add(w, this.pBase + L.P_SAME_FILLED, 1);
         this.unlockPair(h);
-        if (!(old & L.SAME_FILLED)) this.freeFrame(old);
+        if (!(old & L.SAME_FILLED)) this.freeFrame(old, (this.pFlags & L.PF_PERSISTENT) !== 0);
         this.count(L.C_DUP_REPLACED, 1);
         return true;
       }
@@ -710,7 +734,7 @@ export class Store implements TmemStore {
       w[vi] = f;
       if (old & L.SAME_FILLED) Atomics.add(w, this.pBase + L.P_SAME_FILLED, -1);
       this.unlockPair(h);
-      if (!(old & L.SAME_FILLED)) this.freeFrame(old);
+      if (!(old & L.SAME_FILLED)) this.freeFrame(old, (this.pFlags & L.PF_PERSISTENT) !== 0);
       this.count(L.C_DUP_REPLACED, 1);
       return true;
     }
@@ -950,7 +974,7 @@ export class Store implements TmemStore {
     else into.set(this.view(val), off);
     this.removeEntry(this.fBase, this.fSlot, false);
     this.unlockPair(h);
-    if (!(val & L.SAME_FILLED)) this.freeFrame(val);
+    if (!(val & L.SAME_FILLED)) this.freeFrame(val, (this.pFlags & L.PF_PERSISTENT) !== 0);
     return true;
   }
 
@@ -1083,11 +1107,14 @@ export class Store implements TmemStore {
     const k = this.keyWord(bb, s);
     const pb = this.poolBase(L.poolIdOf(w[k]));
     const val = w[this.valueWord(bb, s)];
+    // The entry's pool flags, read while its entry is still there: its id cannot be given to
+    // another pool before every entry of it is gone, under this very lock (destroyTagged).
+    const persistent = (w[pb + L.P_FLAGS] & L.PF_PERSISTENT) !== 0;
     w[k] = 0;
     w[bb + L.B_COUNT]--;
     Atomics.sub(w, pb + L.P_PAGES, 1);
     if (val & L.SAME_FILLED) Atomics.sub(w, pb + L.P_SAME_FILLED, 1);
-    else if (freeFrame) this.freeFrame(val);
+    else if (freeFrame) this.freeFrame(val, persistent);
   }
 
   private poolStillLive(): boolean {
@@ -1158,29 +1185,31 @@ export class Store implements TmemStore {
     return f;
   }
 
-  /** Gives back a RESERVED frame that was never published. */
-  private releaseFrame(f: number): void {
+  /** Gives back a RESERVED frame: never published, or emptied by evictOne (in no frame gauge
+   *  either way); false when it could only be left to the CLOCK as an orphan (see pushFree). */
+  private releaseFrame(f: number): boolean {
     Atomics.store(this.w, this.frameWord(f, L.F_OWNER), L.OWNER_FREE);
-    this.pushFree(f);
+    return this.pushFree(f);
   }
 
-  /** Frees a published frame whose entry is gone; false when it could only be left to the
-   *  CLOCK as an orphan (see pushFree). */
-  private freeFrame(f: number): boolean {
-    const owner = this.w[this.frameWord(f, L.F_OWNER)];
-    if (owner > 0) {
-      const persistent = (this.w[this.poolBase(L.poolIdOf(owner)) + L.P_FLAGS] & L.PF_PERSISTENT) !== 0;
-      Atomics.sub(this.w, persistent ? L.H_PERS_FRAMES : L.H_EPH_FRAMES, 1);
-    }
+  /** Frees a published frame whose entry is gone, of a `persistent` pool or not; false when it
+   *  could only be left to the CLOCK as an orphan (see pushFree). The caller says which gauge
+   *  it is in, from the flags it read while the entry was there: read here, after the bucket
+   *  lock, they could be those of another pool made meanwhile under the same id, and the wrong
+   *  gauge would drift for good (H_EPH_FRAMES too low stops evictOne early). */
+  private freeFrame(f: number, persistent: boolean): boolean {
+    Atomics.sub(this.w, persistent ? L.H_PERS_FRAMES : L.H_EPH_FRAMES, 1);
     Atomics.store(this.w, this.frameWord(f, L.F_OWNER), L.OWNER_FREE);
     return this.pushFree(f);
   }
 
   private popFree(): number {
     const w = this.w;
-    if (!this.lock(L.H_FREE_LOCK)) return -1; // stuck: the put is refused, never wrong
+    // Stuck: no frame from the stack. allocFrame then evicts a page for the put (evictOne),
+    // even under budget, or refuses the put when none can go; never a wrong frame.
+    if (!this.lock(L.H_FREE_LOCK)) return -1;
     const top = w[L.H_FREE_TOP];
-    const f = top > 0 ? w[this.stackW + top - 1] : -1; // stackW + i: the frame at height i
+    const f = top > 0 ? w[this.stackWord(top - 1)] : -1;
     if (top > 0) w[L.H_FREE_TOP] = top - 1;
     this.unlock(L.H_FREE_LOCK);
     if (f >= 0) Atomics.store(w, this.frameWord(f, L.F_OWNER), L.OWNER_RESERVED);
@@ -1191,7 +1220,7 @@ export class Store implements TmemStore {
   private pushFree(f: number): boolean {
     const w = this.w;
     if (this.lock(L.H_FREE_LOCK)) {
-      w[this.stackW + w[L.H_FREE_TOP]] = f;
+      w[this.stackWord(w[L.H_FREE_TOP])] = f;
       w[L.H_FREE_TOP]++;
       this.unlock(L.H_FREE_LOCK);
       Atomics.sub(w, L.H_USED, 1);
@@ -1213,7 +1242,9 @@ export class Store implements TmemStore {
     if (Atomics.load(w, L.H_EPH_FRAMES) === 0 && Atomics.load(w, L.H_ORPHANS) === 0) return -1;
     // Every page may need REF_USED passes of the hand before one is a victim.
     for (let steps = (REF_USED + 1) * n + 1; steps > 0; steps--) {
-      const f = (Atomics.add(w, L.H_CLOCK, 1) >>> 0) % n;
+      const hand = Atomics.add(w, L.H_CLOCK, 1) >>> 0;
+      if (hand >= this.clockWrap) this.windClock(hand);
+      const f = hand % n;
       const ow = this.frameWord(f, L.F_OWNER);
       const owner = Atomics.load(w, ow);
       if (owner === L.OWNER_ORPHAN) {
@@ -1231,6 +1262,13 @@ export class Store implements TmemStore {
       if (this.tryEvict(f, owner, pool)) return f;
     }
     return -1;
+  }
+
+  /** Winds the CLOCK hand back by clockWrap after the claim of position `hand`, so that it
+   *  never nears 2^32. Only if no claim came since (the word is still hand + 1): a claim that
+   *  came later finds the hand at or past clockWrap too and tries again itself. */
+  private windClock(hand: number): void {
+    Atomics.compareExchange(this.w, L.H_CLOCK, (hand + 1) | 0, (hand + 1 - this.clockWrap) | 0);
   }
 
   /** Evicts frame f's page if its entry still names it (owner tag `owner`, of pool id `pool`);
@@ -1348,23 +1386,32 @@ export class Store implements TmemStore {
     if (this.w[this.counterBlock(poolId) + L.C_TAG] !== this.pTag) this.claimCounterBlock(poolId);
   }
 
-  /** ensureCounterBlock past its check (once per pool and thread): zeroes the block. */
+  /** ensureCounterBlock past its check (once per pool and thread): zeroes the block. Not in
+   *  the shared slot 0, whose blocks newPool resets (resetSharedCounters): a thread there
+   *  switching a block's tag could not zero its words atomically with the switch, so another
+   *  thread's counts could land in between and be wiped, and a thread counting for a pool
+   *  destroyed meanwhile (countFor) would wipe the counts of the pool made again under its id. */
   private claimCounterBlock(poolId: number): void {
+    if (this.slot === 0) return;
     const cb = this.counterBlock(poolId);
     const w = this.w;
-    if (w[cb + L.C_TAG] === this.pTag) return;
-    if (this.slot === 0) {
-      const old = w[cb + L.C_TAG];
-      if (old === this.pTag || Atomics.compareExchange(w, cb + L.C_TAG, old, this.pTag) !== old) return;
-    }
     for (let c = 1; c < L.COUNTER_BLOCK_WORDS; c++) w[cb + c] = 0;
     Atomics.store(w, cb + L.C_TAG, this.pTag);
   }
 
+  /** Gives slot 0's counter block for pool `id` to the pool `tag` that newPool is making (under
+   *  the pool lock, before the pool is live, so no count of it is lost): zeroed, then tagged. */
+  private resetSharedCounters(id: number, tag: number): void {
+    const w = this.w, cb = this.sharedCounterBlock(id);
+    for (let c = 1; c < L.COUNTER_BLOCK_WORDS; c++) w[cb + c] = 0;
+    Atomics.store(w, cb + L.C_TAG, tag);
+  }
+
   private count(c: number, n: number): void {
     if (n === 0) return;
-    const i = this.counterBlock(L.poolIdOf(this.pTag)) + c;
-    if (this.slot === 0) { this.countShared(i, n); return; }
+    const cb = this.counterBlock(L.poolIdOf(this.pTag));
+    if (this.slot === 0) { this.countShared(cb, c, n); return; }
+    const i = cb + c;
     // int32 arithmetic on the low word (a Uint32Array read past 2^31 is a double in V8):
     // it wrapped when its new value, unsigned, is below n.
     const w = this.w;
@@ -1381,10 +1428,15 @@ export class Store implements TmemStore {
     if (lo === 0) w[i + 1] = (w[i + 1] + 1) | 0;
   }
 
-  /** count in the shared slot 0, with Atomics. Apart from count, so that the hot paths that
-   *  inline count stay within V8's inlining budget. */
-  private countShared(i: number, n: number): void {
-    const u = this.u;
+  /** count in the shared slot 0's block cb, with Atomics, and only while the block is the
+   *  pool's (newPool tags it): an event of a pool destroyed since is dropped, not counted for
+   *  the next pool of its id. Not exact either: an event whose check came just before newPool
+   *  reset the block, and its add just after, is counted for the new pool (a tag and a counter
+   *  cannot change in one atomic step). Apart from count, so that the hot paths that inline
+   *  count stay within V8's inlining budget. */
+  private countShared(cb: number, c: number, n: number): void {
+    if (Atomics.load(this.w, cb + L.C_TAG) !== this.pTag) return;
+    const u = this.u, i = cb + c;
     const before = Atomics.add(u, i, n);
     if (before + n > 0xffffffff) Atomics.add(u, i + 1, 1);
   }
