@@ -5,7 +5,10 @@
 // service worker.
 //
 //   cache-first              stored copy (any age) → else network, kept
-//   stale-while-revalidate   fresh copy → served; stale copy → served, revalidated behind
+//   stale-while-revalidate   fresh copy → served; stale copy within the response's own
+//                            stale-while-revalidate window (RFC 5861) → served, revalidated
+//                            behind; any other stale copy → revalidated first (RFC 9111
+//                            §4.2.4: a cache serves a stale response only when allowed)
 //   network-first            network (conditional when a copy has validators) → 304 serves
 //                            the copy; a network failure serves memory, then disk
 //   network-only             network
@@ -24,7 +27,7 @@
 // after the load (sw/deferred-keep.ts).
 import {
   decideLookup, freshness, headerPairs, mergeNotModified, notModifiedResponse, PairFields, resolveRoute,
-  revalidationHeaders,
+  revalidationHeaders, usableWhileRevalidating,
   type LookupDecision, type ResolvedRoute, type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
 import type { DeferredKeep } from './deferred-keep.js';
@@ -133,8 +136,10 @@ export class FetchHandler {
     const stored = this.#memory.lookup(request);
     if (stored === null && this.#leave(request, ctx)) return null;
     if (stored && !lookup.anyAge) {
+      // A stale copy outside its stale-while-revalidate window must be revalidated before use:
+      // the browser does that with its own HTTP cache.
       const f = freshness(stored.status, new PairFields(stored.headers), stored, Date.now());
-      if (!f.fresh && f.mustRevalidate) return this.#decline();
+      if (!f.fresh && !usableWhileRevalidating(f)) return this.#decline();
     }
     return { ...plan, stored };
   }
@@ -189,8 +194,8 @@ export class FetchHandler {
     if (chosen === 'cache-first' || lookup.anyAge) return this.#answer(request, stored);
     const f = freshness(stored.status, new PairFields(stored.headers), stored, Date.now());
     if (f.fresh) return this.#answer(request, stored);
-    if (f.mustRevalidate) return this.#networkFirst(request, keep, route.offline, ctx, stored);
-    // Stale: serve it now, refresh it behind the page's back. Nobody reads the refresh's
+    if (!usableWhileRevalidating(f)) return this.#networkFirst(request, keep, route.offline, ctx, stored);
+    // Stale within its window: serve it now, refresh it behind the page's back. Nobody reads the refresh's
     // answer: its body is cancelled, unless the keeper reads it back from the HTTP cache,
     // whose entry a cancelled load would leave incomplete: then it is read to its end.
     const drop = (r: Response) => (this.#keeper.readsBack(r) ? r.body?.pipeTo(new WritableStream()) : r.body?.cancel());

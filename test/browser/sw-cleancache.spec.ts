@@ -59,16 +59,17 @@ test('first visit, controlled reload, repeat views answered from the cleancache'
   expect(cc.lookups).toBe(cc.hits + cc.misses);
 });
 
-test('stale-while-revalidate serves the stored copy and refreshes it behind; ETag revalidation', async ({ page, request }) => {
+test('stale-while-revalidate serves a stale copy within its window and refreshes it behind, revalidates one without; ETag revalidation', async ({ page, request }) => {
   const ns = siteNs();
   await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
   await dropInReady(page);
-  const url = `/__t/ver/swr-${ns}?etag=1`;
+  // Stale at once (max-age=0), and servable stale for 600 s while refreshed (RFC 5861).
+  const url = `/__t/ver/swr-${ns}?etag=1&cc=${encodeURIComponent('max-age=0, stale-while-revalidate=600')}`;
   const path = `/__t/ver/swr-${ns}`;
   expect(JSON.parse((await pageFetch(page, url)).text).version).toBe(1);
   await waitCached(page, url);
   await request.get(`${ISOLATED}/__t/bump?name=swr-${ns}`);
-  // Stale at once (no freshness): the old copy is served, the network refreshes behind.
+  // Within its window: the old copy is served, the network refreshes behind.
   expect(JSON.parse((await pageFetch(page, url)).text).version).toBe(1);
   await expect.poll(() => page.evaluate((u) => {
     const hit = (window as any).webtmem.cleancache.get(u);
@@ -76,6 +77,14 @@ test('stale-while-revalidate serves the stored copy and refreshes it behind; ETa
   }, url)).toBe(2);
   expect(JSON.parse((await pageFetch(page, url)).text).version).toBe(2);
   expect(await served(request, path)).toBeGreaterThanOrEqual(2);
+
+  // Stale with no leave to be served stale (no freshness, no stale-while-revalidate): never
+  // served without asking the server (RFC 9111 §4.2.4), so a new version comes at once.
+  const strict = `/__t/ver/swr-s-${ns}?etag=1`;
+  expect(JSON.parse((await pageFetch(page, strict)).text).version).toBe(1);
+  await waitCached(page, strict);
+  await request.get(`${ISOLATED}/__t/bump?name=swr-s-${ns}`);
+  expect(JSON.parse((await pageFetch(page, strict)).text).version).toBe(2);
 
   // Fresh (max-age) copies are served without the network at all.
   const fresh = `/__t/ver/swr-f-${ns}?cc=max-age%3D600`;

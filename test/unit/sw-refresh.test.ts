@@ -16,8 +16,10 @@ function setup(query = '', maxBytes = 64 * 1024) {
   return { ...f, held: (path: string) => f.memory.lookup(new Request(origin + path)) };
 }
 
+/** v1, fresh for 60 s and then servable stale for 600 s more while it is refreshed (RFC 5861):
+ *  the refreshes behind the page these tests look at. */
 const v1 = (headers: Record<string, string> = {}) => () =>
-  new Response('v1', { headers: { 'cache-control': 'max-age=60', date: httpDate(Date.now()), ...headers } });
+  new Response('v1', { headers: { 'cache-control': 'max-age=60, stale-while-revalidate=600', date: httpDate(Date.now()), ...headers } });
 
 function redirected(response: Response): Response {
   Object.defineProperty(response, 'redirected', { value: true });
@@ -49,6 +51,49 @@ describe('a 304 refresh', () => {
     expect(t.sent).toHaveLength(2);
     vi.setSystemTime(T0 + 150_000); // 30 s after the 304: fresh for another 30 s
     expect((await t.get('/app.js')).text).toBe('v1');
+    expect(t.sent).toHaveLength(2);
+  });
+});
+
+describe('a stale copy on a stale-while-revalidate route', () => {
+  // RFC 9111 §4.2.4: a cache serves a stale response only when the origin or the client allows
+  // it; RFC 5861's stale-while-revalidate=N allows it for N seconds past freshness.
+  for (const [what, cacheControl, at] of [
+    ['without stale-while-revalidate', 'max-age=60', T0 + 61_000],
+    ['past its stale-while-revalidate window', 'max-age=60, stale-while-revalidate=30', T0 + 120_000],
+  ] as const) {
+    it(`${what} is revalidated before it is served: left to the browser, and a handler asks the server first`, async () => {
+      const t = setup();
+      t.answer(() => new Response('v1', { headers: { 'cache-control': cacheControl, etag: '"1"', date: httpDate(Date.now()) } }));
+      await t.get('/app.js');
+      vi.setSystemTime(at);
+      // plan() leaves it to the browser, whose HTTP cache revalidates it.
+      expect(t.handler.plan(new Request(`${origin}/app.js`), false)).toBeNull();
+      // A handler asked to answer anyway (an isolating worker, the Workbox adapter) revalidates.
+      t.answer(() => new Response(null, { status: 304, headers: { etag: '"1"', date: httpDate(Date.now()) } }));
+      expect((await t.get('/app.js')).text).toBe('v1');
+      expect(t.sent).toHaveLength(2);
+      expect(t.sent[1].headers.get('if-none-match')).toBe('"1"');
+      // Revalidated, the copy is fresh again and served without asking.
+      expect((await t.get('/app.js')).text).toBe('v1');
+      expect(t.sent).toHaveLength(2);
+      // When it has changed, the new version is what the page gets, never the stale one.
+      vi.setSystemTime(at + 120_000);
+      t.answer(() => new Response('v2', { headers: { 'cache-control': cacheControl, etag: '"2"', date: httpDate(Date.now()) } }));
+      expect((await t.get('/app.js')).text).toBe('v2');
+      expect(t.sent).toHaveLength(3);
+    });
+  }
+
+  it('within its stale-while-revalidate window is served at once and refreshed behind', async () => {
+    const t = setup();
+    t.answer(() => new Response('v1', { headers: { 'cache-control': 'max-age=60, stale-while-revalidate=30', etag: '"1"', date: httpDate(Date.now()) } }));
+    await t.get('/app.js');
+    vi.setSystemTime(T0 + 75_000); // 15 s stale, 15 s left in the window
+    expect(t.handler.plan(new Request(`${origin}/app.js`), false)).not.toBeNull();
+    t.answer(() => new Response('v2', { headers: { 'cache-control': 'max-age=60', etag: '"2"', date: httpDate(Date.now()) } }));
+    expect((await t.get('/app.js')).text).toBe('v1');
+    expect((await t.get('/app.js')).text).toBe('v2'); // the refresh behind was kept
     expect(t.sent).toHaveLength(2);
   });
 });

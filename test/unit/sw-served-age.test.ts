@@ -32,7 +32,7 @@ function setup(query = '') {
 
 /** The origin's answer at the clock's time: dated now, `headers` added. */
 const v1 = (headers: Record<string, string> = {}) => () =>
-  new Response('v1', { headers: { 'cache-control': 'max-age=60', date: httpDate(Date.now()), ...headers } });
+  new Response('v1', { headers: { 'cache-control': 'max-age=60, stale-while-revalidate=600', date: httpDate(Date.now()), ...headers } });
 
 describe('the service worker serves a stored copy with its current Age', () => {
   it('a fresh hit, stored with Age: 5, 40 s later: the current age, not 5', async () => {
