@@ -15,7 +15,7 @@ import { executeQuotaErrorCallbacks } from 'workbox-core/_private/executeQuotaEr
 import { Backoff, openDiskLog, type Clock, type DiskLog } from '../worker/disk/index.js';
 import { TmemError } from '../worker/core/errors.js';
 import {
-  decodePages, encodePages, resourceKey, urlKey, type PageRecord, type ResourceRecord,
+  decodePages, encodePages, resourceKey, urlKey, variantPredates, variantUrl, varyRecordFor, type PageRecord, type ResourceRecord,
 } from './http/index.js';
 
 /** Page size of the encoded records on disk: the format's unit, not a memory page. */
@@ -70,7 +70,12 @@ export class OfflineTier {
       const primaryKey = urlKey(request.url);
       const primary = await this.#read(log, primaryKey);
       let record: PageRecord | null = primary;
-      if (primary?.kind === 'vary') record = await this.#read(log, resourceKey(request.url, primary.vary, request.headers));
+      if (primary?.kind === 'vary') {
+        record = await this.#read(log, resourceKey(request.url, primary.vary, request.headers));
+        // A variant from before the vary record was written anew (flush() removes every
+        // variant, but another tab's log may have written this one meanwhile): not answered.
+        if (record !== null && variantPredates(record, primary)) return null;
+      }
       if (record?.kind !== 'resource') return null;
       this.#stats.hits++;
       return record;
@@ -88,15 +93,15 @@ export class OfflineTier {
    */
   async put(record: ResourceRecord, vary: readonly string[]): Promise<boolean> {
     const items = [{ key: record.key, bytes: encodePages(record, DISK_PAGE_SIZE) }];
-    if (vary.length > 0) {
-      const url = record.key.slice(0, record.key.indexOf('\n'));
-      const varyRecord: PageRecord = {
-        kind: 'vary', key: url, vary: [...vary], requestTime: record.requestTime, responseTime: record.responseTime, generation: record.generation,
-      };
-      items.unshift({ key: url, bytes: encodePages(varyRecord, DISK_PAGE_SIZE) });
-    }
     try {
       const log = await this.#open();
+      if (vary.length > 0) {
+        // The stored vary record stands while it names the same headers (its time says since
+        // when its variants count: worker/cleancache/record/resource-store.ts).
+        const url = variantUrl(record.key);
+        const varyRecord = varyRecordFor(await this.#read(log, url), record, vary);
+        if (varyRecord !== null) items.unshift({ key: url, bytes: encodePages(varyRecord, DISK_PAGE_SIZE) });
+      }
       await log.writeBatch(items);
       this.#reached();
       this.#stats.writes++;
@@ -110,15 +115,16 @@ export class OfflineTier {
     }
   }
 
-  /** Removes a URL's durable copies (after an unsafe request to it). */
+  /** Removes a URL's durable copies, every variant of it (RFC 9111 §4.4: after an unsafe
+   *  request to it, or a response that replaces them and is not kept). */
   async flush(request: Request): Promise<void> {
     try {
       const log = await this.#open();
       const primaryKey = urlKey(request.url);
-      const keys: string[] = [primaryKey];
-      const primary = await this.#read(log, primaryKey);
-      if (primary?.kind === 'vary') keys.push(resourceKey(request.url, primary.vary, request.headers));
-      await log.deleteBatch(keys.filter((k) => log.has(k)));
+      // A variant's key is the URL's key, a newline, then the headers it varies on.
+      const prefix = `${primaryKey}\n`;
+      const keys = log.keys().filter((k): k is string => typeof k === 'string' && (k === primaryKey || k.startsWith(prefix)));
+      await log.deleteBatch(keys);
     } catch (e) {
       this.#fail(e);
     }

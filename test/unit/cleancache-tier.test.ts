@@ -55,6 +55,39 @@ describe('Cleancache', () => {
   });
 });
 
+describe('varied resources when their URL is removed (RFC 9111 §4.4: every stored response of it)', () => {
+  const url = 'https://site.test/avatar';
+  const flavour = (f: string) => new Headers({ 'x-flavour': f });
+  const variant = (f: string, body: number, at: number) => toRecord(
+    resourceKey(url, ['x-flavour'], flavour(f)), { status: 200, statusText: 'OK', headers: new Headers({ vary: 'X-Flavour' }) },
+    new Uint8Array([body]), { requestTime: at, responseTime: at + 1 }, 0);
+  const body = (cc: Cleancache, f: string) => cc.lookup(url, flavour(f))?.body[0] ?? null;
+
+  it('variants the removal could not name never come back, even once a new variant brings a vary record with the same names', () => {
+    const cc = new Cleancache(attach(createStore({ capacityBytes: 1 << 20 })));
+    expect(cc.put(variant('apple', 1, 100), ['x-flavour'])).toBe('stored');
+    expect(cc.put(variant('pear', 2, 200), ['x-flavour'])).toBe('stored');
+    // Variants written under one vary record all stay readable (it is not written again).
+    expect([body(cc, 'apple'), body(cc, 'pear')]).toEqual([1, 2]);
+    // An unsafe request with the pear's headers removes the URL: its vary record and the pear.
+    cc.flush(url, flavour('pear'));
+    expect([body(cc, 'apple'), body(cc, 'pear')]).toEqual([null, null]);
+    // A new pear brings a vary record naming the same header: the old apple stays gone.
+    expect(cc.put(variant('pear', 3, 300), ['x-flavour'])).toBe('stored');
+    expect([body(cc, 'apple'), body(cc, 'pear')]).toEqual([null, 3]);
+    // A new apple is answered.
+    expect(cc.put(variant('apple', 4, 400), ['x-flavour'])).toBe('stored');
+    expect([body(cc, 'apple'), body(cc, 'pear')]).toEqual([4, 3]);
+  });
+
+  it('a variant requested before the vary record stored (answers out of order) writes the vary record anew, and is answered', () => {
+    const cc = new Cleancache(attach(createStore({ capacityBytes: 1 << 20 })));
+    expect(cc.put(variant('pear', 2, 200), ['x-flavour'])).toBe('stored');
+    expect(cc.put(variant('apple', 1, 100), ['x-flavour'])).toBe('stored');
+    expect([body(cc, 'apple'), body(cc, 'pear')]).toEqual([1, 2]);
+  });
+});
+
 describe('serveCleancachePort', () => {
   it('answers lookups, puts and flushes with one reply each; bodies move, not copy', async () => {
     const cc = new Cleancache(attach(createStore({ capacityBytes: 1 << 20 })));

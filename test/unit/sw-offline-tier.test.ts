@@ -1,7 +1,8 @@
 // The offline tier's disk (sw/offline-tier.ts) when IndexedDB goes away, on the real DiskLog over
 // ./disk-fake-idb.ts with a stepped clock: a connection the browser took away whose reopen fails
 // is retried after a backoff, not at every request (each would pay for a failing open), and
-// a failure that leaves the database reachable starts no backoff.
+// a failure that leaves the database reachable starts no backoff. And removing a URL removes
+// every variant of it from disk.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TmemError } from '../../worker/core/errors.js';
 import { connect } from '../../worker/disk/connection.js';
@@ -9,7 +10,7 @@ import { MAGIC, SCHEMA_VERSION } from '../../worker/disk/format.js';
 import type { Clock } from '../../worker/disk/index.js';
 import type { LogDB } from '../../worker/disk/connection.js';
 import { OfflineTier } from '../../sw/offline-tier.js';
-import { resourceKey, toRecord } from '../../sw/http/index.js';
+import { resourceKey, toRecord, urlKey } from '../../sw/http/index.js';
 import { FakeIdb, FakeKeyRange, type FakeConnection, type FakeTx } from './disk-fake-idb.js';
 
 // workbox-core (the tier runs its quota callbacks) reads the worker's global `self` when loaded.
@@ -123,5 +124,40 @@ describe('OfflineTier when its database goes away', () => {
     expect(await bodyOf(tier, URL_A)).toBe(`body of ${URL_A}`);
     expect(await tier.put(record(URL_B), [])).toBe(true);
     expect(connect).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('OfflineTier and varied resources', () => {
+  const flavoured = (f: string) => new Request(URL_A, { headers: { 'x-flavour': f } });
+  function variant(f: string, at: number) {
+    const response = { status: 200, statusText: 'OK', headers: new Headers({ vary: 'X-Flavour', 'cache-control': 'max-age=60' }) };
+    return toRecord(resourceKey(URL_A, ['x-flavour'], flavoured(f).headers), response, new TextEncoder().encode(`${f} at ${at}`), { requestTime: at, responseTime: at + 1 }, 0);
+  }
+  const bodyFor = async (tier: OfflineTier, f: string) => {
+    const r = await tier.lookup(flavoured(f));
+    return r ? new TextDecoder().decode(r.body) : null;
+  };
+
+  it('removing a URL removes every variant of it (RFC 9111 §4.4), not only the one its request names', async () => {
+    const tier = new OfflineTier('t', { clock });
+    expect(await tier.put(variant('apple', 100), ['x-flavour'])).toBe(true);
+    expect(await tier.put(variant('pear', 200), ['x-flavour'])).toBe(true);
+    expect([await bodyFor(tier, 'apple'), await bodyFor(tier, 'pear')]).toEqual(['apple at 100', 'pear at 200']);
+    await tier.flush(flavoured('pear'));
+    expect(await tier.keys()).toEqual([]);
+    // A new pear writes a vary record naming the same header: no old apple to come back.
+    expect(await tier.put(variant('pear', 300), ['x-flavour'])).toBe(true);
+    expect([await bodyFor(tier, 'apple'), await bodyFor(tier, 'pear')]).toEqual([null, 'pear at 300']);
+  });
+
+  it('a variant older than the vary record on disk (written there by another log meanwhile) is not answered', async () => {
+    const tier = new OfflineTier('t', { clock });
+    expect(await tier.put(variant('apple', 100), ['x-flavour'])).toBe(true);
+    // The vary record is written anew with a later time, as after a removal of the URL.
+    expect(await tier.put(variant('pear', 50), ['x-flavour'])).toBe(true); // older: rewrites it at 50
+    expect(await bodyFor(tier, 'apple')).toBe('apple at 100');
+    expect(await tier.remove([urlKey(URL_A)])).toBe(true);
+    expect(await tier.put(variant('pear', 300), ['x-flavour'])).toBe(true); // a vary record at 300
+    expect([await bodyFor(tier, 'apple'), await bodyFor(tier, 'pear')]).toEqual([null, 'pear at 300']);
   });
 });

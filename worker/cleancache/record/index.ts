@@ -8,5 +8,7 @@ export {
   type PageRecord, type ResourceRecord, type VaryRecord, type HeaderPeek, type BodyAllocator, type VerifiedPut,
 } from './resource-pages.js';
 export { headersToStore, toRecord, toResponse } from './stored-response.js';
-export { readResource, writeResource, flushResource, newGeneration, type PageIO, type WriteResult } from './resource-store.js';
+export {
+  readResource, writeResource, flushResource, newGeneration, variantPredates, varyRecordFor, variantUrl, type PageIO, type WriteResult,
+} from './resource-store.js';
 export { fnv1a64, CHECKSUM_SEED, checksumFinish, checksumWords } from './hash.js';

@@ -10,6 +10,14 @@
 // leave pages past the new end); one putMany; on a short put, flush what went in. A vary
 // record is written first, so a reader never finds a variant it cannot name.
 //
+// Removing a URL must remove every variant of it (RFC 9111 §4.4), but a pool cannot list an
+// URL's variants: only the vary record and the variant the request names are flushed. The
+// vary record's requestTime says since when its variants count: it is kept as it is while
+// later variants are written under the same names, and written anew (with the variant's
+// times) after the URL was removed. A variant requested before its vary record is never
+// answered (and flushed when met), so the variants left over from before a removal never come
+// back, even once a new variant brings a vary record with the same names.
+//
 // The pool must be ephemeral and shared (non-exclusive gets): a private ephemeral get drops
 // the page it returns (tmem rule 5), which would destroy a resource on its first hit.
 
@@ -49,8 +57,54 @@ export function readResource(io: PageIO, poolId: number, url: string, requestHea
   const primaryKey = urlKey(url);
   const primary = readRecord(io, poolId, primaryKey);
   if (primary === null || primary.kind === 'resource') return primary;
-  const variant = readRecord(io, poolId, resourceKey(url, primary.vary, requestHeaders));
-  return variant !== null && variant.kind === 'resource' ? variant : null;
+  const variantKey = resourceKey(url, primary.vary, requestHeaders);
+  const variant = readRecord(io, poolId, variantKey);
+  if (variant === null || variant.kind !== 'resource') return null;
+  if (variantPredates(variant, primary)) {
+    io.flushObject(poolId, objectIdOf(variantKey)); // left over from before a removal of the URL
+    return null;
+  }
+  return variant;
+}
+
+/**
+ * Whether a variant was requested before its URL's vary record, which is written anew when
+ * the URL's variants were removed: such a variant is one the removal could not reach (the
+ * top of this file). Shared by every reader of varied resources (the service worker's disk
+ * too).
+ * @param variant a varied resource
+ * @param vary its URL's vary record
+ */
+export function variantPredates(variant: { requestTime: number }, vary: { requestTime: number }): boolean {
+  return variant.requestTime < vary.requestTime;
+}
+
+/**
+ * The vary record to write before a variant, or null when the one stored stands: same names,
+ * and requested no later than the variant (its time then still counts from the URL's last
+ * removal). A vary record requested after the variant (answers out of order, a clock set back)
+ * is written anew with the variant's times, so the variant is not refused at once.
+ * @param stored the URL's record now, if any
+ * @param record the variant about to be written
+ * @param vary the names its response Varies on
+ */
+export function varyRecordFor(stored: PageRecord | null, record: ResourceRecord, vary: readonly string[]): PageRecord | null {
+  if (stored?.kind === 'vary' && sameNames(stored.vary, vary) && stored.requestTime <= record.requestTime) return null;
+  return {
+    kind: 'vary', key: variantUrl(record.key), vary: [...vary],
+    requestTime: record.requestTime, responseTime: record.responseTime, generation: newGeneration(),
+  };
+}
+
+/** The URL part of a variant's key (resourceKey); a key without one is a caller's bug. */
+export function variantUrl(key: string): string {
+  const newline = key.indexOf('\n');
+  if (newline < 0) throw new RangeError('webtmem: a varied resource needs its variant key (resourceKey)');
+  return key.slice(0, newline);
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
 }
 
 /**
@@ -75,14 +129,9 @@ export function writeResource(
   const count = pages.length / io.pageSize;
   if (count > maxPages) return 'too-large';
   if (vary.length > 0) {
-    const newline = record.key.indexOf('\n');
-    if (newline < 0) throw new RangeError('webtmem: a varied resource needs its variant key (resourceKey)');
-    const url = record.key.slice(0, newline);
-    const varyRecord: PageRecord = {
-      kind: 'vary', key: url, vary: [...vary],
-      requestTime: record.requestTime, responseTime: record.responseTime, generation: newGeneration(),
-    };
-    if (!putAll(io, poolId, url, encodePages(varyRecord, io.pageSize))) return 'rejected';
+    const url = variantUrl(record.key);
+    const varyRecord = varyRecordFor(readRecord(io, poolId, url), record, vary);
+    if (varyRecord !== null && !putAll(io, poolId, url, encodePages(varyRecord, io.pageSize))) return 'rejected';
   }
   if (!putAll(io, poolId, record.key, pages)) return 'rejected';
   if (vary.length === 0) stored?.(pages);
@@ -91,7 +140,8 @@ export function writeResource(
 
 /**
  * Removes a URL from the pool: its vary record or plain resource, and the variant named by
- * these request headers. Other variants are left to eviction. A URL with no record of its own
+ * these request headers. Other variants stay until eviction takes them, never answered again
+ * (readResource: they predate the next vary record). A URL with no record of its own
  * costs one get: a flushObject sweeps every bucket of the store, and the service worker
  * flushes the URL of every response it does not keep (sw/keeper.ts). Pages left without their
  * header page (the rest of a partly evicted resource) are never read, and eviction takes them.
