@@ -8,7 +8,7 @@ import type { CleancacheStats } from '../worker/stats.js';
 import { TmemError } from '../worker/core/errors.js';
 import { BodyPool, Cleancache, type CleancacheStore } from '../worker/cleancache/index.js';
 import type { BodyAllocator, ResourceRecord } from '../worker/cleancache/record/index.js';
-import { isFresh } from '../sw/http/freshness.js';
+import { freshness, meetsRequest } from '../sw/http/freshness.js';
 import { PairFields } from '../sw/http/header-pairs.js';
 import { decideCacheUse } from '../sw/http/cacheability.js';
 import { notModifiedResponse } from '../sw/http/conditional.js';
@@ -44,6 +44,8 @@ export class PageCleancache {
   /** The tier over this page's view of the store (counts this page's lookups). */
   readonly cleancache: Cleancache;
   readonly #base: string;
+  /** The page's origin and a '/': the start of every same-origin href. */
+  readonly #origin: string;
   // Resolving a relative URL costs more than the lookup itself; page code asks for the same
   // few URLs over and over.
   readonly #resolved = new Map<string, string>();
@@ -55,6 +57,7 @@ export class PageCleancache {
   constructor(store: CleancacheStore, baseUrl: string = globalThis.location?.href ?? 'http://localhost/') {
     this.cleancache = new Cleancache(store, { bodies: new BodyPool().take });
     this.#base = baseUrl;
+    this.#origin = `${new URL(baseUrl).origin}/`;
   }
 
   /**
@@ -80,9 +83,11 @@ export class PageCleancache {
    * time). Answered here, as a private HTTP cache would answer without asking the server
    * (RFC 9111 §4): a GET that the service worker's request rules (decideCacheUse) let look
    * up without revalidating (no Range; not cache mode `reload`, `no-store` or `no-cache`; no
-   * `Cache-Control: no-cache`, `no-store` or `max-age=0`; no `Pragma: no-cache`), for a copy
-   * fresh by its own headers (never one marked `no-cache`), or of any age under cache mode
-   * `force-cache` or `only-if-cached`, with Age set to its current age. A stale copy found
+   * `Cache-Control: no-cache`, `no-store` or `max-age=0`; no `Pragma: no-cache`; no
+   * `Authorization`, and no credentials to another origin), for a copy fresh by its own
+   * headers (never one marked `no-cache`) and within the request's own `max-age` and
+   * `min-fresh`, or of any age under cache mode `force-cache` or `only-if-cached`, with Age
+   * set to its current age. A stale copy found
    * counts as a lookup hit in the stats and is fetched again. A request with its own
    * If-None-Match or If-Modified-Since that the copy meets gets a 304, as from the server.
    * @param input a URL or a Request
@@ -92,19 +97,24 @@ export class PageCleancache {
     const request = input instanceof Request ? input : null;
     const given = init?.headers ?? request?.headers;
     const headers = given === undefined ? EMPTY_HEADERS : given instanceof Headers ? given : new Headers(given);
-    // The service worker's own request rules (a Range, no-store, reload, no-cache, ...).
+    const absolute = this.#absolute(request?.url ?? (input as string | URL));
+    // The service worker's own request rules (a Range, no-store, reload, no-cache, credentials
+    // a copy may not answer for, ...).
     const use = decideCacheUse({
       method: (init?.method ?? request?.method ?? 'GET').toUpperCase(),
       headers,
       cache: init?.cache ?? request?.cache ?? 'default',
+      credentials: init?.credentials ?? request?.credentials ?? 'same-origin',
+      // An href always has a '/' after its host, so this prefix is the origin whole.
+      crossOrigin: !absolute.startsWith(this.#origin),
     });
     if (use.lookup && !use.revalidate) {
       // The body goes into a buffer of its own, which the Response hands over whole when it is
       // read (arrayBuffer, bytes): one allocation and one copy per hit, where a pooled body
       // would need a second of each (in Chromium, allocating the ArrayBuffer is most of a hit).
-      const record = this.#lookup(request?.url ?? (input as string | URL), headers, ownBuffer);
+      const record = this.#lookup(absolute, headers, ownBuffer);
       const now = Date.now();
-      if (record !== null && (use.anyAge || isFresh(record.status, new PairFields(record.headers), record, now))) {
+      if (record !== null && (use.anyAge || takenAsIs(record, use, now))) {
         // The caller's own conditional request: a 304 when the copy meets it, as the server's.
         return notModifiedResponse(record, headers, now) ?? hitResponse(record, true, now);
       }
@@ -138,6 +148,13 @@ export class PageCleancache {
     }
     return absolute;
   }
+}
+
+/** Whether a copy may be answered without asking the server: fresh by its own headers, and
+ *  within the request's own max-age and min-fresh. */
+function takenAsIs(record: ResourceRecord, limits: { maxAge?: number; minFresh?: number }, now: number): boolean {
+  const f = freshness(record.status, new PairFields(record.headers), record, now);
+  return f.fresh && meetsRequest(f, limits);
 }
 
 function resourceOf(record: ResourceRecord): CachedResource {

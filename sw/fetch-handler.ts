@@ -27,7 +27,7 @@
 // after the load (sw/deferred-keep.ts).
 import {
   decideLookup, freshness, headerPairs, mergeNotModified, notModifiedResponse, PairFields, resolveRoute,
-  revalidationHeaders, usableWhileRevalidating,
+  meetsRequest, revalidationHeaders, usableWhileRevalidating,
   type LookupDecision, type ResolvedRoute, type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
 import type { DeferredKeep } from './deferred-keep.js';
@@ -136,10 +136,10 @@ export class FetchHandler {
     const stored = this.#memory.lookup(request);
     if (stored === null && this.#leave(request, ctx)) return null;
     if (stored && !lookup.anyAge) {
-      // A stale copy outside its stale-while-revalidate window must be revalidated before use:
-      // the browser does that with its own HTTP cache.
+      // A stale copy outside its stale-while-revalidate window, or one older than the request
+      // takes, must be revalidated before use: the browser does that with its own HTTP cache.
       const f = freshness(stored.status, new PairFields(stored.headers), stored, Date.now());
-      if (!f.fresh && !usableWhileRevalidating(f)) return this.#decline();
+      if (!meetsRequest(f, lookup) || (!f.fresh && !usableWhileRevalidating(f))) return this.#decline();
     }
     return { ...plan, stored };
   }
@@ -193,8 +193,9 @@ export class FetchHandler {
     if (stored === null) return this.#network(request, keep, null, ctx);
     if (chosen === 'cache-first' || lookup.anyAge) return this.#answer(request, stored);
     const f = freshness(stored.status, new PairFields(stored.headers), stored, Date.now());
-    if (f.fresh) return this.#answer(request, stored);
-    if (!usableWhileRevalidating(f)) return this.#networkFirst(request, keep, route.offline, ctx, stored);
+    const meets = meetsRequest(f, lookup);
+    if (f.fresh && meets) return this.#answer(request, stored);
+    if (!meets || !usableWhileRevalidating(f)) return this.#networkFirst(request, keep, route.offline, ctx, stored);
     // Stale within its window: serve it now, refresh it behind the page's back. Nobody reads the refresh's
     // answer: its body is cancelled, unless the keeper reads it back from the HTTP cache,
     // whose entry a cancelled load would leave incomplete: then it is read to its end.

@@ -16,7 +16,7 @@
 // from script (response.body is null), so they cannot be copied into pages, and a
 // constructed Response cannot be given status 0 to serve one back.
 
-import { parseCacheControl } from './cache-control.js';
+import { deltaSeconds, parseCacheControl } from './cache-control.js';
 import { heuristicallyCacheable } from './freshness.js';
 import { parseVary } from '../../worker/cleancache/record/cache-key.js';
 import type { RequestLike, ResponseLike } from './fetch-like.js';
@@ -45,8 +45,9 @@ export type LookupDecision =
   /** `revalidate`: the request demands a check with the server before a stored copy is
    *  used (cache mode 'no-cache', or Cache-Control: no-cache / max-age=0, Pragma: no-cache).
    *  `anyAge`: the request accepts a stale copy without checking (cache mode 'force-cache'
-   *  or 'only-if-cached'). */
-  | { lookup: true; revalidate: boolean; anyAge: boolean }
+   *  or 'only-if-cached'). `maxAge`, `minFresh`: the request's own Cache-Control limits on a
+   *  copy it takes without checking (RFC 9111 §5.2.1.1, §5.2.1.3; freshness.ts meetsRequest). */
+  | { lookup: true; revalidate: boolean; anyAge: boolean; maxAge?: number; minFresh?: number }
   | { lookup: false; reason: NoLookupReason };
 
 export interface CacheabilityOptions {
@@ -74,13 +75,13 @@ export function decideLookup(request: RequestLike, origin: string): LookupDecisi
 }
 
 /**
- * decideLookup without the credentials rule, for page code's lookups (webtmem.fetch), which
- * hold no Request: the copies there were kept by the service worker, which keeps none for a
- * request with credentials.
- * @param request its method (upper case), headers and cache mode
+ * decideLookup for page code's lookups (webtmem.fetch), which hold no Request: the same rules,
+ * with what the credentials rule reads given as it is known there.
+ * @param request its method (upper case), headers, cache mode, credentials mode, and whether
+ *   its URL is of another origin than the page's
  */
-export function decideCacheUse(request: CacheRequest): LookupDecision {
-  const refused = ownRefusal(request);
+export function decideCacheUse(request: CacheRequest & { credentials: RequestCredentials; crossOrigin: boolean }): LookupDecision {
+  const refused = ownRefusal(request) ?? (sendsCredentials(request.headers, request.credentials, request.crossOrigin) ? 'credentials' : null);
   return refused !== null ? { lookup: false, reason: refused } : cacheUse(request);
 }
 
@@ -88,13 +89,19 @@ export function decideCacheUse(request: CacheRequest): LookupDecision {
 function cacheUse(request: CacheRequest): LookupDecision {
   if (request.cache === 'reload') return { lookup: false, reason: 'reload' };
   const cc = parseCacheControl(request.headers.get('cache-control'));
+  // Invalid values count as 0 (deltaSeconds): the strictest reading.
+  const maxAge = deltaSeconds(cc, 'max-age');
+  const minFresh = deltaSeconds(cc, 'min-fresh');
   const revalidate =
     request.cache === 'no-cache' ||
     cc.has('no-cache') ||
-    cc.get('max-age') === '0' ||
+    maxAge === 0 ||
     (!request.headers.has('cache-control') && /(^|,)\s*no-cache\s*(,|$)/i.test(request.headers.get('pragma') ?? ''));
   const anyAge = request.cache === 'force-cache' || request.cache === 'only-if-cached';
-  return { lookup: true, revalidate, anyAge };
+  const decision: LookupDecision = { lookup: true, revalidate, anyAge };
+  if (maxAge !== undefined) decision.maxAge = maxAge;
+  if (minFresh !== undefined) decision.minFresh = minFresh;
+  return decision;
 }
 
 /**
@@ -148,9 +155,12 @@ export function decideSize(bodyBytes: number, opts: Pick<CacheabilityOptions, 'm
  * another request reuse (the rule at the top of this file).
  */
 export function carriesCredentials(request: RequestLike, origin: string): boolean {
-  if (request.headers.has('authorization')) return true;
-  const crossOrigin = new URL(request.url).origin !== origin;
-  return crossOrigin && (request.credentials === 'include' || request.headers.has('cookie'));
+  return sendsCredentials(request.headers, request.credentials, new URL(request.url).origin !== origin);
+}
+
+function sendsCredentials(headers: Headers, credentials: RequestCredentials, crossOrigin: boolean): boolean {
+  if (headers.has('authorization')) return true;
+  return crossOrigin && (credentials === 'include' || headers.has('cookie'));
 }
 
 // The refusals that apply alike to looking up and to storing.

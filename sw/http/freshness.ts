@@ -154,6 +154,18 @@ export function isFresh(status: number, headers: HeaderFields, timing: Timing, n
 }
 
 /**
+ * Whether a stored response meets the request's own limits on what it takes without asking
+ * the server (RFC 9111 §5.2.1): no older than its max-age, fresh for at least its min-fresh
+ * more seconds. A copy that fails them is revalidated first.
+ * @param f the stored response's freshness now
+ * @param limits the request's max-age and min-fresh (cacheability.ts decideLookup)
+ */
+export function meetsRequest(f: Freshness, limits: { maxAge?: number; minFresh?: number }): boolean {
+  return (limits.maxAge === undefined || f.age <= limits.maxAge) &&
+    (limits.minFresh === undefined || f.lifetime - f.age >= limits.minFresh);
+}
+
+/**
  * True when a stale response may still be served while it is revalidated in the background:
  * within its stale-while-revalidate window and not bound by must-revalidate or no-cache.
  */

@@ -73,6 +73,8 @@ describe('PageCleancache.fetch', () => {
     ['a POST', { method: 'POST', body: 'x' }],
     ['a Range request', { headers: { range: 'bytes=0-1' } }],
     ['Cache-Control: no-store', { headers: { 'cache-control': 'no-store' } }],
+    ['Cache-Control: max-age=00 (zero, written long)', { headers: { 'cache-control': 'max-age=00' } }],
+    ['an Authorization header (the copy was kept for a request without it)', { headers: { authorization: 'Bearer x' } }],
   ] as [string, RequestInit][])('passes %s to fetch, fresh copy or not', async (_, init) => {
     const calls = network();
     const page = pageWith(URL_A, { 'cache-control': 'max-age=600' }, 0);
@@ -85,6 +87,28 @@ describe('PageCleancache.fetch', () => {
     const page = pageWith(URL_A, { 'cache-control': 'max-age=600' }, 0);
     expect(await (await page.fetch(new Request(URL_A, { headers: { 'cache-control': 'no-cache' } }))).text()).toBe('network');
     expect(calls).toHaveLength(1);
+  });
+
+  it('passes to fetch a fresh copy older than the request\'s max-age, or fresh for less than its min-fresh (RFC 9111 §5.2.1)', async () => {
+    const calls = network();
+    const page = pageWith(URL_A, { 'cache-control': 'max-age=3600' }, 300_000); // 5 min old, 55 min left
+    expect(await (await page.fetch(URL_A, { headers: { 'cache-control': 'max-age=10' } })).text()).toBe('network');
+    expect(await (await page.fetch(URL_A, { headers: { 'cache-control': 'min-fresh=3600' } })).text()).toBe('network');
+    expect(calls).toHaveLength(2);
+    expect(await (await page.fetch(URL_A, { headers: { 'cache-control': 'max-age=600' } })).text()).toBe('stored');
+    expect(await (await page.fetch(URL_A, { headers: { 'cache-control': 'min-fresh=600' } })).text()).toBe('stored');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('passes to fetch a request for another origin with credentials, and answers one without', async () => {
+    const calls = network();
+    const other = 'https://cdn.test/lib.js';
+    const page = pageWith(other, { 'cache-control': 'max-age=600' }, 0);
+    expect(await (await page.fetch(other, { credentials: 'include' })).text()).toBe('network');
+    expect(calls).toHaveLength(1);
+    expect(await (await page.fetch(other)).text()).toBe('stored');
+    expect(await (await page.fetch(URL_A.replace('a.json', 'b.json'), { credentials: 'include' })).text()).toBe('network'); // a miss
+    expect(calls).toHaveLength(2);
   });
 
   it('answers a copy of any age under force-cache', async () => {

@@ -160,7 +160,15 @@ describe('decideLookup', () => {
       req('/a', { headers: { 'cache-control': 'no-cache' } }),
       req('/a', { headers: { 'cache-control': 'max-age=0' } }),
       req('/a', { headers: { pragma: 'no-cache' } }),
-    ]) expect(decideLookup(r, ORIGIN)).toEqual({ lookup: true, revalidate: true, anyAge: false });
+    ]) expect(decideLookup(r, ORIGIN)).toMatchObject({ lookup: true, revalidate: true, anyAge: false });
+    expect(decideLookup(req('/a', { headers: { 'cache-control': 'max-age=00' } }), ORIGIN)).toMatchObject({ revalidate: true });
+  });
+
+  it('reads the request\'s max-age and min-fresh as limits on a copy taken without asking (RFC 9111 §5.2.1)', () => {
+    expect(decideLookup(req('/a', { headers: { 'cache-control': 'max-age=10, min-fresh=30' } }), ORIGIN))
+      .toEqual({ lookup: true, revalidate: false, anyAge: false, maxAge: 10, minFresh: 30 });
+    expect(decideLookup(req('/a', { headers: { 'cache-control': 'min-fresh=x' } }), ORIGIN)).toMatchObject({ minFresh: 0 });
+    expect(decideLookup(req('/a'), ORIGIN)).toEqual({ lookup: true, revalidate: false, anyAge: false });
   });
 
   it('accepts any age for force-cache and only-if-cached', () => {

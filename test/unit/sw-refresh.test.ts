@@ -85,6 +85,22 @@ describe('a stale copy on a stale-while-revalidate route', () => {
     });
   }
 
+  it('a fresh copy older than the request\'s max-age, or fresh for less than its min-fresh, is revalidated first (RFC 9111 §5.2.1)', async () => {
+    const t = setup();
+    t.answer(() => new Response('v1', { headers: { 'cache-control': 'max-age=3600, stale-while-revalidate=600', etag: '"1"', date: httpDate(Date.now()) } }));
+    await t.get('/app.js');
+    vi.setSystemTime(T0 + 300_000); // 5 min old, 55 min left
+    for (const cc of ['max-age=10', 'min-fresh=3600']) {
+      expect(t.handler.plan(new Request(`${origin}/app.js`, { headers: { 'cache-control': cc } }), false)).toBeNull();
+    }
+    for (const cc of ['max-age=600', 'min-fresh=600']) {
+      expect(t.handler.plan(new Request(`${origin}/app.js`, { headers: { 'cache-control': cc } }), false)).not.toBeNull();
+    }
+    t.answer(() => new Response('v2', { headers: { 'cache-control': 'max-age=3600', etag: '"2"', date: httpDate(Date.now()) } }));
+    expect((await t.get('/app.js', { headers: { 'cache-control': 'max-age=10' } })).text).toBe('v2');
+    expect(t.sent[1].headers.get('if-none-match')).toBe('"1"');
+  });
+
   it('within its stale-while-revalidate window is served at once and refreshed behind', async () => {
     const t = setup();
     t.answer(() => new Response('v1', { headers: { 'cache-control': 'max-age=60, stale-while-revalidate=30', etag: '"1"', date: httpDate(Date.now()) } }));
