@@ -2,7 +2,7 @@
 // does not answer, malformed drop-in options, 'local' mode (the page answers the service
 // worker itself), and an IndexedDB that cannot be opened, or runs out of quota, under the
 // offline tier.
-import { test, expect } from '@playwright/test';
+import { test, expect, type BrowserContext, type Page } from '@playwright/test';
 import { ISOLATED, PLAIN } from '../../playwright.config.js';
 import { installIdbFaults } from '../fixtures/disk-faults.js';
 import { dropInReady, keeperIdle, pageFetch, served, siteNs, swStats, waitCached } from './sw-helpers.js';
@@ -118,7 +118,9 @@ test('data-panel installs the stats panel', async ({ page }) => {
   expect(await page.evaluate(() => typeof (window as any).webtmem.panel?.toggle)).toBe('function');
 });
 
-test("the offline tier's IndexedDB cannot be opened (connection lost, reopen failing): offline routes go to the network, nothing throws, the tier reopens by itself", async ({ page, context, request }) => {
+/** Opens a fresh site page with the drop-in, and returns its service worker with the IndexedDB
+ *  fault injector installed, and the page's uncaught errors as they come. */
+async function siteWithSwFaults(page: Page, context: BrowserContext) {
   const ns = siteNs();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -126,6 +128,11 @@ test("the offline tier's IndexedDB cannot be opened (connection lost, reopen fai
   await dropInReady(page);
   const sw = context.serviceWorkers().find((w) => w.url().includes('tmem-sw'))!;
   await sw.evaluate(installIdbFaults);
+  return { ns, sw, pageErrors };
+}
+
+test("the offline tier's IndexedDB cannot be opened (connection lost, reopen failing): offline routes go to the network, nothing throws, the tier reopens by itself", async ({ page, context, request }) => {
+  const { ns, sw, pageErrors } = await siteWithSwFaults(page, context);
   await sw.evaluate(() => {
     const f = (globalThis as any).__idbFaults;
     f.openFails(Infinity);
@@ -174,13 +181,7 @@ test("the offline tier's IndexedDB cannot be opened (connection lost, reopen fai
 });
 
 test("quota runs out under the offline tier: offline routes are answered from the network, the failed writes are counted, nothing throws, writes resume when space returns", async ({ page, context, request }) => {
-  const ns = siteNs();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${ISOLATED}/__t/site/${ns}/index.html`);
-  await dropInReady(page);
-  const sw = context.serviceWorkers().find((w) => w.url().includes('tmem-sw'))!;
-  await sw.evaluate(installIdbFaults);
+  const { ns, sw, pageErrors } = await siteWithSwFaults(page, context);
   const url = (i: number) => `/__t/site/${ns}/img/tile-2.svg?quota=${i}`;
   const expected = await (await request.get(`${ISOLATED}/__t/site/${ns}/img/tile-2.svg`)).text();
   // One offline copy written before the fault: the tier is open and writing.

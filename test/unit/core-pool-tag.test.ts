@@ -3,7 +3,7 @@
 // out again once its pool is destroyed, so an id alone could name the next owner's pool.
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../worker/core/store.js';
-import { PS, UUID, makeStore, pageOf } from './helpers.js';
+import { PS, UUID, beforeNextCall, makeStore, pageOf } from './helpers.js';
 
 const buf = () => new Uint8Array(PS);
 const asStore = (t: ReturnType<typeof makeStore>) => t as Store;
@@ -77,15 +77,11 @@ describe('a frame freed while its pool id is made again', () => {
       const p = t.newPool(persistent ? { persistent: true } : { persistent: false, shared: true, uuid: UUID });
       expect(t.put(p, 1, 0, pageOf(1))).toBe(true);
       expect(t.stats()[persistent ? 'persistentFrames' : 'ephemeralFrames']).toBe(1);
-      const hooked = t as unknown as { freeFrame: (...a: unknown[]) => boolean };
-      const freeFrame = hooked.freeFrame;
       let remade = -1;
-      hooked.freeFrame = function (this: unknown, ...a: unknown[]) {
-        hooked.freeFrame = freeFrame; // once
+      beforeNextCall(t, 'freeFrame', () => {
         t.destroyPool(p);
         remade = t.newPool({ persistent: !persistent });
-        return freeFrame.apply(this, a);
-      };
+      });
       expect(t.put(p, 1, 0, new Uint8Array(PS))).toBe(true); // same-filled now: its frame is freed
       expect(remade).toBe(p);
       const s = t.stats();

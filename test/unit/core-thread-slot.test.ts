@@ -9,7 +9,7 @@ import type { Store } from '../../worker/core/store.js';
 import { createLifecycle } from '../../worker/handle/lifecycle.js';
 import { StoreHandle, type ControlLink } from '../../worker/handle/store-handle.js';
 import * as L from '../../worker/layout.js';
-import { coreForWorkers } from './helpers.js';
+import { beforeNextCall, coreForWorkers } from './helpers.js';
 
 const PS = 4096;
 const store = () => createStore({ capacityBytes: 64 * PS, shared: true });
@@ -155,16 +155,12 @@ describe('the shared slot 0', () => {
     // An eviction is counted after its bucket lock is let go; by then the pool may be gone and
     // made again, with counts of its own in slot 0. Simulated by doing that just before the
     // count (countFor, a private method, wrapped on this instance only).
-    const hooked = evicter as unknown as { countFor: (...a: unknown[]) => void };
-    const countFor = hooked.countFor;
     let again = -1;
-    hooked.countFor = function (this: unknown, ...a: unknown[]) {
-      hooked.countFor = countFor; // once
+    beforeNextCall(evicter, 'countFor', () => {
       owner.destroyPool(p);
       again = owner.newPool({ persistent: false, shared: true, uuid: 'b'.repeat(32) });
       expect(other.put(again, 1, 0, page(50))).toBe(true); // counted in slot 0
-      countFor.apply(this, a);
-    };
+    });
     expect(evicter.put(q, 1, 0, page(60))).toBe(true); // evicts a page of p
     expect(again).toBe(p);
     const s = owner.stats().pools.find((x) => x.id === again)!;

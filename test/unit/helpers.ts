@@ -112,3 +112,19 @@ export function auditFrames(buffer: ArrayBufferLike): { free: number; owned: num
   if (w[L.H_USED] !== n - top) throw new Error(`header counts ${w[L.H_USED]} frames used, ${n - top} are out of the free stack`);
   return { free: top, owned, orphans };
 }
+
+/**
+ * Runs `before` once, the next time `object`'s method `name` (a private one too) is called,
+ * then the method itself: a race made to happen at one exact point. Only this instance's
+ * method is wrapped, and only for that one call.
+ */
+export function beforeNextCall(object: object, name: string, before: () => void): void {
+  const target = object as Record<string, (...a: unknown[]) => unknown>;
+  const method = target[name];
+  target[name] = function (this: unknown, ...a: unknown[]) {
+    delete target[name]; // the prototype's method again
+    before();
+    return method.apply(this, a);
+  };
+}
+

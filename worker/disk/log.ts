@@ -202,10 +202,8 @@ export class DiskLog {
     } catch (e) {
       const err = e as Error;
       if (err instanceof TmemError && err.code === 'closed') throw err;
-      this.st.errors++;
-      this.st.lastError = `${err?.name}: ${err?.message}`;
       this.readFailing = true;
-      this.emit('disk-error', `${this.dbName}: a read failed: ${this.st.lastError}`);
+      this.emit('disk-error', `${this.dbName}: a read failed: ${this.counted(err)}`);
       throw err;
     }
   }
@@ -410,12 +408,11 @@ export class DiskLog {
     } catch (e) {
       const err = e as Error;
       if (err instanceof TmemError && err.code === 'bad-database') throw err;
-      this.st.errors++;
-      this.st.lastError = `${err?.name}: ${err?.message}`;
+      const text = this.counted(err);
       this.failing = true;
       // A closed connection never comes back by itself: reopen on the next call.
       if (err?.name === 'InvalidStateError' || fault?.name === 'closed') this.db = null;
-      this.emit('disk-error', `${this.dbName}: ${this.st.lastError}`);
+      this.emit('disk-error', `${this.dbName}: ${text}`);
       throw err;
     }
   }
@@ -474,6 +471,13 @@ export class DiskLog {
         if (this.db === db) this.db = null;
       }
     }
+  }
+
+  /** Counts a failed transaction and keeps its text (the browser's error name and message). */
+  private counted(err: Error): string {
+    this.st.errors++;
+    this.st.lastError = `${err?.name}: ${err?.message}`;
+    return this.st.lastError;
   }
 
   private assertOpen(): void {
