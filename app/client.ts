@@ -175,6 +175,11 @@ export class TmemClient extends StoreHandle<TmemClientEventMap> {
     this.#lifecycleOff?.();
   }
 
+  /** The page closes the store itself (close()): nothing to wait for once its worker is gone. */
+  protected override waitsForClose(): boolean {
+    return false;
+  }
+
   #receive(message: WorkerToPage): void {
     switch (message.webtmem) {
       case 'stats':

@@ -19,6 +19,20 @@ describe('ServicePorts', () => {
     port1.close();
   });
 
+  it('forgets a port once its other end is closed (the service worker replaced it, or stopped)', async () => {
+    const ports = new ServicePorts();
+    ports.setHandler((port) => port.start());
+    const channels = Array.from({ length: 3 }, () => new MessageChannel());
+    for (const { port2 } of channels) ports.add(port2);
+    expect(ports.size).toBe(3);
+    const gone = new Promise((r) => channels[0].port2.addEventListener('close', r));
+    channels[0].port1.close();
+    await gone;
+    expect(ports.size).toBe(2);
+    ports.close();
+    for (const { port1 } of channels) port1.close();
+  });
+
   it('after close, a new port is closed at once', async () => {
     const ports = new ServicePorts();
     let handed = 0;

@@ -2,9 +2,9 @@
 // 'worker-gone' when the store worker stops and with 'closed' on close or detach; later calls
 // are refused at once; data calls keep working after the worker is gone and throw 'closed'
 // after close; codes travel in `code`.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { attach, createStore, TmemError } from '../../worker/core/index.js';
-import { createLifecycle } from '../../worker/handle/lifecycle.js';
+import { createLifecycle, Lifecycle } from '../../worker/handle/lifecycle.js';
 import { StoreHandle, type ControlLink } from '../../worker/handle/store-handle.js';
 
 /** A control plane whose calls wait until the test answers them. */
@@ -112,4 +112,50 @@ describe('StoreHandle', () => {
     expect(other.closed).toBe(false);
     expect(other.storeStats().totalFrames).toBe(16);
   });
+
+  it("another thread learning that the page closed the store (its worker's lock released) ends closed, with no worker-gone", () => {
+    const { handle, lifecycle } = setup();
+    const other = setup(lifecycle).handle;
+    const seen: string[] = [];
+    other.addEventListener('worker-gone', () => seen.push('worker-gone'));
+    other.addEventListener('closed', () => seen.push('closed'));
+    handle.closeAll();
+    expect(other.stopped('the store worker released its lock')).toBe(true);
+    expect(seen).toEqual(['closed']);
+    expect(other.workerGone || handle.workerGone).toBe(false);
+  });
+
+  it('a control call refused before it was sent (close in the same tick) never reaches the store worker', async () => {
+    const { handle, waiting } = setup();
+    const call = codeOf(handle.stats());
+    handle.closeAll();
+    expect(await call).toBe('closed');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(waiting).toHaveLength(0);
+  });
+
+  it('after the worker is gone, a handle that does not wait for the close lets go (the page\'s own client)', async () => {
+    class PageHandle extends TestHandle {
+      protected override waitsForClose(): boolean { return false; }
+    }
+    const buffer = createStore({ capacityBytes: 16 * 4096, shared: true });
+    const lifecycle = createLifecycle(true);
+    const waits = vi.spyOn(Lifecycle.prototype, 'closedOrTimeout');
+    try {
+      const page = new PageHandle({ store: attach(buffer), lifecycle, control: heldControl().control, lockName: null });
+      const worker = new TestHandle({ store: attach(buffer), lifecycle, control: heldControl().control, lockName: null });
+      page.stopped('crashed');
+      await Promise.resolve();
+      expect(waits).not.toHaveBeenCalled(); // nothing holds the page's handle, and its store, alive
+      worker.stopped('crashed');
+      await Promise.resolve();
+      expect(waits).toHaveBeenCalled();
+      page.closeAll(); // and the worker waiting on the word sees the close
+      await vi.waitFor(() => expect(worker.closed).toBe(true));
+    } finally {
+      waits.mockRestore();
+    }
+  });
 });
+

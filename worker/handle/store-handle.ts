@@ -197,7 +197,9 @@ export class StoreHandle<Events extends StoreHandleEventMap = StoreHandleEventMa
       this.#pending.add(abort);
       const settle = () => this.#pending.delete(abort);
       Promise.resolve()
-        .then(() => fn(this.#control))
+        // Refused meanwhile (closed, detached, the worker gone): the caller has its TmemError,
+        // which promises the call changed nothing, so it is not sent.
+        .then(() => (this.#pending.has(abort) ? fn(this.#control) : (undefined as T)))
         .then(
           (value) => { if (settle()) resolve(value); },
           (error: unknown) => { if (settle()) reject(error); },
@@ -233,13 +235,25 @@ export class StoreHandle<Events extends StoreHandleEventMap = StoreHandleEventMa
    */
   protected workerStopped(reason: string): boolean {
     if (this.#ended) return false;
+    if (this.#life.closed) {
+      // The page closed the store and ended its worker: an ordinary close, not a fault.
+      this.#end({ code: 'closed', reason: 'the webtmem store is closed' });
+      return true;
+    }
     this.#life.markGone();
     this.#end({
       code: this.#life.closed ? 'closed' : 'worker-gone',
       reason: this.#life.closed ? 'the webtmem store is closed' : `${reason}; puts and gets still work on the memory, control calls do not`,
     });
     this.dispatch(new CustomEvent('worker-gone', { detail: { reason } }));
-    if (!this.#life.closed) void this.#awaitClose();
+    if (this.waitsForClose()) void this.#awaitClose();
+    return true;
+  }
+
+  /** Whether, once the store worker is gone, this handle waits for the page's close() to end
+   *  as 'closed' (#awaitClose). The page's own client does not: it is what closes, and the
+   *  wait would keep the dead store's memory alive once the app drops the client. */
+  protected waitsForClose(): boolean {
     return true;
   }
 

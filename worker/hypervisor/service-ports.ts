@@ -32,10 +32,15 @@ export class ServicePorts {
       return;
     }
     this.#ports.add(port);
+    // The service worker closes a port it replaced, and a stopped service worker's ports go
+    // with it: Chromium 122+ fires 'close' here then. Without this, each restart of the
+    // service worker (an idle one stops after about 30 s) would leave a dead port held for
+    // the tab's life.
+    port.addEventListener('close', () => this.delete(port));
     this.#handler?.(port);
   }
 
-  /** Forgets a port the handler found dead (e.g. after a service-worker restart). */
+  /** Forgets a port whose other end is gone (closed, or its service worker stopped). */
   delete(port: MessagePort): void {
     if (this.#ports.delete(port)) port.close();
   }
