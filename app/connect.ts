@@ -9,7 +9,7 @@ import { createLifecycle } from '../worker/handle/lifecycle.js';
 import { installErrorTransfer } from '../worker/hypervisor/error-transfer.js';
 import { Hypervisor, type ControlApi } from '../worker/hypervisor/hypervisor.js';
 import { isWorkerToPage, type InitMessage, type WorkerToPage } from '../worker/wire/store-worker.js';
-import { deviceMemory, resolveOptions, type ResolvedOptions, type StoreWorkerOptions } from '../worker/hypervisor/options.js';
+import { deviceMemory, resolveOptions, waitBound, type ResolvedOptions, type StoreWorkerOptions } from '../worker/hypervisor/options.js';
 import { TmemClient } from './client.js';
 
 /** Options of {@link connect}. */
@@ -55,9 +55,7 @@ export async function connect(options: ConnectOptions = {}): Promise<TmemClient>
   if (mode !== 'auto' && mode !== 'shared' && mode !== 'local') {
     throw new TmemError('bad-options', `connect: mode must be 'auto', 'shared' or 'local', got ${String(mode)}`);
   }
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
-    throw new TmemError('bad-options', `connect: timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
-  }
+  waitBound('connect: timeoutMs', timeoutMs);
   const resolved = resolveOptions(storeOptions, deviceMemory());
   installErrorTransfer();
   const why = sharedUnavailable();
@@ -144,7 +142,7 @@ function startStoreWorker(options: ResolvedOptions, start: () => Worker, url: st
       port1.close();
       reject(error);
     };
-    const timer = setTimeout(
+    const timer = timeoutMs === Infinity ? undefined : setTimeout(
       () => fail(new TmemError('worker-failed', `connect: the store worker ${String(url)} did not answer within ${timeoutMs} ms`)),
       timeoutMs,
     );
@@ -160,6 +158,10 @@ function startStoreWorker(options: ResolvedOptions, start: () => Worker, url: st
       if (message.webtmem === 'failed') {
         const error = reviveError(message.error);
         fail(error instanceof TmemError ? error : new TmemError('worker-failed', `connect: ${message.error.message}`));
+      } else if (message.webtmem === 'fatal') {
+        // The worker ended itself before it was ready (an unhandled rejection while starting):
+        // it will never answer, so say why now rather than at the timeout.
+        fail(new TmemError('worker-failed', `connect: the store worker ${String(url)} failed while starting: ${message.message}`));
       } else if (message.webtmem === 'ready') {
         // attach() refuses a buffer this code cannot read (a store worker script of another
         // webtmem version, say a stale cached copy): fail as for any other refusal, never hang.

@@ -10,6 +10,7 @@ import { TmemError } from '../worker/core/errors.js';
 import { installErrorTransfer } from '../worker/hypervisor/error-transfer.js';
 import type { ControlApi } from '../worker/hypervisor/hypervisor.js';
 import { isShareMessage, type ShareMessage } from '../worker/wire/store-worker.js';
+import { waitBound } from '../worker/hypervisor/options.js';
 import { kindOf } from '../worker/wire/kinds.js';
 import { BudgetWatch } from '../worker/handle/budget-watch.js';
 import { isLifecycle } from '../worker/handle/lifecycle.js';
@@ -194,10 +195,21 @@ function attachData(data: unknown): SharedTmem {
 export function connectShared(options: { scope?: EventTarget; timeoutMs?: number } = {}): Promise<SharedTmem> {
   const scope = options.scope ?? (globalThis as unknown as EventTarget);
   const timeoutMs = options.timeoutMs ?? 10_000;
+  try {
+    waitBound('connectShared: timeoutMs', timeoutMs);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   return new Promise((resolve, reject) => {
     const onMessage = (event: Event) => {
       const data: unknown = 'data' in event ? event.data : undefined;
-      if (kindOf(data) !== 'share') return;
+      // Anything else on this scope is not for us: a message that only claims to be a share,
+      // or (on a window) comes from another origin, is passed over, and the wait goes on.
+      if (kindOf(data) !== 'share' || !isShareMessage(data) || !isLifecycle(data.lifecycle)) return;
+      // The scope's own origin (self.origin: a srcdoc frame's location says about:srcdoc).
+      const origin = (event as MessageEvent).origin;
+      const own = (globalThis as { origin?: string }).origin;
+      if (origin && own && origin !== own) return;
       done();
       try {
         resolve(attachData(data));
@@ -205,7 +217,7 @@ export function connectShared(options: { scope?: EventTarget; timeoutMs?: number
         reject(e);
       }
     };
-    const timer = setTimeout(() => {
+    const timer = timeoutMs === Infinity ? undefined : setTimeout(() => {
       done();
       reject(new TmemError('worker-failed', `connectShared: no store was shared with this thread within ${timeoutMs} ms; call client.share(worker) on the page`));
     }, timeoutMs);

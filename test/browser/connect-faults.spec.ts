@@ -32,6 +32,12 @@ test('a worker URL that 404s fails with worker-failed from the load error, not t
   expect(r.message).toContain('failed to start');
 });
 
+test('a worker that fails while starting (it reports fatal) fails connect() with its reason at once, not at the timeout', async ({ page }) => {
+  const r = await connectError(page, { workerUrl: '/test/fixtures/fatal-worker.ts', capacityBytes: 65536, timeoutMs: 600_000 });
+  expect(r.code).toBe('worker-failed');
+  expect(r.message).toContain('boom while starting');
+});
+
 test('a worker that never answers fails with worker-failed after timeoutMs', async ({ page }) => {
   const r = await connectError(page, { workerUrl: '/test/fixtures/silent-worker.ts', capacityBytes: 65536, timeoutMs: 400 });
   expect(r.code).toBe('worker-failed');
@@ -56,6 +62,8 @@ test('bad options are refused with bad-options, before or inside the worker', as
     { workerUrl: url, capacityBytes: 65536, pressure: { fraction: 2 } },
     { workerUrl: url, mode: 'sometimes' },
     { workerUrl: url, timeoutMs: 0 },
+    { workerUrl: url, timeoutMs: 2 ** 31 }, // a timer would fire at once
+    { workerUrl: url, capacityBytes: 65536, statsIntervalMs: 2 ** 31 },
   ]) {
     const r = await connectError(page, options);
     expect(r.code, JSON.stringify(options)).toBe('bad-options');

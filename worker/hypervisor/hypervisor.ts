@@ -8,7 +8,7 @@ import type { CleancacheStats, StatsSnapshot } from '../stats.js';
 import { BudgetPolicy, type BudgetInfo } from './budget.js';
 import { EventLog } from './events.js';
 import type { BudgetMessage, StatsMessage } from '../wire/store-worker.js';
-import type { ResolvedOptions } from './options.js';
+import { timerDelay, type ResolvedOptions } from './options.js';
 import { PressurePolicy, type PressureSignal, type PressureState } from './pressure.js';
 import { ServicePorts } from './service-ports.js';
 import { FrontswapHost } from '../frontswap/host.js';
@@ -113,10 +113,7 @@ export class Hypervisor implements ControlApi {
   }
 
   setStatsInterval(ms: number): number {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-      throw new TmemError('bad-options', `setStatsInterval: ms must be a finite number >= 0, got ${String(ms)}`);
-    }
-    this.#publisher.setInterval(ms);
+    this.#publisher.setInterval(timerDelay('setStatsInterval: ms', ms));
     return this.#publisher.intervalMs;
   }
 

@@ -65,6 +65,25 @@ function bad(message: string): never {
   throw new TmemError('bad-options', message);
 }
 
+/** The longest delay a timer keeps: setTimeout and setInterval run a longer one at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay for a timer: a finite number of ms in 0..MAX_TIMER_MS. */
+export function timerDelay(name: string, value: unknown): number {
+  const ms = nonNegative(name, value, false);
+  if (ms > MAX_TIMER_MS) bad(`${name} must be at most ${MAX_TIMER_MS} ms (a timer runs a longer delay at once), got ${ms}`);
+  return ms;
+}
+
+/** A bound on a wait: ms in (0, MAX_TIMER_MS], or Infinity for none (no timer is set). */
+export function waitBound(name: string, value: unknown): number {
+  if (value === Infinity) return value;
+  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
+    bad(`${name} must be a number of ms in (0, ${MAX_TIMER_MS}], or Infinity to wait without bound; got ${String(value)}`);
+  }
+  return value;
+}
+
 function nonNegative(name: string, value: unknown, integer: boolean): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
     bad(`${name} must be a finite ${integer ? 'integer' : 'number'} >= 0, got ${String(value)}`);
@@ -89,7 +108,7 @@ export function resolveOptions(input: unknown, deviceMemoryGiB: number | undefin
   const budgetBytes = o.budgetBytes === undefined ? capacityBytes : nonNegative('budgetBytes', o.budgetBytes, true);
   if (budgetBytes > capacityBytes) bad(`budgetBytes (${budgetBytes}) exceeds capacityBytes (${capacityBytes})`);
   const maxPools = o.maxPools === undefined ? undefined : nonNegative('maxPools', o.maxPools, true);
-  const statsIntervalMs = o.statsIntervalMs === undefined ? 200 : nonNegative('statsIntervalMs', o.statsIntervalMs, false);
+  const statsIntervalMs = o.statsIntervalMs === undefined ? 200 : timerDelay('statsIntervalMs', o.statsIntervalMs);
   let pressure: ResolvedOptions['pressure'] = { fraction: 0.5, delayMs: 5000 };
   if (o.pressure === false) pressure = null;
   else if (o.pressure !== undefined) {
@@ -97,7 +116,7 @@ export function resolveOptions(input: unknown, deviceMemoryGiB: number | undefin
     const p = o.pressure as Record<string, unknown>;
     const fraction = p.fraction === undefined ? 0.5 : nonNegative('pressure.fraction', p.fraction, false);
     if (fraction > 1) bad(`pressure.fraction must be in 0..1, got ${fraction}`);
-    const delayMs = p.delayMs === undefined ? 5000 : nonNegative('pressure.delayMs', p.delayMs, false);
+    const delayMs = p.delayMs === undefined ? 5000 : timerDelay('pressure.delayMs', p.delayMs);
     pressure = { fraction, delayMs };
   }
   return { capacityBytes, budgetBytes, pageSize, maxPools, pressure, statsIntervalMs };
