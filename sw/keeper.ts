@@ -141,11 +141,17 @@ export class Keeper {
    *  version, and puts it. */
   async #readBackAndPut(request: Request, response: Response, timing: { requestTime: number; responseTime: number }, ctx: KeepContext): Promise<void> {
     const copy = await this.#fromHttpCache(request);
-    if (copy === null) return;
+    // Nothing to keep ('uncached', 'changed'): the copy this response replaces must go all the
+    // same, or it would be served in place of the version the page just got.
+    if (copy === null) {
+      if (replacesCopy(response, ctx)) this.forget(request, ctx);
+      return;
+    }
     const same = copy.status === response.status && VALIDATORS.every((name) => copy.headers.get(name) === response.headers.get(name));
     if (!same) {
       await copy.body?.cancel().catch(() => undefined);
       this.#count('changed');
+      if (replacesCopy(response, ctx)) this.forget(request, ctx);
       return;
     }
     await this.#readAndPut(request, response, copy, timing, ctx);
@@ -207,8 +213,17 @@ export class Keeper {
     if (this.#outdated(record)) return;
     const stored = this.#memory.put(record, names, (copying) => ctx.waitUntil(this.track(copying)));
     this.#count(stored);
-    if (ctx.offline) ctx.waitUntil(this.track(this.#offline.put(record, names)));
+    if (ctx.offline) ctx.waitUntil(this.track(this.#keepOffline(record, names)));
     this.fillTab(record, names, ctx);
+  }
+
+  /** Writes a durable copy; when the disk refuses it (quota, say), removes the older copy under
+   *  its key there, which would otherwise outlive this version (served after the service
+   *  worker's memory is gone). True when written. */
+  async #keepOffline(record: ResourceRecord, names: readonly string[]): Promise<boolean> {
+    if (await this.#offline.put(record, names)) return true;
+    await this.#offline.remove([record.key]);
+    return false;
   }
 
   /**
@@ -324,12 +339,13 @@ export class Keeper {
     else if (stored === 'too-large' && replacesCopy(head, ctx)) {
       // Within maxBytes but over what the memory tier takes now (its Blobs share its budget):
       // the old copy must not be served in place of this version. The disk gets this version
-      // next, so only memory and the tabs let go of the old one.
+      // next (or, refusing it, drops the old one: #keepOffline), so only memory and the tabs
+      // let go of the old one here.
       this.#memory.flush(request);
       ctx.waitUntil(this.track(this.#tabs.flush(request, headerPairs(request.headers))));
     }
     this.fillTab(record, names, ctx);
-    if (ctx.offline && (await this.#offline.put(record, names))) this.stats.keptOffline++;
+    if (ctx.offline && (await this.#keepOffline(record, names))) this.stats.keptOffline++;
   }
 }
 

@@ -166,6 +166,9 @@ export class ScriptCopies {
       const copy: Copy = { length, digest, ...validators, ready: false };
       this.#set(url, copy);
       const reading = fetched.clone().arrayBuffer();
+      // Awaited below, unless cache.put throws first: then its own failure must not be reported
+      // as an unhandled rejection.
+      reading.catch(() => undefined);
       try {
         await cache.put(url, fetched);
         const bytes = await reading;

@@ -15,11 +15,14 @@ import type { TabFill } from '../../sw/tab-fill.js';
 export function fakeTier(accept = true) {
   const puts: { record: ResourceRecord; vary: readonly string[] }[] = [];
   const flushed: string[] = [];
+  const removed: string[] = [];
   return {
     puts,
     flushed,
+    removed,
     put: async (record: ResourceRecord, vary: readonly string[]) => { puts.push({ record, vary }); return accept; },
     flush: async (request: Request) => { flushed.push(request.url); },
+    remove: async (keys: readonly string[]) => { removed.push(...keys); return true; },
     lookup: async (_request: Request): Promise<ResourceRecord | null> => null,
   };
 }
@@ -56,9 +59,9 @@ export function rfcAge(r: { date: number; age?: number; requestTime: number; res
  * the tabs faked, with the global fetch stubbed to answer with what `answer` is given (a network
  * failure until then). The caller unstubs the globals.
  */
-export function handlerFixture(origin: string, query = '', maxBytes = 64 * 1024) {
+export function handlerFixture(origin: string, query = '', maxBytes = 64 * 1024, diskAccepts = true) {
   const memory = new MemoryTier(1024 * 1024);
-  const disk = fakeTier();
+  const disk = fakeTier(diskAccepts);
   const tabsFlushed: string[] = [];
   const tabs = { fill: () => null, flush: async (request: Request) => { tabsFlushed.push(request.url); return 0; } } as unknown as TabFill;
   const keeper = new Keeper(memory, disk as unknown as OfflineTier, tabs, { origin, maxBytes, cacheErrors: false });

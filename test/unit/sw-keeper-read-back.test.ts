@@ -18,12 +18,13 @@ function basic(body: Uint8Array<ArrayBuffer>, headers: Record<string, string>, s
 
 function setup() {
   const puts: ResourceRecord[] = [];
-  const memory = { put: (record: ResourceRecord) => { puts.push(record); return 'stored'; } };
-  const tabs = { fill: () => null };
+  const flushed: string[] = [];
+  const memory = { put: (record: ResourceRecord) => { puts.push(record); return 'stored'; }, flush: (r: Request) => { flushed.push(r.url); } };
+  const tabs = { fill: () => null, flush: async () => 0 };
   const keeper = new Keeper(memory as never, { put: async () => true } as never, tabs as never, { origin: ORIGIN, maxBytes: 1 << 20, cacheErrors: false });
   const waits: Promise<unknown>[] = [];
   const ctx = { clientId: null, offline: false, waitUntil: (p: Promise<unknown>) => { waits.push(p); } };
-  return { keeper, puts, ctx, settled: () => Promise.all(waits) };
+  return { keeper, puts, flushed, ctx, settled: () => Promise.all(waits) };
 }
 
 const bytes = (n: number, fill: number): Uint8Array<ArrayBuffer> => new Uint8Array(n).fill(fill);
@@ -47,7 +48,7 @@ describe('keeper: reading a body back from the HTTP cache', () => {
     expect(keeper.stats.outcomes).toEqual({ stored: 1 });
   });
 
-  it('keeps nothing when the cache holds another version, or no copy', async () => {
+  it('keeps nothing when the cache holds another version, or no copy, and removes the copy the response replaces', async () => {
     for (const [answer, outcome] of [
       [async () => basic(bytes(BIG, 8), { etag: '"v2"' }), 'changed'],
       [async () => basic(bytes(BIG, 7), { etag: '"v1"', 'content-encoding': 'gzip' }), 'changed'],
@@ -55,10 +56,11 @@ describe('keeper: reading a body back from the HTTP cache', () => {
       [async () => { throw new TypeError('Failed to fetch'); }, 'uncached'],
     ] as const) {
       vi.stubGlobal('fetch', vi.fn(answer));
-      const { keeper, puts, ctx, settled } = setup();
+      const { keeper, puts, flushed, ctx, settled } = setup();
       keeper.keep(new Request(`${ORIGIN}/app.js`), basic(bytes(BIG, 7), { etag: '"v1"' }), { requestTime: 1, responseTime: 2 }, ctx);
       await settled();
       expect(puts).toEqual([]);
+      expect(flushed).toEqual([`${ORIGIN}/app.js`]); // an older copy is not served in its place
       expect(keeper.stats.outcomes).toEqual({ [outcome]: 1 });
     }
   });

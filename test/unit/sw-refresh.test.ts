@@ -11,8 +11,8 @@ const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
 fakeDateFrom(T0);
 
 /** A handler for `query`'s routes whose network answers with what `answer` is given. */
-function setup(query = '', maxBytes = 64 * 1024) {
-  const f = handlerFixture(origin, query, maxBytes);
+function setup(query = '', maxBytes = 64 * 1024, diskAccepts = true) {
+  const f = handlerFixture(origin, query, maxBytes, diskAccepts);
   return { ...f, held: (path: string) => f.memory.lookup(new Request(origin + path)) };
 }
 
@@ -174,6 +174,33 @@ describe('a refresh behind the page', () => {
     expect((await t.get('/app.js')).text).toBe('v1');
     expect({ cancelled, ended }).toEqual({ cancelled: false, ended: true });
     expect(t.held('/app.js')?.body.length).toBe(size); // and the new version was kept
+  });
+});
+
+describe('a new version that cannot be kept whole', () => {
+  it('read back from the HTTP cache as another version (or not there): the copy it replaces is removed all the same', async () => {
+    const t = setup('', 1 << 20);
+    t.answer(v1());
+    await t.get('/app.js');
+    expect(t.held('/app.js')).not.toBeNull();
+    vi.setSystemTime(T0 + 120_000); // stale: served, refreshed behind
+    const size = 64 * 1024;
+    const basic = (r: Response): Response => Object.defineProperty(r, 'type', { value: 'basic' });
+    const headers = (etag: string) => ({ 'cache-control': 'max-age=60', etag, 'content-length': String(size), date: httpDate(Date.now()) });
+    t.answer((request) => request.cache === 'only-if-cached'
+      ? basic(new Response(new Uint8Array(size).fill(3), { headers: headers('"3"') })) // the HTTP cache has moved on
+      : basic(new Response(new Uint8Array(size).fill(2), { headers: headers('"2"') })));
+    expect((await t.get('/app.js')).text).toBe('v1');
+    expect(t.held('/app.js')).toBeNull(); // v1 is not served in place of the v2 the page was given
+    expect(t.tabsFlushed).toEqual([`${origin}/app.js`]);
+  });
+
+  it('on an offline route whose disk refuses it (quota): the older durable copy under its key is removed', async () => {
+    const t = setup(`?routes=${encodeURIComponent('/api/*=network-first')}&offline=${encodeURIComponent('/api/*')}`, 64 * 1024, false);
+    t.answer(v1());
+    await t.get('/api/me');
+    expect(t.disk.puts).toHaveLength(1);
+    expect(t.disk.removed).toEqual([`${origin}/api/me`]);
   });
 });
 
