@@ -110,14 +110,18 @@ export class StoreLink {
    * @param transfer buffers to move with it
    * @param timeoutMs bound on the whole wait, the port's arrival included (a tab's first
    *   fetches race the port it posts once its store worker runs)
-   * @returns the reply, or null when the tab did not answer in time (or is gone)
+   * @param wanted asked once the port is there, just before the message goes: false drops
+   *   it (what it carries was invalidated while it waited)
+   * @returns the reply, or null when the tab did not answer in time (or is gone), or the
+   *   message was dropped
    */
   async request(
     clientId: string, message: WithoutId<ToService>, transfer: Transferable[] = [], timeoutMs = this.#timeoutMs,
+    wanted: () => boolean = () => true,
   ): Promise<FromService | null> {
     const started = this.#clock.now();
     const port = await this.#portFor(clientId, timeoutMs);
-    if (port === null) return null;
+    if (port === null || !wanted()) return null;
     return this.#send(port, message, transfer, Math.max(1, timeoutMs - (this.#clock.now() - started)));
   }
 

@@ -15,12 +15,16 @@ const FILL_TIMEOUT_MS = 5000;
 // same resource are not sent again. Bounded; a forgotten entry only costs a repeated fill.
 const SENT_PER_TAB = 2048;
 const TABS = 64;
+// URLs whose latest flush is remembered, for the fills still waiting when it came. Bounded;
+// a forgotten one only lets a fill that waited across its flush land, as before there was any.
+const FLUSHES = 4096;
 
 /** How fills ended. */
 export interface TabFillStats {
   /** Fills started and not yet answered. */
   inFlight: number;
-  /** By outcome: 'stored', 'too-large', 'rejected', 'failed', 'unreached'. */
+  /** By outcome: 'stored', 'too-large', 'rejected', 'failed', 'unreached', 'outdated' (its
+   *  URL was flushed while the fill waited for the tab's port: not sent). */
   outcomes: Record<string, number>;
   /** Hits not sent again because the tab was sent that put already. */
   skipped: number;
@@ -30,6 +34,10 @@ export interface TabFillStats {
 export class TabFill {
   readonly #link: StoreLink;
   readonly #sent = new Map<string, Set<string>>();
+  /** Orders fills and flushes: a fill is numbered when made, a flush marks its URL. */
+  #seq = 0;
+  /** Per URL key, the number of its latest flush (bounded: FLUSHES). */
+  readonly #flushed = new Map<string, number>();
   readonly stats: TabFillStats = { inFlight: 0, outcomes: {}, skipped: 0 };
 
   /** @param link the ports to the tabs' stores */
@@ -61,16 +69,26 @@ export class TabFill {
     if (sent.size >= SENT_PER_TAB) sent.clear();
     sent.add(mark);
     this.stats.inFlight++;
+    // A fill may wait seconds for the tab's port; a flush of its URL meanwhile (an unsafe
+    // request, a version that replaced it) must win, as it does in the service worker's memory.
+    const made = ++this.#seq;
+    const newline = record.key.indexOf('\n');
+    const url = newline < 0 ? record.key : record.key.slice(0, newline);
+    let dropped = false;
+    const wanted = () => {
+      dropped = (this.#flushed.get(url) ?? 0) > made;
+      return !dropped;
+    };
     // The copy and the message wait for a task of their own: on a hit, the response is
     // handed to the browser first (a body of some hundred KiB measured 1-14 ms to copy and
     // post in a freshly started service worker, which the page would otherwise wait for).
     return new Promise<void>((resolve) => setTimeout(resolve, 0))
       .then(() => {
         const copy = { ...record, body: record.body.slice() };
-        return this.#link.request(clientId, { webtmem: 'cc-put', record: copy, vary: [...vary] }, [copy.body.buffer], FILL_TIMEOUT_MS);
+        return this.#link.request(clientId, { webtmem: 'cc-put', record: copy, vary: [...vary] }, [copy.body.buffer], FILL_TIMEOUT_MS, wanted);
       })
       .then((reply) => {
-        const outcome = reply?.webtmem === 'cc-stored' ? reply.result : 'unreached';
+        const outcome = dropped ? 'outdated' : reply?.webtmem === 'cc-stored' ? reply.result : 'unreached';
         // A lost fill may be retried by the next hit.
         if (outcome !== 'stored') sent.delete(mark);
         this.stats.outcomes[outcome] = (this.stats.outcomes[outcome] ?? 0) + 1;
@@ -85,8 +103,12 @@ export class TabFill {
   async flush(request: Request, headers: [string, string][]): Promise<number> {
     // A mark starts with its record's key: the URL, then a newline (and the Vary values, for a
     // variant). The newline keeps /a from matching the marks of /ab or /a?x.
-    const prefix = `${urlKey(request.url)}\n`;
+    const key = urlKey(request.url);
+    const prefix = `${key}\n`;
     for (const sent of this.#sent.values()) for (const mark of sent) if (mark.startsWith(prefix)) sent.delete(mark);
+    this.#flushed.delete(key);
+    this.#flushed.set(key, ++this.#seq);
+    if (this.#flushed.size > FLUSHES) this.#flushed.delete(this.#flushed.keys().next().value as string);
     return this.#link.requestAll({ webtmem: 'cc-flush', url: request.url, headers });
   }
 

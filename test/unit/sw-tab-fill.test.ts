@@ -31,4 +31,30 @@ describe('TabFill', () => {
     expect(tabs.fill('tab', aq, [])).toBeNull();
     expect(puts).toEqual(['https://s.test/a', 'https://s.test/ab', 'https://s.test/a?x=1', 'https://s.test/a']);
   });
+
+  it('a fill still waiting for the tab\'s port when its URL is flushed is not sent; one made after the flush is', async () => {
+    const sent: string[] = [];
+    let portArrives!: () => void;
+    const port = new Promise<void>((r) => { portArrives = r; });
+    const fake = {
+      // As StoreLink.request: waits for the tab's port, then asks `wanted` before it posts.
+      request: async (_client: string, message: { record: { key: string } }, _t: unknown, _ms: number, wanted: () => boolean) => {
+        await port;
+        if (!wanted()) return null;
+        sent.push(message.record.key);
+        return { webtmem: 'cc-stored', result: 'stored' };
+      },
+      requestAll: async () => 0,
+    };
+    const tabs = new TabFill(fake as unknown as StoreLink);
+    const waiting = tabs.fill('tab', record('https://s.test/cart'), [])!;
+    const other = tabs.fill('tab', record('https://s.test/other'), [])!;
+    await tabs.flush(new Request('https://s.test/cart', { method: 'POST' }), []);
+    const after = tabs.fill('tab', { ...record('https://s.test/cart'), responseTime: 3 }, [])!;
+    portArrives();
+    await Promise.all([waiting, other, after]);
+    expect(sent).toEqual(['https://s.test/other', 'https://s.test/cart']);
+    expect(tabs.stats.outcomes).toEqual({ outdated: 1, stored: 2 });
+  });
 });
+
