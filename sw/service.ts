@@ -82,6 +82,7 @@ export class WebtmemService {
     const scopeUrl = scope.registration?.scope ?? `${this.#origin}/`;
     this.memory = new MemoryTier(config.memoryBytes, new ScriptCopies(scriptCopiesName(scopeUrl), this.#origin, config.memoryBytes));
     this.tabs = new TabFill(this.link);
+    this.link.onPort((clientId) => this.tabs.replayFlushes(clientId));
     this.offline = new OfflineTier(offlineLogName(scopeUrl));
     // No body larger than the smaller of the tab's half and the memory tier's share is read.
     const maxBytes = Math.min(Math.floor(config.capacityBytes / 2), this.memory.maxBodyBytes);

@@ -53,6 +53,7 @@ export class StoreLink {
   readonly #asked = new Map<string, number>();
   readonly #portWaiters = new Map<string, (() => void)[]>();
   #startup: Promise<void> | null = null;
+  #onPort: ((clientId: string) => void) | null = null;
   readonly #stats = { requests: 0, timeouts: 0, portRequests: 0 };
   #nextId = 1;
 
@@ -70,6 +71,19 @@ export class StoreLink {
   /** Counters. */
   get stats(): StoreLinkStats {
     return { ports: this.#ports.size, ...this.#stats };
+  }
+
+  /** Called when a client's port arrives, before the requests that waited for it are sent
+   *  (TabFill replays the flushes the tab missed). */
+  onPort(hook: (clientId: string) => void): void {
+    this.#onPort = hook;
+  }
+
+  /** Posts a request on the client's port now, if it has one (no waiting for a port), and
+   *  waits for the reply; null when it has none or did not answer in time. */
+  sendNow(clientId: string, message: WithoutId<ToService>, timeoutMs = this.#timeoutMs): Promise<FromService | null> {
+    const port = this.#ports.get(clientId);
+    return port ? this.#send(port, message, [], timeoutMs) : Promise.resolve(null);
   }
 
   /** Whether a client has handed over a port (the drop-in's runtime does after the load). */
@@ -97,6 +111,8 @@ export class StoreLink {
     // port at once instead of learning it from a timeout.
     port.addEventListener('close', () => this.#drop(clientId, port));
     port.start();
+    // Before the requests waiting for this port: what the hook posts goes first.
+    this.#onPort?.(clientId);
     for (const wake of this.#portWaiters.get(clientId) ?? []) wake();
     this.#portWaiters.delete(clientId);
   }
@@ -131,6 +147,9 @@ export class StoreLink {
    * @returns how many tabs answered
    */
   async requestAll(message: WithoutId<ToService>, timeoutMs = this.#timeoutMs): Promise<number> {
+    // Just started, this service worker has asked the open tabs for their ports: wait for
+    // that, so a flush reaches the tabs that answer (TabFill replays it to later ones).
+    if (this.#startup) await this.#startup;
     const replies = await Promise.all([...new Set(this.#ports.values())].map((port) => this.#send(port, message, [], timeoutMs)));
     return replies.filter((r) => r !== null).length;
   }

@@ -18,6 +18,10 @@ const TABS = 64;
 // URLs whose latest flush is remembered, for the fills still waiting when it came. Bounded;
 // a forgotten one only lets a fill that waited across its flush land, as before there was any.
 const FLUSHES = 4096;
+// Flushes replayed to a tab whose port arrives after them (it may hold a copy filled before):
+// those of the last minute, the newest REPLAYED at most.
+const REPLAY_MS = 60_000;
+const REPLAYED = 256;
 
 /** How fills ended. */
 export interface TabFillStats {
@@ -38,6 +42,8 @@ export class TabFill {
   #seq = 0;
   /** Per URL key, the number of its latest flush (bounded: FLUSHES). */
   readonly #flushed = new Map<string, number>();
+  /** Recent flushes by URL key: the message and when it was sent (bounded: REPLAYED). */
+  readonly #recent = new Map<string, { url: string; headers: [string, string][]; at: number }>();
   readonly stats: TabFillStats = { inFlight: 0, outcomes: {}, skipped: 0 };
 
   /** @param link the ports to the tabs' stores */
@@ -109,7 +115,28 @@ export class TabFill {
     this.#flushed.delete(key);
     this.#flushed.set(key, ++this.#seq);
     if (this.#flushed.size > FLUSHES) this.#flushed.delete(this.#flushed.keys().next().value as string);
+    this.#recent.delete(key);
+    this.#recent.set(key, { url: request.url, headers, at: Date.now() });
+    if (this.#recent.size > REPLAYED) this.#recent.delete(this.#recent.keys().next().value as string);
     return this.#link.requestAll({ webtmem: 'cc-flush', url: request.url, headers });
+  }
+
+  /**
+   * Sends a tab whose port just arrived the flushes of the last minute (StoreLink.onPort calls
+   * this before the fills that waited for the port): a tab that had no port when a URL was
+   * removed (it was linking, or this service worker had just restarted) may hold a copy of it
+   * filled before. A flush of a URL the tab holds a newer copy of costs it that copy, a miss.
+   * @returns how many flushes were sent
+   */
+  replayFlushes(clientId: string): number {
+    const since = Date.now() - REPLAY_MS;
+    let n = 0;
+    for (const [key, { url, headers, at }] of this.#recent) {
+      if (at < since) { this.#recent.delete(key); continue; }
+      void this.#link.sendNow(clientId, { webtmem: 'cc-flush', url, headers });
+      n++;
+    }
+    return n;
   }
 
   /** A tab went away: forget what it was sent. */

@@ -163,4 +163,37 @@ describe('StoreLink', () => {
     answering.port2.close();
     silent.port2.close();
   });
+
+  it('a port\'s hook posts before the requests that waited for that port', async () => {
+    const { clients } = fakeClients();
+    const link = new StoreLink(clients, 2000, new ManualClock());
+    const { port1, port2 } = new MessageChannel();
+    const seen: string[] = [];
+    port2.onmessage = (e) => {
+      seen.push(e.data.webtmem === 'cc-flush' ? `flush ${e.data.url}` : e.data.webtmem);
+      port2.postMessage({ webtmem: e.data.webtmem === 'cc-flush' ? 'cc-flushed' : 'cc-stored', id: e.data.id, result: 'stored' });
+    };
+    link.onPort((clientId) => { void link.sendNow(clientId, { webtmem: 'cc-flush', url: 'https://s.test/cart', headers: [] }); });
+    const waiting = link.request('tab-4', { webtmem: 'cc-put', record: {} as never, vary: [] });
+    await Promise.resolve();
+    link.addPort('tab-4', port1);
+    expect(await waiting).toMatchObject({ webtmem: 'cc-stored' });
+    expect(seen).toEqual(['flush https://s.test/cart', 'cc-put']);
+    expect(await link.sendNow('no-port', FLUSH)).toBeNull();
+    port2.close();
+  });
+
+  it('requestAll, just after start-up, waits for the open tabs to be asked for their ports', async () => {
+    const { clients } = fakeClients();
+    const link = new StoreLink(clients, 2000, new ManualClock());
+    let listed!: (ids: string[]) => void;
+    link.askAll(new Promise<string[]>((r) => { listed = r; }));
+    const count = link.requestAll(FLUSH);
+    const { port1, port2 } = answeringPort();
+    link.addPort('tab-5', port1); // it answered the start-up's ask
+    listed(['tab-5']);
+    expect(await count).toBe(1);
+    port2.close();
+  });
 });
+

@@ -1,6 +1,6 @@
 // Filling the tabs' stores (sw/tab-fill.ts): a put already sent to a tab is not sent again,
 // and a flush of a URL forgets what was sent of that URL only, so its next fill goes out.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TabFill } from '../../sw/tab-fill.js';
 import type { StoreLink } from '../../sw/store-link.js';
 import { resourceKey, toRecord } from '../../sw/http/index.js';
@@ -55,6 +55,27 @@ describe('TabFill', () => {
     await Promise.all([waiting, other, after]);
     expect(sent).toEqual(['https://s.test/other', 'https://s.test/cart']);
     expect(tabs.stats.outcomes).toEqual({ outdated: 1, stored: 2 });
+  });
+
+  it('replays to a tab whose port arrives late the flushes of the last minute, newest kept', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.UTC(2026, 0, 1));
+      const sent: string[] = [];
+      const fake = { requestAll: async () => 0, sendNow: async (client: string, m: { url: string }) => { sent.push(`${client} ${m.url}`); return null; } };
+      const tabs = new TabFill(fake as unknown as StoreLink);
+      await tabs.flush(new Request('https://s.test/old', { method: 'POST' }), []);
+      vi.setSystemTime(Date.now() + 30_000);
+      await tabs.flush(new Request('https://s.test/cart', { method: 'POST' }), [['accept', '*/*']]);
+      await tabs.flush(new Request('https://s.test/old', { method: 'DELETE' }), []); // again: its newest time counts
+      vi.setSystemTime(Date.now() + 40_000); // /cart and the second /old are 40 s old
+      expect(tabs.replayFlushes('tab')).toBe(2);
+      expect(sent).toEqual(['tab https://s.test/cart', 'tab https://s.test/old']);
+      vi.setSystemTime(Date.now() + 30_000); // 70 s: too old to matter
+      expect(tabs.replayFlushes('tab-2')).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
