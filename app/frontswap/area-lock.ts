@@ -13,22 +13,29 @@ export const areaLockName = (name: string): string => `webtmem-area:${name}`;
  * Takes the area's lock.
  * @param name the area name (already checked)
  * @param wait false: refuse at once when another holder has it; true: queue for it
- * @returns a function that releases the lock
+ * @returns a function that releases the lock and resolves once the lock manager has let it go
+ *   (the release crosses to the browser's lock manager; a close() that resolved before that
+ *   would let another thread, told the area is closed, find it still held)
  * @throws TmemError 'area-locked' (rejection) when `wait` is false and the lock is held;
  *   'not-supported' where Web Locks are missing
  */
-export function takeAreaLock(name: string, wait: boolean): Promise<() => void> {
+export function takeAreaLock(name: string, wait: boolean): Promise<() => Promise<void>> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
   if (!locks) return Promise.reject(new TmemError('not-supported', 'frontswap: this context has no Web Locks (navigator.locks), so an area cannot be held by one tab'));
   return new Promise((resolve, reject) => {
-    locks
+    // Settles once the lock is released (the request's own promise).
+    let released: Promise<unknown> = Promise.resolve();
+    released = locks
       .request(areaLockName(name), wait ? {} : { ifAvailable: true }, (lock) => {
         if (!lock) {
           reject(new TmemError('area-locked', `frontswap: area "${name}" is held by another tab or worker of this origin; close it there, or pass { wait: true }`));
           return undefined;
         }
         // Held until release() resolves this promise.
-        return new Promise<void>((release) => resolve(release));
+        return new Promise<void>((release) => resolve(() => {
+          release();
+          return released.then(() => undefined, () => undefined);
+        }));
       })
       .catch(reject);
   });

@@ -59,7 +59,7 @@ export class Frontswap {
   readonly #wb: WriteBehind;
   readonly #map = new TierMap();
   readonly #events = new EventTarget();
-  readonly #release: () => void;
+  readonly #release: () => Promise<void>;
   readonly #writeback: Writeback;
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #onBudget = () => this.#writeback.rebalance();
@@ -267,7 +267,7 @@ export class Frontswap {
       throw diskError(this.name, 'invalidateArea', e);
     } finally {
       await this.#link.close().catch(() => undefined);
-      this.#release();
+      await this.#release();
     }
   }
 
@@ -288,7 +288,8 @@ export class Frontswap {
   }
 
   /**
-   * Closes the area and releases its lock. A durable area first commits every buffered page
+   * Closes the area and releases its lock (resolving once the lock is free: another tab or
+   * thread may open the area at once). A durable area first commits every buffered page
    * (if that fails, close rejects with 'disk-error' and the area stays open: nothing is lost);
    * a non-durable one is cleared. Later calls throw 'area-closed'. Rejects with 'closed' once
    * the store has closed under the area (which closed it then, without writing its buffer),
@@ -322,7 +323,8 @@ export class Frontswap {
       if (!this.durable) await this.#link.clear().catch(() => undefined); // else cleared at next open
       await this.#link.close().catch(() => undefined);
     } finally {
-      this.#release();
+      // Resolved once the lock is free: a close() awaited here lets another thread open the area.
+      await this.#release();
     }
   }
 
@@ -454,7 +456,7 @@ export class Frontswap {
     this.#endedByStore = true;
     this.#wb.stop(error); // waiting flushes (and a durable close()) reject 'closed'
     this.#teardown();
-    this.#release();
+    void this.#release();
     const message = `frontswap "${this.name}": the webtmem store closed; ${inFlightPages} buffered pages and ${pendingDeletes} invalidates never reached the disk`;
     this.#st.lastError = message;
     this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message } }));

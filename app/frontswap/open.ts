@@ -50,7 +50,7 @@ export async function openFrontswap(client: FrontswapClient, connectPort: Connec
   // The holder lock goes with the area lock, whichever way the area ends.
   const release = () => {
     holder?.release();
-    releaseArea();
+    return releaseArea();
   };
   let link: DiskLink | null = null;
   let poolId = -1;
@@ -83,7 +83,7 @@ export async function openFrontswap(client: FrontswapClient, connectPort: Connec
       // then; the open's own error is the one to report, and the locks must still go.
     }
     await link?.close().catch(() => undefined);
-    release();
+    void release();
     throw e;
   }
 }

@@ -71,6 +71,7 @@ export interface AreaInit {
   storage: AreaStorageInfo;
   buffer: Omit<WriteBehindOptions, "onEvent">;
   autoWriteback: boolean;
-  release: () => void;
+  /** Lets the area's locks go; resolves once the area lock is free for another holder. */
+  release: () => Promise<void>;
 }
 
