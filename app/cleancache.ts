@@ -7,8 +7,8 @@
 import type { CleancacheStats } from '../worker/stats.js';
 import { TmemError } from '../worker/core/errors.js';
 import { BodyPool, Cleancache, type CleancacheStore } from '../worker/cleancache/index.js';
-import type { BodyAllocator, ResourceRecord } from '../worker/cleancache/record/index.js';
-import { freshness, meetsRequest } from '../sw/http/freshness.js';
+import { keyUrl, type BodyAllocator, type ResourceRecord } from '../worker/cleancache/record/index.js';
+import { freshness, storedUse } from '../sw/http/freshness.js';
 import { PairFields } from '../sw/http/header-pairs.js';
 import { decideCacheUse } from '../sw/http/cacheability.js';
 import { notModifiedResponse } from '../sw/http/conditional.js';
@@ -153,8 +153,7 @@ export class PageCleancache {
 /** Whether a copy may be answered without asking the server: fresh by its own headers, and
  *  within the request's own max-age and min-fresh. */
 function takenAsIs(record: ResourceRecord, limits: { maxAge?: number; minFresh?: number }, now: number): boolean {
-  const f = freshness(record.status, new PairFields(record.headers), record, now);
-  return f.fresh && meetsRequest(f, limits);
+  return storedUse(freshness(record.status, new PairFields(record.headers), record, now), limits) === 'fresh';
 }
 
 function resourceOf(record: ResourceRecord): CachedResource {
@@ -172,9 +171,7 @@ class Hit implements CachedResource {
   }
 
   get url(): string {
-    const key = this.#record.key;
-    const newline = key.indexOf('\n');
-    return newline < 0 ? key : key.slice(0, newline);
+    return keyUrl(this.#record.key);
   }
 
   get status(): number {

@@ -27,7 +27,7 @@
 // after the load (sw/deferred-keep.ts).
 import {
   decideLookup, freshness, headerPairs, mergeNotModified, notModifiedResponse, PairFields, resolveRoute,
-  meetsRequest, revalidationHeaders, usableWhileRevalidating,
+  revalidationHeaders, storedUse,
   type LookupDecision, type ResolvedRoute, type ResourceRecord, type Route, type Strategy,
 } from './http/index.js';
 import type { DeferredKeep } from './deferred-keep.js';
@@ -139,7 +139,7 @@ export class FetchHandler {
       // A stale copy outside its stale-while-revalidate window, or one older than the request
       // takes, must be revalidated before use: the browser does that with its own HTTP cache.
       const f = freshness(stored.status, new PairFields(stored.headers), stored, Date.now());
-      if (!meetsRequest(f, lookup) || (!f.fresh && !usableWhileRevalidating(f))) return this.#decline();
+      if (storedUse(f, lookup) === 'revalidate') return this.#decline();
     }
     return { ...plan, stored };
   }
@@ -193,9 +193,9 @@ export class FetchHandler {
     if (stored === null) return this.#network(request, keep, null, ctx);
     if (chosen === 'cache-first' || lookup.anyAge) return this.#answer(request, stored);
     const f = freshness(stored.status, new PairFields(stored.headers), stored, Date.now());
-    const meets = meetsRequest(f, lookup);
-    if (f.fresh && meets) return this.#answer(request, stored);
-    if (!meets || !usableWhileRevalidating(f)) return this.#networkFirst(request, keep, route.offline, ctx, stored);
+    const use = storedUse(f, lookup);
+    if (use === 'fresh') return this.#answer(request, stored);
+    if (use === 'revalidate') return this.#networkFirst(request, keep, route.offline, ctx, stored);
     // Stale within its window: serve it now, refresh it behind the page's back. Nobody reads the refresh's
     // answer: its body is cancelled, unless the keeper reads it back from the HTTP cache,
     // whose entry a cancelled load would leave incomplete: then it is read to its end.

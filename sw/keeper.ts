@@ -23,7 +23,7 @@
 // that of the newest record put under its key, and than the last removal of its URL's copies
 // (forget); else its outcome is 'outdated'. So an older copy is never put back.
 import {
-  decideSize, decideStore, headerPairs, parseVary, resourceKey, toRecord, urlKey, type ResourceRecord, type ResponseLike, type StoreDecision,
+  decideSize, decideStore, headerPairs, keyUrl, parseVary, resourceKey, toRecord, urlKey, type ResourceRecord, type ResponseLike, type StoreDecision,
 } from './http/index.js';
 import type { MemoryTier } from './memory-tier.js';
 import type { OfflineTier } from './offline-tier.js';
@@ -240,8 +240,7 @@ export class Keeper {
       // A 304 may name another Vary than the stored response did (servers send Vary:
       // Accept-Encoding on 304s): the copy is then this request's variant of the URL, keyed so.
       const names = varyNames(record);
-      const newline = record.key.indexOf('\n');
-      const key = resourceKey(newline < 0 ? record.key : record.key.slice(0, newline), names, request.headers);
+      const key = resourceKey(keyUrl(record.key), names, request.headers);
       this.putRecord(key === record.key ? record : { ...record, key }, ctx, names);
       return;
     }
@@ -286,8 +285,7 @@ export class Keeper {
     const now = Date.now();
     // A time still ahead of the clock means the clock went back: it orders nothing.
     const later = (t: number | undefined) => t !== undefined && record.requestTime < t && t <= now;
-    const newline = record.key.indexOf('\n');
-    if (later(this.#newest.get(record.key)) || later(this.#invalidated.get(newline < 0 ? record.key : record.key.slice(0, newline)))) {
+    if (later(this.#newest.get(record.key)) || later(this.#invalidated.get(keyUrl(record.key)))) {
       this.#count('outdated');
       return true;
     }

@@ -37,8 +37,6 @@ export class OfflineTier {
   readonly #backoff: Backoff;
   /** Errors made by #open for uses refused during the backoff. */
   readonly #refusals = new WeakSet<object>();
-  /** Errors of failed first opens (whatever they are), for #fail. */
-  readonly #openFailures = new WeakSet<object>();
   /** Open failures the backoff has counted (uses waiting on one open share its error). */
   readonly #counted = new WeakSet<object>();
   readonly #stats: OfflineTierStats = { reads: 0, hits: 0, writes: 0, errors: 0, lastError: null };
@@ -182,8 +180,10 @@ export class OfflineTier {
     this.#log ??= openDiskLog(this.name).then(
       (log) => { this.#backoff.succeed(); return log; },
       (e) => {
+        // Whatever the error is, once for every use that waited on this open.
         this.#log = null;
-        if (typeof e === 'object' && e !== null) this.#openFailures.add(e);
+        this.#backoff.fail();
+        if (typeof e === 'object' && e !== null) this.#counted.add(e);
         throw e;
       },
     );
@@ -199,14 +199,13 @@ export class OfflineTier {
     this.#stats.errors++;
     if (this.#refusals.has(e as object)) return; // refused during the backoff: keep the open's error
     this.#stats.lastError = `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`;
-    // A failed first open, or a reopen that failed: DiskLog throws 'disk-error' only when
-    // IndexedDB refused to open (worker/disk/connection.ts), and 'bad-database' when what it
-    // opened cannot be used. Other failures (quota, an aborted transaction) leave the database
-    // reachable, so they start no backoff.
-    const unreachable = this.#openFailures.has(e as object) ||
-      (e instanceof TmemError && (e.code === 'disk-error' || e.code === 'bad-database'));
-    if (unreachable && !this.#counted.has(e as object)) {
-      this.#counted.add(e as object);
+    // A reopen that failed (a first open's failure was counted by #open): DiskLog throws
+    // 'disk-error' only when IndexedDB refused to open (worker/disk/connection.ts), and
+    // 'bad-database' when what it opened cannot be used. Other failures (quota, an aborted
+    // transaction) leave the database reachable, so they start no backoff.
+    const unreachable = e instanceof TmemError && (e.code === 'disk-error' || e.code === 'bad-database');
+    if (unreachable && !this.#counted.has(e)) {
+      this.#counted.add(e);
       this.#backoff.fail();
     }
   }

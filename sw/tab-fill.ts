@@ -5,7 +5,7 @@
 // store a copy over the tab's port (sw/store-link.ts) — copied and sent in a later task than
 // the response, under waitUntil, never awaited by a response. A fill may be lost (no port in
 // time, a busy store): a cleancache put may always be dropped.
-import { urlKey, type ResourceRecord } from './http/index.js';
+import { keyUrl, urlKey, type ResourceRecord } from './http/index.js';
 import type { StoreLink } from './store-link.js';
 
 // A fill waits this long for the tab's port and reply: a new document's store worker starts
@@ -15,13 +15,12 @@ const FILL_TIMEOUT_MS = 5000;
 // same resource are not sent again. Bounded; a forgotten entry only costs a repeated fill.
 const SENT_PER_TAB = 2048;
 const TABS = 64;
-// URLs whose latest flush is remembered, for the fills still waiting when it came. Bounded;
-// a forgotten one only lets a fill that waited across its flush land, as before there was any.
+// URLs whose latest flush is remembered: for the fills still waiting when it came (a fill
+// waits FILL_TIMEOUT_MS at most), and for the tabs whose port arrives after it (those of the
+// last REPLAY_MS are sent to them). Bounded; a forgotten flush only lets such a fill land, or
+// such a tab keep its copy, as before there was any.
 const FLUSHES = 4096;
-// Flushes replayed to a tab whose port arrives after them (it may hold a copy filled before):
-// those of the last minute, the newest REPLAYED at most.
 const REPLAY_MS = 60_000;
-const REPLAYED = 256;
 
 /** How fills ended. */
 export interface TabFillStats {
@@ -40,10 +39,9 @@ export class TabFill {
   readonly #sent = new Map<string, Set<string>>();
   /** Orders fills and flushes: a fill is numbered when made, a flush marks its URL. */
   #seq = 0;
-  /** Per URL key, the number of its latest flush (bounded: FLUSHES). */
-  readonly #flushed = new Map<string, number>();
-  /** Recent flushes by URL key: the message and when it was sent (bounded: REPLAYED). */
-  readonly #recent = new Map<string, { url: string; headers: [string, string][]; at: number }>();
+  /** Per URL key, its latest flush: its number, its message, when (bounded: FLUSHES; oldest
+   *  first, a flush again moving its URL to the end). */
+  readonly #flushes = new Map<string, { seq: number; url: string; headers: [string, string][]; at: number }>();
   readonly stats: TabFillStats = { inFlight: 0, outcomes: {}, skipped: 0 };
 
   /** @param link the ports to the tabs' stores */
@@ -78,11 +76,10 @@ export class TabFill {
     // A fill may wait seconds for the tab's port; a flush of its URL meanwhile (an unsafe
     // request, a version that replaced it) must win, as it does in the service worker's memory.
     const made = ++this.#seq;
-    const newline = record.key.indexOf('\n');
-    const url = newline < 0 ? record.key : record.key.slice(0, newline);
+    const url = keyUrl(record.key);
     let dropped = false;
     const wanted = () => {
-      dropped = (this.#flushed.get(url) ?? 0) > made;
+      dropped = (this.#flushes.get(url)?.seq ?? 0) > made;
       return !dropped;
     };
     // The copy and the message wait for a task of their own: on a hit, the response is
@@ -112,12 +109,9 @@ export class TabFill {
     const key = urlKey(request.url);
     const prefix = `${key}\n`;
     for (const sent of this.#sent.values()) for (const mark of sent) if (mark.startsWith(prefix)) sent.delete(mark);
-    this.#flushed.delete(key);
-    this.#flushed.set(key, ++this.#seq);
-    if (this.#flushed.size > FLUSHES) this.#flushed.delete(this.#flushed.keys().next().value as string);
-    this.#recent.delete(key);
-    this.#recent.set(key, { url: request.url, headers, at: Date.now() });
-    if (this.#recent.size > REPLAYED) this.#recent.delete(this.#recent.keys().next().value as string);
+    this.#flushes.delete(key);
+    this.#flushes.set(key, { seq: ++this.#seq, url: request.url, headers, at: Date.now() });
+    if (this.#flushes.size > FLUSHES) this.#flushes.delete(this.#flushes.keys().next().value as string);
     return this.#link.requestAll({ webtmem: 'cc-flush', url: request.url, headers });
   }
 
@@ -129,10 +123,11 @@ export class TabFill {
    * @returns how many flushes were sent
    */
   replayFlushes(clientId: string): number {
+    // Older flushes go: no fill made before them still waits, and a tab is not sent them.
     const since = Date.now() - REPLAY_MS;
     let n = 0;
-    for (const [key, { url, headers, at }] of this.#recent) {
-      if (at < since) { this.#recent.delete(key); continue; }
+    for (const [key, { url, headers, at }] of this.#flushes) {
+      if (at < since) { this.#flushes.delete(key); continue; }
       void this.#link.sendNow(clientId, { webtmem: 'cc-flush', url, headers });
       n++;
     }

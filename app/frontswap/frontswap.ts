@@ -114,7 +114,7 @@ export class Frontswap {
       const message = `frontswap "${this.name}": the disk could not be opened (${init.disk.lastError}); pages stay in memory and the write-behind buffer until it can`;
       this.#st.lastError = message;
       this.#openFailed = true;
-      setTimeout(() => this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message } })), 0);
+      setTimeout(() => this.#report('error', message), 0);
     }
     this.#client.addEventListener('budget', this.#onBudget);
     this.#client.addEventListener('closed', this.#onStoreClosed);
@@ -217,7 +217,7 @@ export class Frontswap {
     const [page] = await this.#link.read([offset]).catch((e) => { throw this.#readFailed(e); });
     if (this.#readFailing) {
       this.#readFailing = false;
-      this.#events.dispatchEvent(new CustomEvent('recovered', { detail: { time: Date.now(), kind: 'disk-recovered', message: `frontswap "${this.name}": loads from disk succeed again` } }));
+      this.#report('recovered', `frontswap "${this.name}": loads from disk succeed again`);
     }
     if (!page) return false;
     into.set(page);
@@ -442,7 +442,7 @@ export class Frontswap {
     this.#wb.stop(error); // no retries; waiting flushes (and a durable close()) reject
     const message = `frontswap "${this.name}": the store worker is gone, so the disk is unreachable; ${inFlightPages} buffered pages and ${pendingDeletes} invalidates never reached it. Pages in memory and the buffer stay loadable; stores that need the disk return false`;
     this.#st.lastError = message;
-    const report = () => this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message } }));
+    const report = () => this.#report('error', message);
     if (later) setTimeout(report, 0);
     else report();
   }
@@ -459,7 +459,7 @@ export class Frontswap {
     void this.#release();
     const message = `frontswap "${this.name}": the webtmem store closed; ${inFlightPages} buffered pages and ${pendingDeletes} invalidates never reached the disk`;
     this.#st.lastError = message;
-    this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message } }));
+    this.#report('error', message);
   }
 
   #closedError(what: string): TmemError {
@@ -475,7 +475,7 @@ export class Frontswap {
       this.#st.readErrors++;
       this.#st.lastError = err.message;
       this.#readFailing = true;
-      this.#events.dispatchEvent(new CustomEvent('error', { detail: { time: Date.now(), kind: 'disk-error', message: `frontswap "${this.name}": a load from disk failed: ${err.message}` } }));
+      this.#report('error', `frontswap "${this.name}": a load from disk failed: ${err.message}`);
     }
     return err;
   }
@@ -486,7 +486,13 @@ export class Frontswap {
   #checkDiskOpened(): void {
     if (!this.#openFailed || this.#wb.stats().batches === 0) return;
     this.#openFailed = false;
-    this.#events.dispatchEvent(new CustomEvent('recovered', { detail: { time: Date.now(), kind: 'disk-recovered', message: `frontswap "${this.name}": the disk opened and takes writes` } }));
+    this.#report('recovered', `frontswap "${this.name}": the disk opened and takes writes`);
+  }
+
+  /** Fires 'error' (a TmemEvent of kind 'disk-error') or 'recovered' ('disk-recovered'). */
+  #report(type: 'error' | 'recovered', message: string): void {
+    const kind = type === 'error' ? 'disk-error' : 'disk-recovered';
+    this.#events.dispatchEvent(new CustomEvent(type, { detail: { time: Date.now(), kind, message } }));
   }
 
   #onDiskEvent(e: TmemEvent): void {

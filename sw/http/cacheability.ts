@@ -46,7 +46,7 @@ export type LookupDecision =
    *  used (cache mode 'no-cache', or Cache-Control: no-cache / max-age=0, Pragma: no-cache).
    *  `anyAge`: the request accepts a stale copy without checking (cache mode 'force-cache'
    *  or 'only-if-cached'). `maxAge`, `minFresh`: the request's own Cache-Control limits on a
-   *  copy it takes without checking (RFC 9111 §5.2.1.1, §5.2.1.3; freshness.ts meetsRequest). */
+   *  copy it takes without checking (RFC 9111 §5.2.1.1, §5.2.1.3; freshness.ts storedUse). */
   | { lookup: true; revalidate: boolean; anyAge: boolean; maxAge?: number; minFresh?: number }
   | { lookup: false; reason: NoLookupReason };
 

@@ -160,9 +160,23 @@ export function isFresh(status: number, headers: HeaderFields, timing: Timing, n
  * @param f the stored response's freshness now
  * @param limits the request's max-age and min-fresh (cacheability.ts decideLookup)
  */
-export function meetsRequest(f: Freshness, limits: { maxAge?: number; minFresh?: number }): boolean {
+function meetsRequest(f: Freshness, limits: { maxAge?: number; minFresh?: number }): boolean {
   return (limits.maxAge === undefined || f.age <= limits.maxAge) &&
     (limits.minFresh === undefined || f.lifetime - f.age >= limits.minFresh);
+}
+
+/**
+ * How a stored response may answer a request without asking the server first: 'fresh' (fresh
+ * and within the request's limits), 'while-revalidating' (stale within its own
+ * stale-while-revalidate window, and within the request's limits: served, refreshed behind),
+ * or 'revalidate' (asked about first). One rule for the service worker and the page.
+ * @param f the stored response's freshness now
+ * @param limits the request's max-age and min-fresh (cacheability.ts decideLookup)
+ */
+export function storedUse(f: Freshness, limits: { maxAge?: number; minFresh?: number }): 'fresh' | 'while-revalidating' | 'revalidate' {
+  if (!meetsRequest(f, limits)) return 'revalidate';
+  if (f.fresh) return 'fresh';
+  return usableWhileRevalidating(f) ? 'while-revalidating' : 'revalidate';
 }
 
 /**

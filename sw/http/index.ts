@@ -9,7 +9,7 @@ export {
   type CacheabilityOptions, type LookupDecision, type StoreDecision, type NoStoreReason, type NoLookupReason,
 } from './cacheability.js';
 export {
-  freshness, freshnessLifetime, currentAge, isFresh, meetsRequest, usableWhileRevalidating, revalidationHeaders,
+  freshness, freshnessLifetime, currentAge, isFresh, storedUse, usableWhileRevalidating, revalidationHeaders,
   mergeNotModified, parseHttpDate, heuristicallyCacheable, HEURISTIC_FRACTION, HEURISTIC_CAP_SECONDS,
   type Freshness, type HeaderFields, type Timing,
 } from './freshness.js';

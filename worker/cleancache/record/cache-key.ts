@@ -79,6 +79,16 @@ export function urlKey(url: string): string {
 }
 
 /**
+ * The URL key a resource key starts with: the whole key for a response without Vary, else the
+ * part before the first newline (resourceKey).
+ * @param key a key from urlKey or resourceKey
+ */
+export function keyUrl(key: string): string {
+  const newline = key.indexOf('\n');
+  return newline < 0 ? key : key.slice(0, newline);
+}
+
+/**
  * The full key of a request for a response that Varies on `names`.
  * With no names it is the URL key, where a response without Vary is stored.
  * @param url the request's URL

@@ -2,7 +2,7 @@
 // laid out over store pages (generation-stamped, checksummed, whole or nothing), written,
 // read and flushed. Pure logic over Fetch standard types, shared by the service worker, the
 // store worker and the page; it knows no HTTP caching rule (those are in sw/http).
-export { parseVary, urlKey, resourceKey, objectIdOf, type VaryDecision } from './cache-key.js';
+export { parseVary, urlKey, resourceKey, keyUrl, objectIdOf, type VaryDecision } from './cache-key.js';
 export {
   encodePages, decodePages, peekHeader, pagesFor, rereadPages, verifiedPut, FORMAT_VERSION, FIXED_HEADER_BYTES, MIN_PAGE_SIZE,
   type PageRecord, type ResourceRecord, type VaryRecord, type HeaderPeek, type BodyAllocator, type VerifiedPut,

@@ -21,7 +21,7 @@
 // The pool must be ephemeral and shared (non-exclusive gets): a private ephemeral get drops
 // the page it returns (tmem rule 5), which would destroy a resource on its first hit.
 
-import { objectIdOf, resourceKey, urlKey } from './cache-key.js';
+import { keyUrl, objectIdOf, resourceKey, urlKey } from './cache-key.js';
 import { decodePages, encodePages, peekHeader, type PageRecord, type ResourceRecord } from './resource-pages.js';
 
 /** The page operations the cleancache uses: a subset of the core's TmemStore. */
@@ -98,9 +98,8 @@ export function varyRecordFor(stored: PageRecord | null, record: ResourceRecord,
 
 /** The URL part of a variant's key (resourceKey); a key without one is a caller's bug. */
 export function variantUrl(key: string): string {
-  const newline = key.indexOf('\n');
-  if (newline < 0) throw new RangeError('webtmem: a varied resource needs its variant key (resourceKey)');
-  return key.slice(0, newline);
+  if (!key.includes('\n')) throw new RangeError('webtmem: a varied resource needs its variant key (resourceKey)');
+  return keyUrl(key);
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
