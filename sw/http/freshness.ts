@@ -203,8 +203,9 @@ export function revalidationHeaders(stored: Headers): Headers {
 /**
  * Merges a 304 Not Modified into the stored headers (RFC 9111 §4.3.4, §3.2): the 304's
  * fields replace the stored ones except framing, hop-by-hop fields and cookies. Returns null
- * when both carry an ETag and they differ: the 304 is about another representation, so the
- * caller must fetch without conditions. After a merge, the stored Timing becomes the 304's.
+ * when the 304's ETag does not select the stored copy (§4.3.4: a strong one selects only the
+ * same strong one, a weak one any copy with the same tag): the 304 is about another
+ * representation, so the caller must fetch without conditions. After a merge, the stored Timing becomes the 304's.
  * The revalidation resets the copy's age: a 304 without Date is dated when it arrived (RFC
  * 9110 §6.6.1: a recipient that keeps a response without Date adds one), and the stored Age
  * goes unless the 304 brings its own; the old ones would count the copy's age from its first
@@ -214,7 +215,7 @@ export function revalidationHeaders(stored: Headers): Headers {
 export function mergeNotModified(stored: Headers, notModified: Headers, receivedAt: number): Headers | null {
   const storedTag = stored.get('etag');
   const newTag = notModified.get('etag');
-  if (storedTag !== null && newTag !== null && opaqueTag(storedTag) !== opaqueTag(newTag)) return null;
+  if (storedTag !== null && newTag !== null && !selects(newTag, storedTag)) return null;
   const merged = new Headers(stored);
   // forEach, not for-of: the service-worker lib types Headers without its iterator.
   notModified.forEach((value, name) => {
@@ -225,9 +226,13 @@ export function mergeNotModified(stored: Headers, notModified: Headers, received
   return merged;
 }
 
-// Weak comparison (RFC 9110 §8.8.3.2): W/"x" and "x" name the same representation here.
-function opaqueTag(tag: string): string {
-  return tag.trim().replace(/^W\//, '');
+/** Whether a 304's ETag selects a stored copy's for update (RFC 9111 §4.3.4): a strong tag
+ *  only the same strong tag (strong comparison, RFC 9110 §8.8.3.2), a weak one the same
+ *  opaque tag, weak or strong (weak comparison). */
+function selects(newTag: string, storedTag: string): boolean {
+  const fresh = newTag.trim(), kept = storedTag.trim();
+  if (!fresh.startsWith('W/')) return fresh === kept;
+  return fresh.slice(2) === kept.replace(/^W\//, '');
 }
 
 function dateOf(headers: HeaderFields, fallback: number): number {
