@@ -82,6 +82,10 @@ export class Frontswap {
   /** The area opened without its disk and no write has reached it since ('recovered' is due
    *  once one does: #checkDiskOpened). */
   #openFailed = false;
+  /** The disk's own checkpoints and compactions that failed, as far as reported ('error'). */
+  #backgroundErrors = 0;
+  /** One of them was reported and no write has committed since ('recovered' is due). */
+  #backgroundFailing = false;
 
   /** Made by client.frontswap(); not meant to be called directly. */
   constructor(init: AreaInit) {
@@ -93,6 +97,7 @@ export class Frontswap {
     this.#client = init.client;
     this.#link = init.link;
     this.#disk = init.disk;
+    this.#backgroundErrors = init.disk.backgroundErrors;
     this.#release = init.release;
     this.#wb = new WriteBehind(init.link, { ...init.buffer, onEvent: (e) => this.#onDiskEvent(e) });
     this.#writeback = new Writeback({
@@ -362,6 +367,7 @@ export class Frontswap {
   async refreshStats(): Promise<FrontswapStats> {
     if (this.#state === 'closed' || this.#client.closed || this.#diskGone) return this.stats();
     this.#disk = await this.#link.report(this.stats());
+    if (this.#state === 'open') this.#checkBackground();
     return this.stats();
   }
 
@@ -487,6 +493,23 @@ export class Frontswap {
     if (!this.#openFailed || this.#wb.stats().batches === 0) return;
     this.#openFailed = false;
     this.#report('recovered', `frontswap "${this.name}": the disk opened and takes writes`);
+  }
+
+  /** The log checkpoints and compacts by itself after writes; when one of those transactions
+   *  fails no call of the area rejects, so the stats report says so: 'error' once per new
+   *  failure, 'recovered' once a write has committed since. Nothing is lost either way. */
+  #checkBackground(): void {
+    const disk = this.#disk;
+    if (disk.backgroundErrors > this.#backgroundErrors) {
+      this.#backgroundErrors = disk.backgroundErrors;
+      this.#backgroundFailing = true;
+      const message = `frontswap "${this.name}": the disk's own checkpoint or compaction failed (${disk.lastError ?? 'no reason given'}); nothing is lost, the next write tries it again`;
+      this.#st.lastError = message;
+      this.#report('error', message);
+    } else if (this.#backgroundFailing && !disk.failing) {
+      this.#backgroundFailing = false;
+      this.#report('recovered', `frontswap "${this.name}": the disk commits again`);
+    }
   }
 
   /** Fires 'error' (a TmemEvent of kind 'disk-error') or 'recovered' ('disk-recovered'). */

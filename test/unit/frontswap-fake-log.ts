@@ -63,8 +63,11 @@ export class FakeLog {
 
   keys(): DiskKey[] { return [...this.disk.keys()]; }
 
+  /** What stats() reports of the log's own failures: a test sets them. */
+  failures = { errors: 0, backgroundErrors: 0, failing: false, lastError: null as string | null };
+
   stats() {
-    return { liveValues: this.disk.size, liveBytes: this.disk.size * PS, recordBytes: 0, compactions: 0, errors: 0, lastError: null };
+    return { liveValues: this.disk.size, liveBytes: this.disk.size * PS, recordBytes: 0, compactions: 0, ...this.failures };
   }
 
   writeBatch(items: DiskItem[]): Promise<void> {

@@ -58,6 +58,11 @@ export interface DiskLogStats {
   reads: number;
   /** Failed transactions, writes and reads (a read counts after its one retry failed too). */
   errors: number;
+  /** Checkpoints and compactions the log started by itself after a write that failed (no
+   *  caller's promise rejects for them: nothing is lost, and the next write tries again). */
+  backgroundErrors: number;
+  /** A write transaction failed and none has committed since. */
+  failing: boolean;
   /** The newest failure: the browser's error name and message. */
   lastError: string | null;
 }
@@ -121,7 +126,7 @@ export class DiskLog {
   private readonly st = {
     transactions: 0, checkpoints: 0, compactions: 0, compactedRecords: 0, movedBytes: 0,
     reclaimedBytes: 0, lastCompactionMs: 0, totalCompactionMs: 0, reads: 0, errors: 0,
-    lastError: null as string | null,
+    backgroundErrors: 0, lastError: null as string | null,
   };
 
   /** Use {@link openDiskLog}. */
@@ -314,6 +319,7 @@ export class DiskLog {
     return {
       name: this.name, liveValues: m.size, liveBytes: m.liveBytes, records: m.records,
       recordBytes: m.recordBytes, deadBytes: m.deadBytes, journalItems: m.journalItems, ...this.st,
+      failing: this.failing,
     };
   }
 
@@ -426,13 +432,19 @@ export class DiskLog {
         await Promise.all([journal.put(entry, seq), journal.delete(IDBKeyRange.upperBound(seq, true))]);
         this.st.checkpoints++;
         return entry;
-      })).catch(() => undefined); // counted as an error already; the next write retries
+      })).catch(this.backgroundFailed);
     }
     const ratio = this.options.autoCompact ?? 0.5;
     if (ratio !== false && m.deadBytes >= this.recordBytes && m.deadBytes >= ratio * m.recordBytes) {
-      void this.serial(() => this.compactNow(ratio)).catch(() => undefined);
+      void this.serial(() => this.compactNow(ratio)).catch(this.backgroundFailed);
     }
   }
+
+  /** A checkpoint or compaction of afterWrite failed: transact reported it as a disk error
+   *  already; this counts it apart, for the area, which has no promise that rejects for it. */
+  private readonly backgroundFailed = (): void => {
+    this.st.backgroundErrors++;
+  };
 
   private async compactNow(threshold: number): Promise<CompactionReport> {
     const report = await runCompaction(this.map, threshold, this.recordBytes, this.scratch, (body) => this.transact(body));

@@ -283,6 +283,7 @@ export class AreaDiskService implements AreaDiskApi {
       diskPages: s?.liveValues ?? 0, diskBytes: s?.liveBytes ?? 0, diskRecordBytes: s?.recordBytes ?? 0,
       compactions: s?.compactions ?? 0, errors: (s?.errors ?? 0) + this.#openErrors,
       lastError: (this.#log ? s!.lastError : null) ?? this.#lastOpenError,
+      backgroundErrors: s?.backgroundErrors ?? 0, failing: s?.failing ?? false,
     };
   }
 

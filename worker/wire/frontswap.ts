@@ -64,6 +64,10 @@ export interface AreaDiskInfo {
   /** Failed write transactions of the log, and the last one's text. */
   errors: number;
   lastError: string | null;
+  /** Of the log's failures, its own checkpoints and compactions (no call of the area's
+   *  rejects for them), and whether a write has failed with none committed since. */
+  backgroundErrors: number;
+  failing: boolean;
 }
 
 export interface AreaOpenReply {
