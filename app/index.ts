@@ -14,5 +14,5 @@ export type { AnswerBlobStats, CleancacheStats, FrontswapStats, OriginTierStats,
 export { defaultCapacityBytes } from '../worker/hypervisor/options.js';
 export { Frontswap, MAX_AREA_NAME, type FrontswapOptions, type FrontswapEventMap, type AreaStorageInfo, type Tier } from './frontswap/index.js';
 export { PageCleancache, type CachedResource } from './cleancache.js';
-export { linkServiceWorker, registerServiceWorker, type ServiceWorkerLink, type ServiceWorkerLinkOptions } from './sw-link.js';
+export { linkServiceWorker, registerServiceWorker, serviceWorkerStats, type ServiceWorkerLink, type ServiceWorkerLinkOptions, type ServiceWorkerStats } from './sw-link.js';
 export { serviceWorkerUrl, type SwConfigText, type IsolationMode } from '../sw/config.js';

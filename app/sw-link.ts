@@ -1,6 +1,7 @@
 // The page's link to the service worker: registers it, and hands it a MessagePort leading to
 // this tab's cleancache service, again whenever the controller changes (an update, a first
 // claim) and whenever the service worker asks (it restarted and lost its ports).
+import { TmemError } from '../worker/core/errors.js';
 import { bufferedResources } from './loaded-resources.js';
 import {
   isServiceWorkerToPage, type ByeMessage, type LoadedMessage, type PortMessage, type ServiceWorkerStats, type StatsRequestMessage,
@@ -66,9 +67,10 @@ export interface ServiceWorkerLink {
  *   buffer, app/loaded-resources.ts)
  */
 export async function registerServiceWorker(script: string, scope: string, loaded: () => readonly string[] = bufferedResources): Promise<ServiceWorkerRegistration> {
+  const container = serviceWorkers('registerServiceWorker');
   let registration: ServiceWorkerRegistration;
   try {
-    registration = await navigator.serviceWorker.register(script, { scope, updateViaCache: 'none' });
+    registration = await container.register(script, { scope, updateViaCache: 'none' });
   } catch (e) {
     const fallback = new URL('./', script).href;
     if (new URL(scope, location.href).href === fallback) throw e;
@@ -77,7 +79,7 @@ export async function registerServiceWorker(script: string, scope: string, loade
         `using its default scope ${fallback}, which covers only pages below it. Serve the script with ` +
         `"Service-Worker-Allowed: ${scope}" or place it at the root of the site.`,
     );
-    registration = await navigator.serviceWorker.register(script, { updateViaCache: 'none' });
+    registration = await container.register(script, { updateViaCache: 'none' });
   }
   try {
     // The document itself too: resource timing lists only what it loaded.
@@ -96,7 +98,7 @@ export async function registerServiceWorker(script: string, scope: string, loade
  * @param options where each port's other end goes
  */
 export function linkServiceWorker(options: ServiceWorkerLinkOptions): ServiceWorkerLink {
-  const container = navigator.serviceWorker;
+  const container = serviceWorkers('linkServiceWorker');
   let sent = 0;
   let closed = false;
   let lastServiceStats: ServiceWorkerStats | null = null;
@@ -146,4 +148,14 @@ export function linkServiceWorker(options: ServiceWorkerLinkOptions): ServiceWor
       removeEventListener('pagehide', onPageHide);
     },
   };
+}
+
+/** navigator.serviceWorker, or a TmemError saying why there is none (an insecure context, or
+ *  service workers blocked by the browser's settings). */
+function serviceWorkers(caller: string): ServiceWorkerContainer {
+  const container = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
+  if (!container) {
+    throw new TmemError('not-supported', `${caller}: no service workers here (navigator.serviceWorker is missing: an insecure context, or blocked by the browser's settings)`);
+  }
+  return container;
 }

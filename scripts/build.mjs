@@ -22,13 +22,16 @@ const MINIFY = true;
 const CHUNK_NAMES = 'tmem.[name].[hash].js';
 const HASHED_CHUNK = /^tmem\.[\w-]+\.[\w-]{8,}\.js$/;
 
-/** [source, output file, format, output dir] */
+/** [source, output file, format, output dir, loaded by browsers as it is]: Vite's lib mode
+ *  keeps an ES bundle's whitespace and annotations for a bundler to tree-shake; a file a
+ *  browser loads with no bundler after (the drop-in's store worker, the extension's panel)
+ *  is minified whitespace too. */
 const entries = [
-  ['worker/core/index.ts', 'core.js', 'es', 'dist'],
-  ['app/index.ts', 'index.js', 'es', 'dist'],
-  ['worker/store-worker.ts', 'tmem-worker.js', 'es', 'dist'],
-  ['app/panel/package-entry.ts', 'panel.js', 'es', 'dist'],
-  ['app/panel/extension-entry.ts', 'panel.js', 'es', 'dist/extension'],
+  ['worker/core/index.ts', 'core.js', 'es', 'dist', false],
+  ['app/index.ts', 'index.js', 'es', 'dist', false],
+  ['worker/store-worker.ts', 'tmem-worker.js', 'es', 'dist', true],
+  ['app/panel/package-entry.ts', 'panel.js', 'es', 'dist', false],
+  ['app/panel/extension-entry.ts', 'panel.js', 'es', 'dist/extension', true],
 ];
 
 // Source maps are written for debugging a local build, but neither referenced from the bundles
@@ -52,8 +55,8 @@ function common(format, define = {}) {
   };
 }
 
-/** Builds one self-contained bundle. */
-async function bundle(entry, fileName, format, outDir, define) {
+/** Builds one self-contained bundle (`whole`: whitespace minified too, for an ES bundle). */
+async function bundle(entry, fileName, format, outDir, define, whole = false) {
   await build({
     ...common(format, define),
     build: {
@@ -63,7 +66,7 @@ async function bundle(entry, fileName, format, outDir, define) {
       minify: MINIFY,
       sourcemap: 'hidden',
       lib: { entry, formats: [format], fileName: () => fileName, name: 'webtmem' },
-      rollupOptions: { output: { codeSplitting: false } },
+      rollupOptions: { output: { codeSplitting: false, ...(whole && MINIFY ? { minify: { codegen: true } } : {}) } },
     },
   });
   console.log(`build: ${outDir}/${fileName}`);
@@ -108,12 +111,12 @@ function integrity(file) {
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
-for (const [entry, fileName, format, outDir] of entries) {
+for (const [entry, fileName, format, outDir, whole] of entries) {
   if (!existsSync(entry)) {
     console.log(`build: skip ${fileName} (${entry} not written yet)`);
     continue;
   }
-  await bundle(entry, fileName, format, outDir);
+  await bundle(entry, fileName, format, outDir, undefined, whole);
 }
 
 const chunks = await buildDropInChunks();

@@ -22,7 +22,7 @@ export function parseMemory(attr: string | null): Parsed<number> {
   if (bytes === null || bytes < MIN_CAPACITY || bytes > MAX_CAPACITY) {
     return {
       value: DEFAULT_MEMORY_BYTES,
-      error: `webtmem: data-memory="${attr}" is not a size between 1MB and 4GB (e.g. "32MB"); using ${DEFAULT_MEMORY_BYTES / 1048576}MB`,
+      error: `webtmem: data-memory="${attr}" is not a size between 1 MiB and 4 GiB (e.g. "32MB"); using ${DEFAULT_MEMORY_BYTES / 1048576} MiB`,
     };
   }
   return { value: bytes };

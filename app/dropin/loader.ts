@@ -50,6 +50,10 @@ async function start(): Promise<void> {
     const outcome = await ensureIsolation({ register: () => (registering = register()), scriptUrl: tag.swScript });
     webtmem.isolation = outcome;
     if (outcome === 'reloading') return; // this document is about to go away
+    // Isolated already (by this service worker, or by the site's own headers): nothing was
+    // registered yet, and the registration is what picks up a changed configuration (a new
+    // query on tmem-sw.js) and installs the worker on a site isolated from its first visit.
+    if (registering === null && container) registering = loaded().then(register);
   } else if (container) {
     // After the load event: on a first visit the service worker's install (and its fetches),
     // on a repeat view the update check of tmem-sw.js (which picks up a changed configuration)

@@ -1,6 +1,7 @@
 // The drop-in's script tag, read once: its data-* attributes (formats in sw/http/
-// drop-in-options.ts) and where its own files are (next to the script's src). A malformed
-// attribute gives one console error and its default applies.
+// drop-in-options.ts) and where its own files are (next to the script's src, unless data-sw or
+// data-worker name them: those resolve against the page, as any URL in an attribute does). A
+// malformed attribute gives one console error and its default applies.
 import { parseCapacity, parseOffline, parseRoutes } from '../../sw/http/drop-in-options.js';
 import { parseMemory, serviceWorkerUrl, type IsolationMode } from '../../sw/config.js';
 
@@ -16,7 +17,8 @@ export interface DropInTag {
   isolate: boolean;
   workerUrl: URL;
   scope: string;
-  /** data-panel, null when absent. */
+  /** data-panel, lower-cased: '' (present), 'open', 'docked', 'bottom', 'right', 'floating',
+   *  'float' or 'closed'; null when absent or malformed. */
   panel: string | null;
   /** data-panel-shortcut, null when absent. */
   panelShortcut: string | null;
@@ -34,6 +36,21 @@ function coepMode(): Exclude<IsolationMode, null> {
   return 'require-corp';
 }
 
+/** data-panel's values (app/panel/panel-handle.ts reads them). */
+const PANEL_VALUES = new Set(['', 'open', 'docked', 'bottom', 'right', 'floating', 'float', 'closed']);
+
+/** A URL attribute resolved against the page, or `fallback` (resolved against the script)
+ *  with one console error when it is no URL. */
+function urlAttr(name: string, value: string | null, pageUrl: string, fallback: URL): URL {
+  if (value === null) return fallback;
+  try {
+    return new URL(value, pageUrl);
+  } catch {
+    console.error(`webtmem: ${name}="${value}" is not a URL; using ${fallback.href}`);
+    return fallback;
+  }
+}
+
 /**
  * Reads the drop-in's tag.
  * @param script document.currentScript as the drop-in saw it (null: no tag, all defaults)
@@ -49,15 +66,25 @@ export function readTag(script: HTMLScriptElement | null, pageUrl: string): Drop
   reported(parseOffline(offline));
   const routes = attr('data-routes');
   reported(parseRoutes(routes));
-  const isolate = script?.hasAttribute('data-isolate') ?? false;
+  // A flag: present (or "true") turns it on. Any other value is refused rather than guessed at:
+  // isolation reloads the page once and cuts window.opener, so data-isolate="false" must not.
+  const isolateValue = attr('data-isolate')?.trim().toLowerCase() ?? null;
+  const isolate = isolateValue === '' || isolateValue === 'true';
+  if (isolateValue !== null && !isolate) console.error(`webtmem: data-isolate takes no value (got "${attr('data-isolate')}"); isolation stays off`);
+  let panel = attr('data-panel')?.trim().toLowerCase() ?? null;
+  if (panel !== null && !PANEL_VALUES.has(panel)) {
+    console.error(`webtmem: data-panel="${attr('data-panel')}" is none of ${[...PANEL_VALUES].filter(Boolean).join(', ')} (or no value); the panel does not open at start`);
+    panel = null;
+  }
   // data-sw="none": the site registers its own service worker (one importing tmem-sw.js, e.g.
   // a Workbox one); the drop-in only links to whichever service worker controls the page.
   const sw = attr('data-sw');
   const ownServiceWorker = sw?.trim().toLowerCase() === 'none';
+  const swFile = urlAttr('data-sw', ownServiceWorker ? null : sw, pageUrl, new URL('tmem-sw.js', base));
   return {
     base,
     capacityBytes,
-    swScript: serviceWorkerUrl(new URL(ownServiceWorker ? 'tmem-sw.js' : (sw ?? 'tmem-sw.js'), base).href, {
+    swScript: serviceWorkerUrl(swFile.href, {
       routes,
       offline,
       isolate: isolate ? coepMode() : null,
@@ -67,9 +94,9 @@ export function readTag(script: HTMLScriptElement | null, pageUrl: string): Drop
     }),
     ownServiceWorker,
     isolate,
-    workerUrl: new URL(attr('data-worker') ?? 'tmem-worker.js', base),
+    workerUrl: urlAttr('data-worker', attr('data-worker'), pageUrl, new URL('tmem-worker.js', base)),
     scope: attr('data-scope') ?? '/',
-    panel: attr('data-panel'),
+    panel,
     panelShortcut: attr('data-panel-shortcut'),
   };
 }

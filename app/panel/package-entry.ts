@@ -9,5 +9,5 @@
 // the store.
 export { installPagePanel, type PagePanel, type PagePanelOptions } from './page-panel.js';
 export { createPanel, mountPanel, type Panel, type PanelOptions, type PanelLayout, type DockSide } from './panel.js';
-export type { WebtmemGlobal } from './stats-source.js';
+export { pageStatsSource, type StatsSource, type WebtmemGlobal } from './stats-source.js';
 export { DEFAULT_SHORTCUT } from './shortcut.js';

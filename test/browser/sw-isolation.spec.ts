@@ -29,10 +29,12 @@ test('data-isolate reaches crossOriginIsolated with one reload; a hard reload ru
   expect(await served(request, path, PLAIN)).toBe(2);
   expect(await page.evaluate(() => sessionStorage.getItem('webtmem-isolation-reload'))).toBeNull();
 
-  // A normal reload stays isolated, without another reload of its own.
+  // A normal reload stays isolated, without another reload of its own, and registers the
+  // service worker again (the registration picks up a changed configuration).
   await page.reload();
   expect(await state(page)).toMatchObject({ coi: true, isolation: 'isolated' });
   expect(await served(request, path, PLAIN)).toBe(3);
+  await page.waitForFunction(() => (window as any).webtmem.registration?.active?.scriptURL.includes('tmem-sw.js'));
 
   // A hard reload bypasses the service worker: not isolated, local mode, no reload.
   const cdp = await page.context().newCDPSession(page);

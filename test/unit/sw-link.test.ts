@@ -26,9 +26,11 @@ describe('service-worker configuration in its script URL', () => {
     expect(readConfig(new URL(filling).search).fillOnInstall).toBe(true);
   });
 
-  it('data-memory: a size in 1MB..4GB, else the default with a clear error', () => {
+  it('data-memory: a size in 1 MiB..4 GiB, else the default with a clear error', () => {
     expect(parseMemory(null)).toEqual({ value: DEFAULT_MEMORY_BYTES });
     expect(parseMemory('16MB')).toEqual({ value: 16_000_000 });
+    expect(parseMemory('1MiB')).toEqual({ value: 1_048_576 });
+    expect(parseMemory('1MB').error).toBe('webtmem: data-memory="1MB" is not a size between 1 MiB and 4 GiB (e.g. "32MB"); using 32 MiB');
     for (const bad of ['lots', '10KB', '9GB', '-1MB']) {
       const parsed = parseMemory(bad);
       expect(parsed.value).toBe(DEFAULT_MEMORY_BYTES);

@@ -2,7 +2,7 @@
 // sw/install-fill.ts waits for), sends nothing when none installs, and never fails a
 // registration over the list. navigator.serviceWorker is a stand-in recording what it is given.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { registerServiceWorker } from '../../app/sw-link.js';
+import { linkServiceWorker, registerServiceWorker } from '../../app/sw-link.js';
 
 function stubContainer(installing: boolean) {
   const posted: unknown[] = [];
@@ -18,6 +18,14 @@ afterEach(() => {
 });
 
 describe('registerServiceWorker', () => {
+  it("refuses with TmemError 'not-supported' where there are no service workers (an insecure context)", async () => {
+    vi.stubGlobal('navigator', {});
+    await expect(registerServiceWorker('https://site.test/tmem-sw.js', '/')).rejects.toMatchObject({
+      name: 'TmemError', code: 'not-supported', message: expect.stringMatching(/registerServiceWorker: no service workers here/),
+    });
+    expect(() => linkServiceWorker({ connectPort: () => undefined })).toThrow(expect.objectContaining({ code: 'not-supported' }));
+  });
+
   it('hands an installing worker the loaded resources', async () => {
     const { posted, registration, register } = stubContainer(true);
     const urls = ['https://site.test/app.js', 'https://site.test/app.css'];
