@@ -90,11 +90,30 @@ export class PageCleancache {
    * set to its current age. A stale copy found
    * counts as a lookup hit in the stats and is fetched again. A request with its own
    * If-None-Match or If-Modified-Since that the copy meets gets a 304, as from the server.
+   * A request with `integrity` or an aborted `signal` goes to fetch(), which checks them, and
+   * so does one whose lookup fails (the store refuses it: `store-busy`): this never rejects
+   * where fetch() would not.
    * @param input a URL or a Request
    * @param init fetch options
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    try {
+      const hit = this.#pageAnswer(input, init);
+      if (hit !== null) return hit;
+    } catch {
+      // The page's copy is a shortcut, never a new way to fail: a lookup the store refuses (a
+      // bucket left locked by a thread that died: store-busy), or input fetch() itself will
+      // judge (a bad URL), goes to fetch().
+    }
+    return fetch(input, init);
+  }
+
+  /** webtmem.fetch's answer from the page's copy, or null when fetch() must answer. */
+  #pageAnswer(input: string | URL | Request, init: RequestInit | undefined): Response | null {
     const request = input instanceof Request ? input : null;
+    // Subresource Integrity is checked by fetch() on what it receives; an aborted signal
+    // rejects there with AbortError. Neither is the copy's to answer.
+    if ((init?.integrity ?? request?.integrity ?? '') !== '' || (init?.signal ?? request?.signal)?.aborted) return null;
     const given = init?.headers ?? request?.headers;
     const headers = given === undefined ? EMPTY_HEADERS : given instanceof Headers ? given : new Headers(given);
     const absolute = this.#absolute(request?.url ?? (input as string | URL));
@@ -119,7 +138,7 @@ export class PageCleancache {
         return notModifiedResponse(record, headers, now) ?? hitResponse(record, true, now);
       }
     }
-    return fetch(input, init);
+    return null;
   }
 
   /** This page's lookups (the service worker's are in the store worker's snapshot). */

@@ -1,16 +1,15 @@
 // The Response that webtmem.fetch() gives for a page-side cleancache hit. Its bytes are
-// already in hand, so reading it whole (arrayBuffer, bytes, text, json) resolves from them at
-// once; a Response built on the bytes would first copy them into the browser's body storage
-// and pipe them back through a stream, which in Chromium cost more than the lookup itself
-// (measured in bench/sites.mjs, in-app fetches: 9× → 90× faster than the HTTP cache under the
-// same load). Its headers are built on first use too: the Response constructor parses and
-// checks every stored header, about as costly as the rest of a hit, and most code reads only
-// the body. It is a real Response (headers, status, clone(), a body stream on demand), and its
-// body can be read once, as any Response's. Its Age is the copy's current age when the hit was
-// served (RFC 9111 §4), worked out with the headers, on first use.
+// already in hand, so reading it whole (arrayBuffer, bytes, text, json, blob) resolves from
+// them at once; a Response built on the bytes would first copy them into the browser's body
+// storage and pipe them back through a stream, which in Chromium cost more than the lookup
+// itself (measured in bench/sites.mjs, in-app fetches: 9× → 90× faster than the HTTP cache
+// under the same load). It is a real Response for the browser too: its headers (with the Age
+// of the hit, RFC 9111 §4) are the Response's own, and its body is a stream that hands over
+// the same bytes when pulled, so what reads a Response natively (Cache.put,
+// WebAssembly.instantiateStreaming, formData, body) gets the same content; a native read and
+// a read here share one body, which can be read once, as any Response's.
 import { toResponse, type ResourceRecord } from '../worker/cleancache/record/index.js';
 import { servedHeaders } from '../sw/http/age.js';
-import type { HeaderPairs } from '../sw/http/header-pairs.js';
 
 // Statuses whose responses have no body (the Response constructor refuses one for them).
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -18,8 +17,11 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const used = (): TypeError => new TypeError('Response: body has already been used');
 
 /** What a hit's Response is made of besides its bytes: the stored status, headers and timing. */
-interface Head extends Pick<ResourceRecord, 'status' | 'statusText' | 'requestTime' | 'responseTime'> {
-  headers: HeaderPairs;
+type Head = Pick<ResourceRecord, 'status' | 'statusText' | 'headers' | 'requestTime' | 'responseTime'>;
+
+/** What the body stream asks of its Response once pulled (set once the Response exists). */
+interface Puller {
+  take: () => Uint8Array<ArrayBuffer> | null;
 }
 
 /** A Response whose body is the stored bytes, read without a stream unless one is asked for. */
@@ -27,66 +29,44 @@ class HitResponse extends Response {
   #bytes: Uint8Array<ArrayBuffer> | null;
   /** True when no one else holds #bytes: a whole read hands them over instead of copying. */
   #owned: boolean;
-  #headerList: HeaderPairs;
-  // The stored timing and when the hit was served, which give its Age. Numbers, not the
-  // record: holding the record would hold its body after a read handed the bytes over.
-  readonly #requestTime: number;
-  readonly #responseTime: number;
+  // What a clone is made of. Not the record: holding it would hold its body after a read
+  // handed the bytes over.
+  readonly #head: Head;
   readonly #servedAt: number;
-  #headers: Headers | null = null;
-  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
 
   constructor(head: Head, bytes: Uint8Array<ArrayBuffer>, owned: boolean, servedAt: number) {
-    super(null, { status: head.status, statusText: head.statusText });
-    this.#headerList = head.headers;
-    this.#requestTime = head.requestTime;
-    this.#responseTime = head.responseTime;
+    const puller: Puller = { take: () => null };
+    // Pulled only when something reads the body natively; a read through the methods below
+    // takes the bytes first, and the stream then errors as a used body's does.
+    const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
+      pull(controller) {
+        const taken = puller.take();
+        if (taken === null) controller.error(used());
+        else {
+          controller.enqueue(taken);
+          controller.close();
+        }
+      },
+    }, { highWaterMark: 0 }); // no pull before a read: the default of 1 pulls at once
+    super(body, { status: head.status, statusText: head.statusText, headers: servedHeaders(head.headers, head, servedAt) });
+    puller.take = () => this.#take();
+    const { status, statusText, headers, requestTime, responseTime } = head;
+    this.#head = { status, statusText, headers, requestTime, responseTime };
     this.#servedAt = servedAt;
     this.#bytes = bytes;
     this.#owned = owned;
   }
 
-  /** The stored headers with the Age of the hit, under the guard a Response's own headers have. */
-  override get headers(): Headers {
-    this.#headers ??= new Response(null, { headers: servedHeaders(this.#headerList, this.#head(), this.#servedAt) }).headers;
-    return this.#headers;
-  }
-
-  #head(): Head {
-    return { status: this.status, statusText: this.statusText, headers: this.#headerList, requestTime: this.#requestTime, responseTime: this.#responseTime };
-  }
-
   override get bodyUsed(): boolean {
-    return this.#stream ? this.#stream.locked : this.#bytes === null;
-  }
-
-  /** A stream of the bytes, made on first use; from then on every read goes through it. */
-  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    if (this.#stream === null) {
-      const bytes = this.#take();
-      this.#stream = new ReadableStream<Uint8Array<ArrayBuffer>>({
-        start(controller) {
-          if (bytes === null) controller.error(used());
-          else {
-            controller.enqueue(bytes);
-            controller.close();
-          }
-        },
-      });
-    }
-    return this.#stream;
+    return this.#bytes === null || super.bodyUsed;
   }
 
   override clone(): Response {
     if (this.bodyUsed) throw new TypeError('Response.clone: body has already been used');
-    if (this.#stream) {
-      const [mine, theirs] = this.#stream.tee();
-      this.#stream = mine;
-      return new Response(theirs, { status: this.status, statusText: this.statusText, headers: this.headers });
-    }
-    // Both now share the bytes, so neither may hand them over.
+    // The body stream is not pulled yet (or the bytes would be gone): both share the bytes
+    // now, so neither may hand them over.
     this.#owned = false;
-    return new HitResponse(this.#head(), this.#bytes as Uint8Array<ArrayBuffer>, false, this.#servedAt);
+    return new HitResponse(this.#head, this.#bytes as Uint8Array<ArrayBuffer>, false, this.#servedAt);
   }
 
   override arrayBuffer(): Promise<ArrayBuffer> {
@@ -111,14 +91,6 @@ class HitResponse extends Response {
     return this.#read((b) => new Blob([b], { type }), false);
   }
 
-  override formData(): Promise<FormData> {
-    return this.#viaStream().formData();
-  }
-
-  #viaStream(): Response {
-    return new Response(this.body, { status: this.status, statusText: this.statusText, headers: this.headers });
-  }
-
   /** The bytes, now the reader's alone (a copy unless they were owned); null once used. */
   #take(): Uint8Array<ArrayBuffer> | null {
     const bytes = this.#bytes;
@@ -133,11 +105,8 @@ class HitResponse extends Response {
    *   reader's alone), or only reads them
    */
   #read<T>(convert: (bytes: Uint8Array<ArrayBuffer>) => T, handsOver = true): Promise<T> {
-    if (this.#stream) {
-      if (this.#stream.locked) return Promise.reject(used());
-      return this.#viaStream().bytes().then(convert);
-    }
-    if (this.#bytes === null) return Promise.reject(used());
+    // A body stream someone holds a reader of (body.getReader()) is theirs to read.
+    if (this.#bytes === null || super.bodyUsed || this.body?.locked) return Promise.reject(used());
     let bytes: Uint8Array<ArrayBuffer>;
     if (handsOver) bytes = this.#take() as Uint8Array<ArrayBuffer>;
     else {

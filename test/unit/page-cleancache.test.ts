@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
 import { resourceKey, toRecord } from '../../worker/cleancache/record/index.js';
 import { PageCleancache } from '../../app/cleancache.js';
+import { TmemError } from '../../worker/core/errors.js';
 import { rfcAge } from './sw-fakes.js';
 
 const BASE = 'https://site.test/app/';
@@ -39,6 +40,24 @@ describe('PageCleancache.fetch', () => {
     expect(await (await page.fetch(new URL(URL_A))).text()).toBe('stored');
     expect(await (await page.fetch(new Request(URL_A))).text()).toBe('stored');
     expect(calls).toHaveLength(0);
+  });
+
+  it('leaves to fetch() a request with integrity or an aborted signal, a lookup the store refuses, and a URL it cannot read', async () => {
+    const calls = network();
+    const page = pageWith(URL_A, { 'cache-control': 'max-age=600' }, 1000);
+    expect(await (await page.fetch(URL_A, { integrity: 'sha256-AAAA' })).text()).toBe('network');
+    expect(await (await page.fetch(new Request(URL_A, { integrity: 'sha256-AAAA' }))).text()).toBe('network');
+    expect(await (await page.fetch(URL_A, { signal: AbortSignal.abort() })).text()).toBe('network');
+    expect(await (await page.fetch('http://[')).text()).toBe('network');
+    const lookup = vi.spyOn(page.cleancache, 'lookup').mockImplementationOnce(() => {
+      throw new TmemError('store-busy', 'get: a bucket lock is held by a thread that died');
+    });
+    expect(await (await page.fetch(URL_A)).text()).toBe('network');
+    expect(calls).toHaveLength(5);
+    lookup.mockRestore();
+    // The copy is still there and still answered on the page.
+    expect(await (await page.fetch(URL_A, { signal: new AbortController().signal })).text()).toBe('stored');
+    expect(calls).toHaveLength(5);
   });
 
   it('answers the caller\'s own conditional request with a 304 when the fresh copy meets it', async () => {
