@@ -49,6 +49,12 @@ export async function keepUrls(offline: Pick<OfflineTier, 'put'>, urls: readonly
       const vary = parseVary(response.headers.get('vary'));
       if (vary.kind === 'star' || vary.kind === 'unseen') throw new Error(`Vary: ${response.headers.get('vary')} cannot be keyed`);
       const names = vary.kind === 'names' ? vary.names : [];
+      // A declared length over the bound is refused before a byte is read.
+      const declared = Number(response.headers.get('content-length') ?? NaN);
+      if (declared > maxBytes && response.headers.get('content-encoding') === null) {
+        void response.body?.cancel().catch(() => undefined);
+        throw new Error(`${declared} bytes, over the ${maxBytes} kept`);
+      }
       const body = new Uint8Array(await response.arrayBuffer());
       if (body.byteLength > maxBytes) throw new Error(`${body.byteLength} bytes, over the ${maxBytes} kept`);
       const record = toRecord(resourceKey(url, names, request.headers), response, body, { requestTime, responseTime: Date.now() }, 0);

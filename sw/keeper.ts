@@ -48,6 +48,7 @@ export interface KeeperStats {
    *  or been given up (filling the tabs' stores is counted apart: TabFill). */
   inFlight: number;
   /** How each memory put ended: 'stored', 'rejected' (the store refused a page), 'too-large',
+   *  'no-memory' (the memory tier's store could not be allocated),
    *  'aborted' (the body broke off), 'uncached' / 'changed' (the HTTP cache had no copy to read
    *  back, or another version), 'outdated' (a response to a later request was put first). A
    *  lost put is legal for a cleancache; these say why. */

@@ -39,6 +39,8 @@ export class MemoryTier {
   readonly #budgetBytes: number;
   /** Lookups made before the store was (all misses). */
   #earlyLookups = 0;
+  /** Puts lost because the store could not be allocated (the keeper counts them too). */
+  #noMemory = 0;
   readonly #blobs: AnswerBlobs;
   readonly #copies: ScriptCopies | null;
   /** Records this tier's lookups returned, whose Blob or copy (if any) may answer for them. */
@@ -125,10 +127,21 @@ export class MemoryTier {
    * @param waitUntil given the copy of a large script into Cache Storage, which ends after
    *   this returns (it never rejects)
    */
-  put(record: ResourceRecord, vary: readonly string[], waitUntil?: (copying: Promise<void>) => void): WriteResult {
+  put(record: ResourceRecord, vary: readonly string[], waitUntil?: (copying: Promise<void>) => void): WriteResult | 'no-memory' {
+    let made: { store: TmemStore; cleancache: Cleancache };
+    try {
+      made = this.#made();
+    } catch (e) {
+      // The budget could not be allocated (a phone short of memory, a 32-bit browser): a put
+      // is allowed to be lost, and the request that made it (a disk hit answered, a 304)
+      // must still be answered. The next put tries again.
+      this.#noMemory++;
+      if (this.#noMemory === 1) console.warn(`webtmem: the service worker's memory tier could not allocate its ${this.#capacityBytes} bytes (${(e as Error)?.message}); responses are not kept in memory until it can`);
+      return 'no-memory';
+    }
     let changed = false;
     const copying: Promise<void>[] = [];
-    const result = this.#made().cleancache.put(record, vary, (stored) => {
+    const result = made.cleancache.put(record, vary, (stored) => {
       changed = this.#blobs.keep(stored);
       const copy = this.#copies?.keep(stored);
       if (copy) copying.push(copy);

@@ -33,6 +33,8 @@ const SILENT_LIMIT = 2;
 /** Counters of the links, for tests and the service worker's own stats. */
 export interface StoreLinkStats {
   ports: number;
+  /** Clients with a request waiting for their port now. */
+  waitingClients: number;
   requests: number;
   timeouts: number;
   portRequests: number;
@@ -70,7 +72,7 @@ export class StoreLink {
 
   /** Counters. */
   get stats(): StoreLinkStats {
-    return { ports: this.#ports.size, ...this.#stats };
+    return { ports: this.#ports.size, waitingClients: this.#portWaiters.size, ...this.#stats };
   }
 
   /** Called when a client's port arrives, before the requests that waited for it are sent
@@ -208,9 +210,17 @@ export class StoreLink {
     if (!(await this.#ask(clientId))) return null;
     if (!this.#ports.has(clientId)) {
       await new Promise<void>((wake) => {
-        const timer = this.#clock.setTimeout(wake, waitMs);
         const list = this.#portWaiters.get(clientId) ?? [];
-        list.push(() => { this.#clock.clearTimeout(timer); wake(); });
+        const waiter = () => { this.#clock.clearTimeout(timer); wake(); };
+        // A wait that times out leaves the list: a client that never links (a worker, a page
+        // without the runtime) would otherwise gather one waiter per fill for good.
+        const timer = this.#clock.setTimeout(() => {
+          const i = list.indexOf(waiter);
+          if (i >= 0) list.splice(i, 1);
+          if (list.length === 0 && this.#portWaiters.get(clientId) === list) this.#portWaiters.delete(clientId);
+          wake();
+        }, waitMs);
+        list.push(waiter);
         this.#portWaiters.set(clientId, list);
       });
     }

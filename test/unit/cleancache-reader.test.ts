@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
 import { Cleancache, ResourceReader } from '../../worker/cleancache/index.js';
+import { SCRATCH_KEEP_BYTES } from '../../worker/cleancache/reader.js';
 import { objectIdOf, resourceKey, urlKey } from '../../worker/cleancache/record/index.js';
 import {
   decodePages, encodePages, rereadPages, verifiedPut, type ResourceRecord,
@@ -190,5 +191,24 @@ describe('Cleancache put → first hit (ResourceReader.wrote)', () => {
     const varied = { ...resource(resourceKey(URL_A, ['accept-language'], new Headers({ 'accept-language': 'fr' })), 6000, 0, 4) };
     expect(cc.put(varied, ['accept-language'])).toBe('stored');
     expect(cc.lookup(URL_A, new Headers({ 'accept-language': 'fr' }))?.body).toEqual(varied.body);
+  });
+});
+
+describe('ResourceReader scratch', () => {
+  it('grows for a large record and lets it go at the next smaller read', () => {
+    const store = attach(createStore({ capacityBytes: 16 << 20 }));
+    const cc = new Cleancache(store);
+    const reader = new ResourceReader(store, cc.poolId);
+    const big = resource(urlKey('https://site.test/big.bin'), 3 << 20, 1);
+    const small = resource(urlKey(URL_A), 10_000, 2);
+    for (const r of [big, small]) {
+      const pages = encodePages(r, store.pageSize);
+      expect(store.putMany(cc.poolId, objectIdOf(r.key), 0, pages)).toBe(pages.length / store.pageSize);
+    }
+    expect(reader.read('https://site.test/big.bin')?.body).toEqual(big.body);
+    expect(reader.scratchBytes).toBeGreaterThan(3 << 20);
+    expect(reader.read(URL_A)?.body).toEqual(small.body);
+    expect(reader.scratchBytes).toBeLessThanOrEqual(SCRATCH_KEEP_BYTES);
+    expect(reader.read('https://site.test/big.bin')?.body).toEqual(big.body);
   });
 });

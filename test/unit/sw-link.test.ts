@@ -127,8 +127,12 @@ describe('StoreLink', () => {
     link.addPort('tab-2', port1);
     expect(await first).toMatchObject({ webtmem: 'cc-flushed' });
     expect(posted).toEqual([{ id: 'tab-2', message: { webtmem: 'cc-need-port' } }]);
-    // A client that does not send one in time: null once the bound has passed, not before.
-    expect(await boundedBy(clock, link.request('tab-9', FLUSH, [], 50), 50)).toBeNull();
+    // A client that does not send one in time: null once the bound has passed, not before,
+    // and nothing of the wait is kept (a client that never links must not gather waiters).
+    const late = link.request('tab-9', FLUSH, [], 50);
+    await expect.poll(() => link.stats.waitingClients).toBe(1);
+    expect(await boundedBy(clock, late, 50)).toBeNull();
+    expect(link.stats.waitingClients).toBe(0);
     // A client that no longer exists is not waited for: null with the clock standing still.
     expect(await link.request('gone-1', FLUSH)).toBeNull();
     port2.close();

@@ -28,6 +28,10 @@ interface Known {
 
 // Bound on remembered URLs; the memo is cleared when full (cheap, and rarely hit).
 const MEMO_LIMIT = 4096;
+/** The largest scratch kept between reads: one read of a larger record sizes it for itself,
+ *  and the next read of a smaller one lets it go (a scratch kept at the largest record read
+ *  would hold up to half the tier's budget for good). */
+export const SCRATCH_KEEP_BYTES = 1 << 20;
 const NO_HEADERS = new Headers();
 
 /** Reads whole resources of one pool, remembering per-URL work. */
@@ -57,6 +61,11 @@ export class ResourceReader {
     return this.#known(url).key;
   }
 
+  /** Bytes of the buffer kept between reads (see SCRATCH_KEEP_BYTES). */
+  get scratchBytes(): number {
+    return this.#scratch.length;
+  }
+
   /** Forgets what is remembered of `url` (after a flush). */
   forget(url: string): void {
     this.#memo.delete(url);
@@ -74,8 +83,9 @@ export class ResourceReader {
     const { pageSize } = this.#io;
     for (let attempt = 0; attempt < 2; attempt++) {
       const count = known.pages;
-      if (this.#scratch.length < count * pageSize) {
-        this.#scratch = new Uint8Array(count * pageSize);
+      const need = count * pageSize;
+      if (this.#scratch.length < need || (this.#scratch.length > SCRATCH_KEEP_BYTES && this.#scratch.length > need)) {
+        this.#scratch = new Uint8Array(need);
         this.#hits = new Uint8Array(count);
       }
       const got = this.#io.getMany(this.#poolId, known.object, 0, this.#scratch, count, this.#hits);
