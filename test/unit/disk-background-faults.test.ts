@@ -61,4 +61,20 @@ describe("DiskLog's own compaction, failed", () => {
     expect(log.has(1)).toBe(false);
     await log.close();
   });
+
+  it('close() waits for the compaction its last write queued, and opens no connection after', async () => {
+    const events: TmemEvent[] = [];
+    const log = await openDiskLog('close-after-compaction', { recordBytes: 512, autoCompact: 0.5, onEvent: (e) => events.push(e) });
+    const keys = Array.from({ length: 32 }, (_, i) => i + 1);
+    await log.writeBatch(keys.map((key) => ({ key, bytes: value(key) })));
+    // The delete is still queued when close() is called: the compaction it starts as it
+    // commits comes after what close() first waits for.
+    const deleted = log.deleteBatch(keys.filter((k) => k % 2 === 1));
+    await log.close();
+    await deleted;
+    expect(log.stats()).toMatchObject({ compactions: 1, errors: 0, failing: false });
+    expect(events.map((e) => e.kind)).toEqual(['compaction']);
+    expect(connect).toHaveBeenCalledTimes(1);
+    await expect(log.read(2)).rejects.toMatchObject({ code: 'closed' });
+  });
 });

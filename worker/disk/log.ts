@@ -116,6 +116,8 @@ export class DiskLog {
    *  for them apart. */
   private readonly reads = new Set<Promise<unknown>>();
   private closed = false;
+  /** close() has closed the connection: no transaction may open it again. */
+  private ended = false;
   private fault: { name: DiskFaultName; count: number } | null = null;
   /** Record buffers reused from one put to the next (pack.ts says why). */
   private readonly scratch = new RecordScratch();
@@ -323,12 +325,18 @@ export class DiskLog {
     };
   }
 
-  /** Waits for queued writes and reads in progress (a read left running could reopen the
-   *  connection), then closes the connection. Later calls throw 'closed'. */
+  /** Waits for queued writes, the checkpoints and compactions they queue as they commit, and
+   *  reads in progress (a read left running could reopen the connection), then closes the
+   *  connection. Later calls throw 'closed'; nothing opens the database again. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([this.queue, ...this.reads]);
+    for (;;) {
+      const queue = this.queue;
+      await Promise.allSettled([queue, ...this.reads]);
+      if (queue === this.queue && this.reads.size === 0) break;
+    }
+    this.ended = true;
     this.db?.close();
     this.db = null;
   }
@@ -467,6 +475,7 @@ export class DiskLog {
   }
 
   private async connection(): Promise<LogDB> {
+    if (this.ended) throw new TmemError('closed', `disk log "${this.name}" is closed`);
     if (!this.db) await this.reconnect();
     return this.db!;
   }
