@@ -260,20 +260,25 @@ export class Frontswap {
    * @throws TmemError 'area-closed'; 'disk-error' when the disk could not be cleared (a durable
    *   area then still holds its pages on disk; a non-durable one is cleared at its next open)
    */
-  async invalidateArea(): Promise<void> {
+  invalidateArea(): Promise<void> {
     this.#open('invalidateArea');
     this.#st.invalidates++;
     this.#state = 'closed';
     this.#link.discard(); // buffered pages must not reach the disk after the clear
     this.#teardown();
-    try {
-      await this.#link.clear();
-    } catch (e) {
-      throw diskError(this.name, 'invalidateArea', e);
-    } finally {
-      await this.#link.close().catch(() => undefined);
-      await this.#release();
-    }
+    const ending = (async () => {
+      try {
+        await this.#link.clear();
+      } catch (e) {
+        throw diskError(this.name, 'invalidateArea', e);
+      } finally {
+        await this.#link.close().catch(() => undefined);
+        await this.#release();
+      }
+    })();
+    // A close() meanwhile resolves with it, once the lock is free (whatever the clear did).
+    this.#closing = ending.catch(() => undefined);
+    return ending;
   }
 
   /**

@@ -42,6 +42,26 @@ describe('frontswap area close()', () => {
     expect(log.disk.has(1)).toBe(true);
   });
 
+  it('a close() during invalidateArea() resolves once the lock is free, as invalidateArea() does', async () => {
+    const s = setupStore();
+    const area = await s.open('invalidate-then-close', { durable: true });
+    const log = logs.at(-1)!;
+    area.store(1, page(1));
+    log.writes.hold(); // the clear waits behind the held batch
+    await vi.waitFor(() => expect(log.writes.waiting).toBe(1));
+    const invalidated = area.invalidateArea();
+    let closed = false;
+    const closing = area.close().then(() => { closed = true; });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(closed).toBe(false);
+    expect(s.locks.held.has(areaLockName('invalidate-then-close'))).toBe(true);
+    log.writes.release();
+    await closing;
+    expect(s.locks.held.has(areaLockName('invalidate-then-close'))).toBe(false);
+    await invalidated;
+    await expect(s.open('invalidate-then-close')).resolves.toBeDefined();
+  });
+
   it('an automatic writeback that meets store-busy is recorded, not thrown into the event that ran it', async () => {
     const s = setupStore();
     const area = await s.open('busy-writeback', { durable: false, writeback: true });
