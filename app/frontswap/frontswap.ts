@@ -417,7 +417,7 @@ export class Frontswap {
   #storeWithoutDisk(offset: number, inMemory: boolean): 'memory' | false {
     if (inMemory && !this.durable) {
       this.#map.touchMemory(offset);
-      this.#map.dropDisk(offset); // its older disk copy is not read any more
+      if (this.#map.dropDisk(offset)) this.#wb.forget(offset); // its older disk copy is not read any more
       this.#st.succStores++;
       return 'memory';
     }
@@ -436,9 +436,11 @@ export class Frontswap {
 
   #drop(offset: number): void {
     if (this.#map.dropMemory(offset)) this.#client.flushPage(this.poolId, OBJECT, offset);
-    // Once the disk is gone the buffer takes nothing more; dropped from the map, the page is
-    // no longer read from the buffer or the disk.
-    if (this.#map.dropDisk(offset) && !this.#diskGone) this.#wb.invalidate(offset);
+    if (!this.#map.dropDisk(offset)) return;
+    // Once the disk is gone the buffer takes nothing more, and lets go of the page's copy:
+    // no longer loadable, it must not keep flush() and a durable close() rejecting.
+    if (this.#diskGone) this.#wb.forget(offset);
+    else this.#wb.invalidate(offset);
   }
 
   /** The store worker is gone: the disk with it. Ends the buffer, keeps the area (top rules).

@@ -171,6 +171,25 @@ describe('WriteBehind with batches in flight', () => {
     await expect(wb.flush()).rejects.toBe(reason);
   });
 
+  it('forget() (stopped only) lets go of a key\'s copies, pending or in flight; flush() then rejects only for the copies left', async () => {
+    const { sink, wb } = setup();
+    for (let k = 0; k < 6; k++) wb.enqueue(k, page(k));
+    await settle();
+    expect(() => wb.forget(0)).toThrow(expect.objectContaining({ code: 'bad-options' }));
+    expect(valueOf(wb, 0)).toBe(0); // refused, nothing changed
+    const reason = new TmemError('worker-gone', 'the test ended the worker');
+    wb.stop(reason);
+    expect(sink.calls.map((c) => c.keys)).toEqual([[0, 1, 2, 3]]); // 4 and 5 pending
+    for (let k = 0; k < 5; k++) wb.forget(k);
+    expect(wb.stats().inFlightPages).toBe(1);
+    expect(valueOf(wb, 0)).toBeUndefined();
+    await expect(wb.flush()).rejects.toBe(reason); // 5 is still buffered
+    wb.forget(5);
+    wb.forget(99); // unknown: nothing to do
+    expect(wb.stats().inFlightPages).toBe(0);
+    await expect(wb.flush()).resolves.toBeUndefined();
+  });
+
   it('refuses a maxInFlight below 1', () => {
     expect(() => new WriteBehind(new HeldSink(), { maxInFlight: 0 })).toThrow(expect.objectContaining({ code: 'bad-options' }));
   });

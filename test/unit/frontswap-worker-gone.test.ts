@@ -83,6 +83,30 @@ describe('frontswap area when the store worker dies', () => {
     expect(() => area.store(1, page(1))).toThrow(expect.objectContaining({ code: 'area-closed' }));
   });
 
+  it('a durable area whose buffer holds only what was dropped (deletes, invalidated copies): flush and close resolve', async () => {
+    const s = setupStore();
+    const area = await s.open('gone-dropped', { durable: true });
+    const log = logs.at(-1)!;
+    for (let i = 0; i < 4; i++) area.store(i, page(i + 1));
+    await area.flush();
+    log.writes.hold();
+    area.store(4, page(5));
+    area.store(5, page(6));
+    await vi.waitFor(() => expect(log.writes.waiting).toBe(1));
+    area.invalidatePage(2); // its delete waits in the buffer
+    s.handle.workerDied();
+    expect(area.stats().inFlightPages).toBe(2);
+    expect(await outcome(area.flush())).toBe('worker-gone'); // 4 and 5 never reached the disk
+    area.invalidatePage(4);
+    area.invalidatePage(5);
+    expect(area.stats().inFlightPages).toBe(0);
+    expect([4, 5].map((o) => loads(area, o))).toEqual([null, null]);
+    expect([1, 3].map((o) => loads(area, o))).toEqual([2, 4]);
+    expect(await outcome(area.flush())).toBe('resolved');
+    expect(await outcome(area.close())).toBe('resolved');
+    expect(s.locks.held.has(areaLockName('gone-dropped'))).toBe(false);
+  });
+
   it('a durable area with nothing buffered: stores refused, flush and close resolve', async () => {
     const s = setupStore();
     const area = await s.open('gone-idle', { durable: true });

@@ -223,7 +223,9 @@ export class WriteBehind {
    *  error if a batch fails meanwhile. Writes at once, cutting any delay or backoff. */
   flush(): Promise<void> {
     if (this.pending.size === 0 && this.writing.size === 0) return Promise.resolve();
-    if (this.stopped) return Promise.reject(this.stopped.reason);
+    // Stopped, only page copies count: a delete that can no longer be written loses nothing
+    // a caller could still load.
+    if (this.stopped) return this.pages > 0 ? Promise.reject(this.stopped.reason) : Promise.resolve();
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ target: this.seq, resolve, reject }));
     if (this.retryTimer) { this.clock.clearTimeout(this.retryTimer); this.retryTimer = null; this.st.retries++; }
     void this.drain();
@@ -238,7 +240,7 @@ export class WriteBehind {
 
   /** Ends the buffer for good without writing what it holds, for a sink that can never be
    *  reached again (the store closed): waiting flushes reject with `reason`, and so do later ones
-   *  while ops are buffered; later enqueues and invalidates throw 'closed'; the batching delay
+   *  while page copies are buffered (forget() lets go of one); later enqueues and invalidates throw 'closed'; the batching delay
    *  and any retry are cancelled, and batches in flight settle unheeded.
    * @param reason what waiting and later flushes reject with */
   stop(reason: unknown): void {
@@ -248,6 +250,20 @@ export class WriteBehind {
     if (this.delayTimer) { this.clock.clearTimeout(this.delayTimer); this.delayTimer = null; }
     if (this.retryTimer) { this.clock.clearTimeout(this.retryTimer); this.retryTimer = null; }
     for (const w of this.waiters.splice(0)) w.reject(reason);
+  }
+
+  /** After stop(): lets go of `key`'s buffered ops (its caller dropped the page, which can no
+   *  longer be written or loaded), so that flush() stops rejecting for them. A batch still in
+   *  flight may read an op's bytes until it settles, so their slot is not reused.
+   * @param key u32 offset or string key */
+  forget(key: DiskKey): void {
+    if (!this.stopped) throw new TmemError('bad-options', 'forget: only a stopped buffer forgets (use invalidate)');
+    for (const ops of [this.pending, this.writing]) {
+      const op = ops.get(key);
+      if (!op) continue;
+      ops.delete(key);
+      if (op.bytes) { this.pages--; this.bytes -= op.bytes.byteLength; }
+    }
   }
 
   /** Counters; cheap. */
