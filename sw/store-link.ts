@@ -12,11 +12,15 @@ import { systemClock, type Clock, type ClockTimer } from '../worker/clock.js';
 
 /** The parts of the service worker's `clients` used here (a test may pass its own). */
 export interface ClientsLike {
-  get(id: string): Promise<{ postMessage(message: unknown): void } | undefined>;
+  get(id: string): Promise<{ postMessage(message: unknown): void; type?: string } | undefined>;
 }
 
 /** A request as the caller gives it: the link numbers it. */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** A request made only once its port is there (a fill copies a body: not for a tab that never
+ *  answers), with the buffers to move with it. */
+export type MadeRequest = () => { message: WithoutId<ToService>; transfer: Transferable[] };
 
 interface Pending {
   resolve(reply: FromService | null): void;
@@ -50,6 +54,8 @@ export class StoreLink {
   readonly #timeoutMs: number;
   readonly #clock: Clock;
   readonly #ports = new Map<string, MessagePort>();
+  /** Clients that are no window (workers): they never send a port. */
+  readonly #storeless = new Set<string>();
   readonly #pending = new Map<number, Pending>();
   readonly #silent = new WeakMap<MessagePort, number>();
   readonly #asked = new Map<string, number>();
@@ -124,8 +130,9 @@ export class StoreLink {
    * writes use the link (the service worker's lookups are answered by its own memory tier),
    * and they run after the response, under waitUntil: no response ever waits here.
    * @param clientId the tab whose store is written
-   * @param message the request, without its id
-   * @param transfer buffers to move with it
+   * @param message the request, without its id, or what makes it (and its transfer list)
+   *   once the port is there and the request still wanted
+   * @param transfer buffers to move with it (a made request brings its own)
    * @param timeoutMs bound on the whole wait, the port's arrival included (a tab's first
    *   fetches race the port it posts once its store worker runs)
    * @param wanted asked once the port is there, just before the message goes: false drops
@@ -134,13 +141,14 @@ export class StoreLink {
    *   message was dropped
    */
   async request(
-    clientId: string, message: WithoutId<ToService>, transfer: Transferable[] = [], timeoutMs = this.#timeoutMs,
+    clientId: string, message: WithoutId<ToService> | MadeRequest, transfer: Transferable[] = [], timeoutMs = this.#timeoutMs,
     wanted: () => boolean = () => true,
   ): Promise<FromService | null> {
     const started = this.#clock.now();
     const port = await this.#portFor(clientId, timeoutMs);
     if (port === null || !wanted()) return null;
-    return this.#send(port, message, transfer, Math.max(1, timeoutMs - (this.#clock.now() - started)));
+    const made = typeof message === 'function' ? message() : { message, transfer };
+    return this.#send(port, made.message, made.transfer, Math.max(1, timeoutMs - (this.#clock.now() - started)));
   }
 
   /**
@@ -229,12 +237,20 @@ export class StoreLink {
 
   /** Posts 'cc-need-port' to a client; resolves true when the client exists. */
   async #ask(clientId: string): Promise<boolean> {
+    if (this.#storeless.has(clientId)) return false;
     const now = this.#clock.now();
     if (now - (this.#asked.get(clientId) ?? -Infinity) < NEED_PORT_INTERVAL_MS) return true;
     this.#asked.set(clientId, now);
     if (this.#asked.size > 256) this.#asked.delete(this.#asked.keys().next().value as string);
     const client = await this.#clients.get(clientId);
     if (!client) return false;
+    // Only a window runs a store (a worker's fetches are filled nowhere: its page's store
+    // fills from the page's own fetches): nothing to wait for, now or later.
+    if (client.type !== undefined && client.type !== 'window') {
+      this.#storeless.add(clientId);
+      if (this.#storeless.size > 256) this.#storeless.delete(this.#storeless.keys().next().value as string);
+      return false;
+    }
     this.#stats.portRequests++;
     client.postMessage({ webtmem: 'cc-need-port' } satisfies NeedPortMessage);
     return true;

@@ -49,7 +49,11 @@ function fakeClients() {
   const posted: { id: string; message: unknown }[] = [];
   return {
     posted,
-    clients: { get: async (id: string) => (id.startsWith('gone') ? undefined : { postMessage: (message: unknown) => posted.push({ id, message }) }) },
+    clients: {
+      get: async (id: string) => (id.startsWith('gone') ? undefined : {
+        type: id.startsWith('worker') ? 'worker' : 'window', postMessage: (message: unknown) => posted.push({ id, message }),
+      }),
+    },
   };
 }
 
@@ -135,6 +139,27 @@ describe('StoreLink', () => {
     expect(link.stats.waitingClients).toBe(0);
     // A client that no longer exists is not waited for: null with the clock standing still.
     expect(await link.request('gone-1', FLUSH)).toBeNull();
+    port2.close();
+  });
+
+  it('a worker client is not waited for (it never sends a port), and a request made for it is never made', async () => {
+    const { clients, posted } = fakeClients();
+    const clock = new ManualClock();
+    const link = new StoreLink(clients, 2000, clock);
+    let made = 0;
+    const make = () => { made++; return { message: FLUSH, transfer: [] }; };
+    expect(await link.request('worker-1', make)).toBeNull();
+    expect(await link.request('worker-1', make)).toBeNull(); // asked again within the second: still not waited for
+    expect(await link.request('gone-2', make)).toBeNull();
+    expect([made, posted.length, link.stats.waitingClients, clock.pending]).toEqual([0, 0, 0, 0]);
+    // A window's request is made once its port is there.
+    const { port1, port2 } = answeringPort();
+    const reply = link.request('tab-5', make);
+    await expect.poll(() => posted.length).toBe(1);
+    expect(made).toBe(0);
+    link.addPort('tab-5', port1);
+    expect(await reply).toMatchObject({ webtmem: 'cc-flushed' });
+    expect(made).toBe(1);
     port2.close();
   });
 

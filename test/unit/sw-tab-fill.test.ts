@@ -5,10 +5,13 @@ import { TabFill } from '../../sw/tab-fill.js';
 import type { StoreLink } from '../../sw/store-link.js';
 import { resourceKey, toRecord } from '../../sw/http/index.js';
 
+/** A fill's request as TabFill gives it: made once the tab's port is there. */
+type Made = () => { message: { record: { key: string } }; transfer: Transferable[] };
+
 function link() {
   const puts: string[] = [];
   const fake = {
-    request: async (_client: string, message: { record: { key: string } }) => { puts.push(message.record.key); return { webtmem: 'cc-stored', result: 'stored' }; },
+    request: async (_client: string, make: Made) => { puts.push(make().message.record.key); return { webtmem: 'cc-stored', result: 'stored' }; },
     requestAll: async () => 1,
   };
   return { link: fake as unknown as StoreLink, puts };
@@ -38,10 +41,10 @@ describe('TabFill', () => {
     const port = new Promise<void>((r) => { portArrives = r; });
     const fake = {
       // As StoreLink.request: waits for the tab's port, then asks `wanted` before it posts.
-      request: async (_client: string, message: { record: { key: string } }, _t: unknown, _ms: number, wanted: () => boolean) => {
+      request: async (_client: string, make: Made, _t: unknown, _ms: number, wanted: () => boolean) => {
         await port;
         if (!wanted()) return null;
-        sent.push(message.record.key);
+        sent.push(make().message.record.key);
         return { webtmem: 'cc-stored', result: 'stored' };
       },
       requestAll: async () => 0,
