@@ -19,9 +19,25 @@ export const areaLockName = (name: string): string => `webtmem-area:${name}`;
  * @throws TmemError 'area-locked' (rejection) when `wait` is false and the lock is held;
  *   'not-supported' where Web Locks are missing
  */
-export function takeAreaLock(name: string, wait: boolean): Promise<() => Promise<void>> {
+export async function takeAreaLock(name: string, wait: boolean): Promise<() => Promise<void>> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  if (!locks) return Promise.reject(new TmemError('not-supported', 'frontswap: this context has no Web Locks (navigator.locks), so an area cannot be held by one tab'));
+  if (!locks) throw new TmemError('not-supported', 'frontswap: this context has no Web Locks (navigator.locks), so an area cannot be held by one tab');
+  // A lock another thread released a moment ago (its close() resolved, and it said so) may
+  // still be on its way to the browser's lock manager: Chromium sends the release on the
+  // lock's own channel, which is not ordered with this thread's request. A refusal is asked
+  // again after a round trip to the lock manager (a query), twice at most, before it counts.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await requestAreaLock(locks, name, wait);
+    } catch (e) {
+      if (!(e instanceof TmemError) || e.code !== 'area-locked' || attempt >= 2) throw e;
+      await Promise.resolve().then(() => locks.query()).catch(() => undefined);
+    }
+  }
+}
+
+/** One request for the area's lock (takeAreaLock's). */
+function requestAreaLock(locks: LockManager, name: string, wait: boolean): Promise<() => Promise<void>> {
   return new Promise((resolve, reject) => {
     // Settles once the lock is released (the request's own promise).
     let released: Promise<unknown> = Promise.resolve();
