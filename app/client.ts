@@ -88,7 +88,9 @@ export class TmemClient extends StoreHandle<TmemClientEventMap> {
   /** A fresh snapshot from the hypervisor (also kept as lastStats): store, pressure, events. */
   override async stats(): Promise<StatsSnapshot> {
     const snapshot = await super.stats();
-    this.#lastStats = snapshot;
+    // The reply comes on the control channel, published snapshots on the worker's own: a
+    // reply overtaken by a newer published snapshot must not put lastStats back.
+    if (this.#lastStats === null || snapshot.seq >= this.#lastStats.seq) this.#lastStats = snapshot;
     return snapshot;
   }
 
@@ -183,7 +185,8 @@ export class TmemClient extends StoreHandle<TmemClientEventMap> {
   #receive(message: WorkerToPage): void {
     switch (message.webtmem) {
       case 'stats':
-        this.#lastStats = message.snapshot;
+        // Every snapshot takes a seq, stats() replies too: keep the newest (see stats()).
+        if (this.#lastStats === null || message.snapshot.seq >= this.#lastStats.seq) this.#lastStats = message.snapshot;
         this.dispatch(new CustomEvent('stats', { detail: message.snapshot }));
         break;
       case 'budget':

@@ -72,7 +72,7 @@ export class Charts {
     const grid = h('div', { class: 'charts' });
     this.el = h('section', { 'data-section': 'charts' }, grid);
     for (const spec of SPECS) {
-      const box = h('div', { class: 'chart', 'data-chart': spec.name });
+      const box = h('div', { class: 'chart', 'data-chart': spec.name, role: 'img', 'aria-label': spec.title });
       grid.append(box);
       const opts: uPlot.Options = {
         title: spec.title,

@@ -2,7 +2,7 @@
 // page with inspectedWindow.eval. eval cannot await a promise, hence the page contract: the
 // client keeps `window.webtmem.lastStats` (a plain JSON-able snapshot) up to date.
 import type { StatsSnapshot } from '../../worker/stats.js';
-import type { StatsSource } from './stats-source.js';
+import { snapshotProblem, type StatsSource } from './stats-source.js';
 
 /** The part of `chrome.devtools.inspectedWindow` the panel uses. */
 export interface InspectedWindowLike {
@@ -20,7 +20,7 @@ export interface DevtoolsLike {
 /** Evaluated in the inspected page. Answers a string so the result crosses as plain JSON:
  *  'none' (no webtmem), 'empty' (webtmem but no snapshot yet) or the snapshot's JSON. */
 export const STATS_EXPRESSION =
-  "(function(){var w=window.webtmem;if(!w)return 'none';" +
+  "(function(){var w=window.webtmem;if(!w||(typeof w.stats!=='function'&&!('lastStats' in w)))return 'none';" +
   "return w.lastStats?JSON.stringify(w.lastStats):'empty';})()";
 
 /** How long one inspectedWindow.eval may go unanswered before the poll counts it a miss and
@@ -62,7 +62,9 @@ export function devtoolsStatsSource(inspected: InspectedWindowLike): StatsSource
             try {
               const snap = JSON.parse(String(result)) as StatsSnapshot;
               if (settled) return;
-              source.missingReason = null;
+              const problem = snapshotProblem(snap, Date.now());
+              if (problem && !problem.show) return miss(problem.reason);
+              source.missingReason = problem?.reason ?? null; // stopped: shown as the last stats
               resolve(snap);
             } catch {
               miss('The inspected page published stats that are not valid JSON.');

@@ -1,7 +1,7 @@
 // The in-page panel as the drop-in installs it: `window.webtmem.panel`, the script tag's
 // data-panel attribute, and the keyboard shortcut.
 import { createPanel, type Panel, type PanelLayout } from './panel.js';
-import { installShortcut, DEFAULT_SHORTCUT } from './shortcut.js';
+import { installShortcut, parseShortcut, DEFAULT_SHORTCUT } from './shortcut.js';
 import { pageStatsSource, type WebtmemGlobal } from './stats-source.js';
 
 /** Options of {@link installPagePanel}. */
@@ -36,13 +36,15 @@ export function installPagePanel(options: PagePanelOptions = {}): PagePanel {
   const enabled = setting !== null && setting !== undefined;
   const mode = (setting ?? '').trim().toLowerCase();
   const layout: PanelLayout = mode === 'floating' || mode === 'float' ? 'floating' : 'docked';
+  const shortcut = options.shortcut ?? (enabled ? DEFAULT_SHORTCUT : 'none');
+  // Checked before the panel exists: a bad shortcut must not leave a panel no one can destroy.
+  if (shortcut.toLowerCase() !== 'none') parseShortcut(shortcut);
   const panel = createPanel(pageStatsSource(options.webtmem), {
     layout,
     dockSide: mode === 'right' ? 'right' : 'bottom',
     open: enabled && mode !== 'closed',
     collectWhileClosed: enabled,
   });
-  const shortcut = options.shortcut ?? (enabled ? DEFAULT_SHORTCUT : 'none');
   const remove = shortcut.toLowerCase() === 'none' ? () => {} : installShortcut(shortcut, () => panel.toggle());
   const destroy = panel.destroy;
   panel.destroy = () => {

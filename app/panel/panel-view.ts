@@ -38,8 +38,9 @@ export class PanelView {
    * @param chartSeconds How far back the charts reach.
    */
   constructor(actions: PanelActions, chartSeconds: number) {
+    // The title is also the button's accessible name ('×' would be read as "times").
     const button = (action: string, label: string, title: string, run: () => void) => {
-      const b = h('button', { type: 'button', 'data-action': action, title }, label);
+      const b = h('button', { type: 'button', 'data-action': action, title, 'aria-label': title }, label);
       b.addEventListener('click', run);
       return b;
     };
@@ -54,7 +55,7 @@ export class PanelView {
       button('export-json', 'JSON', 'Download the stats history as JSON', () => actions.exportJSON()),
       button('export-csv', 'CSV', 'Download the stats history as CSV', () => actions.exportCSV()),
       this.layoutButton,
-      button('close', '×', 'Close (the shortcut toggles it)', () => actions.close()),
+      button('close', '×', 'Close the webtmem panel (the shortcut toggles it)', () => actions.close()),
     );
     this.message = h('div', { class: 'message', 'data-role': 'message' }, 'Waiting for stats…');
     const wrap = (el: HTMLElement) => h('div', { class: 'tablewrap' }, el);
@@ -68,7 +69,7 @@ export class PanelView {
       this.cleancache.el,
       this.events.el,
     );
-    this.box = h('div', { class: 'panel' }, header, h('div', { class: 'body' }, this.message, this.content));
+    this.box = h('div', { class: 'panel', role: 'region', 'aria-label': 'webtmem stats' }, header, h('div', { class: 'body' }, this.message, this.content));
     enableDrag(header, this.box);
   }
 

@@ -85,6 +85,8 @@ export function createPanel(source: StatsSource, options: PanelOptions = {}): Pa
 export function mountPanel(host: HTMLElement, source: StatsSource, options: PanelOptions = {}): Panel {
   const intervalMs = options.intervalMs ?? 200;
   const historySeconds = options.historySeconds ?? 300;
+  if (!(intervalMs > 0 && Number.isFinite(intervalMs))) throw new TypeError(`webtmem panel: intervalMs must be a number of ms above 0, got ${String(options.intervalMs)}`);
+  if (!(historySeconds > 0 && Number.isFinite(historySeconds))) throw new TypeError(`webtmem panel: historySeconds must be a number of seconds above 0, got ${String(options.historySeconds)}`);
   const collectWhileClosed = options.collectWhileClosed ?? true;
   const history = new StatsHistory(Math.ceil((historySeconds * 1000) / intervalMs));
   const root = host.attachShadow({ mode: 'open' });
@@ -95,6 +97,8 @@ export function mountPanel(host: HTMLElement, source: StatsSource, options: Pane
   let isOpen = false;
   let destroyed = false;
   let polling = false;
+  /** Poll loops started so far: only the newest may go on. */
+  let loops = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let frame = 0;
   let fallback: ReturnType<typeof setTimeout> | undefined;
@@ -177,6 +181,8 @@ export function mountPanel(host: HTMLElement, source: StatsSource, options: Pane
   function startPolling() {
     if (polling || destroyed) return;
     polling = true;
+    // A loop stopped while its poll waited for an answer must not go on beside a newer one.
+    const loop = ++loops;
     // Each poll waits for the previous answer, so a slow source is never asked twice at once.
     const tick = async () => {
       try {
@@ -184,7 +190,7 @@ export function mountPanel(host: HTMLElement, source: StatsSource, options: Pane
       } catch {
         // A source should not throw; if one does, keep the last numbers and try again.
       }
-      if (polling) timer = setTimeout(tick, intervalMs);
+      if (polling && loop === loops) timer = setTimeout(tick, intervalMs);
     };
     timer = setTimeout(tick, 0);
   }

@@ -38,8 +38,18 @@ function keyOf(e: KeyboardEvent): string {
   return (m ? m[1]! : e.key).toLowerCase();
 }
 
+/** Whether the key goes to text being typed: a composition (an IME), or a field that takes
+ *  text (on a Mac, Option+Shift+T types "ˇ" there: the shortcut must not swallow it). */
+function typing(e: KeyboardEvent): boolean {
+  if (e.isComposing) return true;
+  const el = (typeof e.composedPath === 'function' ? e.composedPath()[0] : e.target) as { tagName?: unknown; isContentEditable?: unknown } | null;
+  if (!el || typeof el !== 'object') return false;
+  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable === true;
+}
+
 /**
- * Calls `run` when the shortcut is pressed anywhere in the window.
+ * Calls `run` when the shortcut is pressed anywhere in the window, except while typing in a
+ * field (an input, a textarea, a select, contenteditable) or composing.
  * @param shortcut E.g. "Alt+Shift+T".
  * @param run What to do.
  * @param target Where to listen; default window.
@@ -50,11 +60,11 @@ export function installShortcut(shortcut: string, run: () => void, target: Event
   const onKey = (ev: Event) => {
     const e = ev as KeyboardEvent;
     if (e.repeat || e.altKey !== c.alt || e.shiftKey !== c.shift || e.ctrlKey !== c.ctrl || e.metaKey !== c.meta) return;
-    if (keyOf(e) !== c.key) return;
+    if (keyOf(e) !== c.key || typing(e)) return;
     e.preventDefault();
     run();
   };
   // Capture phase: a site that stops propagation of key events still lets the shortcut through.
-  target.addEventListener('keydown', onKey, true);
-  return () => target.removeEventListener('keydown', onKey, true);
+  target.addEventListener('keydown', onKey, { capture: true });
+  return () => target.removeEventListener('keydown', onKey, { capture: true });
 }

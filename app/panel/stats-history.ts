@@ -32,15 +32,20 @@ export class StatsHistory {
   }
 
   /**
-   * Adds a snapshot. A repeat of the newest one (same seq) is ignored; a lower seq means the
-   * page reloaded or the worker restarted, which starts a new history.
+   * Adds a snapshot. A repeat of the newest one (same seq) is ignored, and so is an older one
+   * that arrives late (a lower seq, no later in time: a stats() reply overtaken by a published
+   * snapshot); a lower seq at a later time means the page reloaded or the worker restarted,
+   * which starts a new history.
    * @returns true when the snapshot was new.
    */
   push(snap: StatsSnapshot): boolean {
     const prev = this.last();
     if (prev && snap.seq === prev.seq && snap.time === prev.time) return false;
-    if (prev && snap.seq < prev.seq) this.clear();
-    const sample = toSample(snap, this.last());
+    if (prev && snap.seq < prev.seq) {
+      if (snap.time <= prev.time) return false;
+      this.clear();
+    }
+    const sample = toSample(snap, this.last(), this.latest);
     if (this.count < this.capacity) {
       this.rows[(this.start + this.count) % this.capacity] = sample;
       this.count++;

@@ -1,6 +1,7 @@
 // One row of the panel's history: totals read from a snapshot plus rates derived from the
 // previous row. Rows are flat numbers so they chart directly and export as CSV unchanged.
-import type { StatsSnapshot } from '../../worker/stats.js';
+import type { PoolStats } from '../../worker/core/types.js';
+import type { FrontswapStats, StatsSnapshot } from '../../worker/stats.js';
 
 /** A flat row of totals and rates taken from one snapshot. Rates are null on the first row
  *  and when a counter went backwards (a pool destroyed, a worker restarted). */
@@ -55,12 +56,31 @@ export const SAMPLE_COLUMNS: readonly (keyof StatsSample)[] = [
 const sum = <T>(items: readonly T[], pick: (t: T) => number) =>
   items.reduce((n, t) => n + pick(t), 0);
 
+/** How much each live pool's (or area's) counters grew since the previous snapshot: entities
+ *  present in both count their growth, new ones all of theirs (their counters started at 0
+ *  after the previous snapshot), destroyed ones nothing. Summed totals would fall with a
+ *  destroyed pool's counts and show the others' growth wrong. */
+function growth<T>(now: readonly T[], before: readonly T[], id: (t: T) => string, pick: (t: T) => number): number {
+  const old = new Map(before.map((t) => [id(t), pick(t)]));
+  let n = 0;
+  for (const t of now) {
+    const cur = pick(t);
+    const prev = old.get(id(t));
+    n += prev === undefined || cur < prev ? cur : cur - prev; // lower: the id was reused
+  }
+  return n;
+}
+const poolId = (p: PoolStats) => `${p.id}/${p.uuid ?? ''}/${p.persistent}/${p.shared}`;
+const areaId = (f: FrontswapStats) => `${f.name}/${f.poolId}`;
+
 /**
  * Flattens a snapshot into a sample, deriving rates against the previous sample.
  * @param snap The snapshot.
  * @param prev The previous sample of the same page, if any.
+ * @param prevSnap The snapshot `prev` was made of: rates then count each pool's and area's
+ *   own growth (a pool destroyed in between takes its counts out of no rate).
  */
-export function toSample(snap: StatsSnapshot, prev: StatsSample | null): StatsSample {
+export function toSample(snap: StatsSnapshot, prev: StatsSample | null, prevSnap: StatsSnapshot | null = null): StatsSample {
   const { store, frontswap, cleancache } = snap;
   const pools = store.pools;
   const s: StatsSample = {
@@ -100,7 +120,19 @@ export function toSample(snap: StatsSnapshot, prev: StatsSample | null): StatsSa
   };
   const dt = prev ? (s.time - prev.time) / 1000 : 0;
   if (!prev || dt <= 0) return s;
-  // A counter that went backwards was reset; a rate across the reset would be nonsense.
+  if (prevSnap !== null && prevSnap.seq === prev.seq) {
+    const pools = (pick: (p: PoolStats) => number) => growth(snap.store.pools, prevSnap.store.pools, poolId, pick);
+    const areas = (pick: (f: FrontswapStats) => number) => growth(snap.frontswap, prevSnap.frontswap, areaId, pick);
+    s.putsPerSec = pools((p) => p.puts) / dt;
+    const dGets = pools((p) => p.gets);
+    s.getsPerSec = dGets / dt;
+    s.flushesPerSec = pools((p) => p.flushes + p.flushObjects) / dt;
+    s.hitRatio = dGets > 0 ? pools((p) => p.succGets) / dGets : null;
+    s.spillBytesPerSec = (areas((f) => f.spilledStores) / dt) * s.pageSize;
+    s.diskReadBytesPerSec = (areas((f) => f.diskLoads) / dt) * s.pageSize;
+    return s;
+  }
+  // Totals only: a counter that went backwards was reset; a rate across it would be nonsense.
   const rate = (a: number, b: number) => (a >= b ? (a - b) / dt : null);
   s.putsPerSec = rate(s.puts, prev.puts);
   s.getsPerSec = rate(s.gets, prev.gets);

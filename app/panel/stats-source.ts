@@ -12,6 +12,26 @@ export interface StatsSource {
   readonly missingReason?: string | null;
 }
 
+/** A snapshot older than this is no longer live: webtmem publishes at least 4 a second, so
+ *  none for this long means its store worker is gone or closed, or publishing is paused. */
+export const STALE_STATS_MS = 2000;
+
+/**
+ * Why a snapshot cannot be shown as live, or null when it can: publishing has stopped (`show`:
+ * it is still shown, as the last one), or it is not a snapshot this panel can read (another
+ * webtmem version: not shown).
+ * @param snap the snapshot read
+ * @param now Date.now() of the reader (the same clock as the snapshot's)
+ */
+export function snapshotProblem(snap: StatsSnapshot, now: number): { reason: string; show: boolean } | null {
+  const ok = typeof snap === 'object' && snap !== null && typeof snap.time === 'number' && typeof snap.seq === 'number' &&
+    typeof snap.store === 'object' && snap.store !== null && Array.isArray(snap.store.pools) &&
+    Array.isArray(snap.frontswap) && Array.isArray(snap.events) && typeof snap.pressure === 'object' && snap.pressure !== null;
+  if (!ok) return { reason: 'The page publishes stats of another webtmem version, which this panel cannot read.', show: false };
+  if (now - snap.time > STALE_STATS_MS) return { reason: 'The stats stopped: webtmem\'s store worker is gone or closed, or its publishing is paused.', show: true };
+  return null;
+}
+
 /** What a page exposes as `window.webtmem` (the part the panel reads). */
 export interface WebtmemGlobal {
   /** The latest snapshot, refreshed by the client at least 4 times a second. */
@@ -35,7 +55,8 @@ export function pageStatsSource(
     missingReason: null as string | null,
     async snapshot(): Promise<StatsSnapshot | null> {
       const w = typeof target === 'function' ? target() : target;
-      if (!w) {
+      // An element with id="webtmem" is window.webtmem too when webtmem is not there.
+      if (!w || (typeof w.stats !== 'function' && !('lastStats' in w))) {
         source.missingReason = 'This page has no webtmem (window.webtmem is not defined).';
         return null;
       }
@@ -48,8 +69,13 @@ export function pageStatsSource(
           return null;
         }
       }
-      source.missingReason = s ? null : 'webtmem has not published stats yet.';
-      return s;
+      if (!s) {
+        source.missingReason = 'webtmem has not published stats yet.';
+        return null;
+      }
+      const problem = snapshotProblem(s, Date.now());
+      source.missingReason = problem?.reason ?? null;
+      return problem && !problem.show ? null : s;
     },
   };
   return source;

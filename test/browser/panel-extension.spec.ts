@@ -175,15 +175,21 @@ test('the DevTools panel code against a mocked chrome.devtools replaying recorde
     await import('/app/panel/extension-entry.ts' as string);
   }, recorded[0]);
   const value = (sel: string) => page.locator(`#webtmem-root ${sel}`).getAttribute('data-value');
-  // Step through the recording: the panel follows each snapshot the page publishes.
+  // Step through the recording: the panel follows each snapshot the page publishes (each
+  // dated when it is replayed, as a page publishing now would date it).
   for (const snap of recorded) {
-    await page.evaluate((s) => ((window as any).inspected.webtmem.lastStats = s), snap);
+    await page.evaluate((s) => ((window as any).inspected.webtmem.lastStats = { ...s, time: Date.now() }), snap);
     await expect.poll(() => value('tr[data-key="0"] td[data-field="puts"]')).toBe(String(snap.store.pools[0].puts));
     await expect(page.locator('#webtmem-root [data-role="status"]')).toContainText(`snapshot ${snap.seq} `);
   }
   expect(await value('[data-table="frontswap"] tr[data-key="swap"] td[data-field="stores"]')).toBe('240');
   expect(await value('[data-section="cleancache"] b[data-field="lookups"]')).toBe('8');
   expect(await value('[data-section="cleancache"] b[data-field="hits"]')).toBe('5');
+
+  // The page stops publishing (its store worker is gone): the last numbers, and why.
+  await page.evaluate(() => ((window as any).inspected.webtmem.lastStats.time -= 10_000));
+  await expect(page.locator('#webtmem-root [data-role="status"]')).toContainText('The stats stopped');
+  expect(await value('[data-table="frontswap"] tr[data-key="swap"] td[data-field="stores"]')).toBe('240');
 
   // The page navigates to one without webtmem: a message, the last numbers kept, no exception.
   await page.evaluate(() => ((window as any).inspected = {}));

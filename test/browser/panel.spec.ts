@@ -214,6 +214,31 @@ test('a page without webtmem gets a clear message, no exception', async ({ page 
   expect(errors).toEqual([]);
 });
 
+test('a bad shortcut is refused before any panel exists; the panel, its buttons and charts have accessible names', async ({ page }) => {
+  await gotoFixture(page, ISOLATED, 'blank.html');
+  const r = await page.evaluate(async (url) => {
+    const m = await import(url);
+    const refused = (() => { try { m.installPagePanel({ panel: 'open', shortcut: 'Hyper+T' }); return 'installed'; } catch (e) { return (e as Error).message; } })();
+    const left = document.querySelectorAll('webtmem-panel').length;
+    m.installPagePanel({ panel: 'open', shortcut: 'none' });
+    const root = document.querySelector('webtmem-panel')!.shadowRoot!;
+    return {
+      refused, left,
+      region: root.querySelector('.panel')?.getAttribute('role') + ' ' + root.querySelector('.panel')?.getAttribute('aria-label'),
+      close: root.querySelector('button[data-action="close"]')?.getAttribute('aria-label'),
+      unnamed: [...root.querySelectorAll('button')].filter((b) => !b.getAttribute('aria-label')).length,
+      charts: [...root.querySelectorAll('.chart')].map((c) => `${c.getAttribute('role')}:${c.getAttribute('aria-label') ? 'named' : 'unnamed'}`),
+    };
+  }, PANEL);
+  expect(r.refused).toMatch(/unknown modifier "Hyper"/);
+  expect(r.left).toBe(0);
+  expect(r.region).toBe('region webtmem stats');
+  expect(r.close).toMatch(/^Close the webtmem panel/);
+  expect(r.unnamed).toBe(0);
+  expect(r.charts.length).toBeGreaterThan(0);
+  expect(new Set(r.charts)).toEqual(new Set(['img:named']));
+});
+
 test("a hostile site stylesheet does not alter the panel, and the panel leaves the site alone", async ({ page }) => {
   await loadPanel(page);
   await page.evaluate(() => (window as any).model.newPool({ persistent: false }));

@@ -7,6 +7,9 @@ import { devtoolsStatsSource, EVAL_TIMEOUT_MS, type InspectedWindowLike } from '
 
 afterEach(() => vi.useRealTimers());
 
+/** A snapshot as the store worker publishes it (the parts a panel reads), taken now. */
+const snap = (seq: number, time = Date.now()) => ({ time, seq, mode: 'shared', store: { pools: [] }, frontswap: [], cleancache: null, pressure: {}, events: [] });
+
 describe('devtoolsStatsSource', () => {
   it('an unanswered eval is a miss after the timeout; later polls work; a late answer is ignored', async () => {
     vi.useFakeTimers();
@@ -25,8 +28,9 @@ describe('devtoolsStatsSource', () => {
     expect(source.missingReason).toMatch(/did not answer/);
 
     const second = source.snapshot();
-    callbacks[1](JSON.stringify({ seq: 7 }));
-    expect(await second).toEqual({ seq: 7 });
+    const seven = snap(7);
+    callbacks[1](JSON.stringify(seven));
+    expect(await second).toEqual(seven);
     expect(source.missingReason).toBeNull();
 
     callbacks[0]('none'); // the abandoned eval answers at last
@@ -34,13 +38,24 @@ describe('devtoolsStatsSource', () => {
   });
 
   it('answers as before: no webtmem, loading, a snapshot', async () => {
-    const answers = ['none', 'empty', JSON.stringify({ seq: 1 })];
+    const one = snap(1);
+    const answers = ['none', 'empty', JSON.stringify(one)];
     const inspected: InspectedWindowLike = { eval: (_e, callback) => callback!(answers.shift()) };
     const source = devtoolsStatsSource(inspected);
     expect(await source.snapshot()).toBeNull();
     expect(source.missingReason).toMatch(/no webtmem/);
     expect(await source.snapshot()).toBeNull();
     expect(source.missingReason).toMatch(/loading/);
-    expect(await source.snapshot()).toEqual({ seq: 1 });
+    expect(await source.snapshot()).toEqual(one);
+  });
+
+  it('a snapshot over 2 s old is shown as the last one, with why; one of another version is not shown', async () => {
+    const old = snap(3, Date.now() - 5000);
+    const answers = [JSON.stringify(old), JSON.stringify({ seq: 4, time: Date.now() })];
+    const source = devtoolsStatsSource({ eval: (_e, callback) => callback!(answers.shift()) });
+    expect(await source.snapshot()).toEqual(old);
+    expect(source.missingReason).toMatch(/The stats stopped/);
+    expect(await source.snapshot()).toBeNull();
+    expect(source.missingReason).toMatch(/another webtmem version/);
   });
 });
