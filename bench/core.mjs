@@ -28,7 +28,7 @@ function rngArray(n, mod, seed) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 /**
  * Times named loops in interleaved rounds (each round runs every loop once, after a warm-up
- * round for the JIT) and returns, per loop, the rounds' times. A ratio is then the median of
+ * round for the JIT; each round in another order) and returns, per loop, the rounds' times. A ratio is then the median of
  * per-round ratios: on a shared VM the load drifts within seconds, and loops timed back to back
  * see the same load, where loops timed in separate blocks do not. Times are the process's CPU
  * time (process.cpuUsage), not wall time: these loops run on this thread alone, and on a VM
@@ -37,9 +37,13 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
  */
 function rounds(loops, n = 11) {
   for (const fn of Object.values(loops)) fn();
+  const entries = Object.entries(loops);
   const ts = Object.fromEntries(Object.keys(loops).map((k) => [k, []]));
   for (let r = 0; r < n; r++) {
-    for (const [k, fn] of Object.entries(loops)) {
+    // Each round starts one loop further on: a loop that always ran right after another over
+    // the same memory (the floors, copying the same shared pages) would always find it warm.
+    for (let j = 0; j < entries.length; j++) {
+      const [k, fn] = entries[(r + j) % entries.length];
       const c0 = process.cpuUsage();
       fn();
       const c = process.cpuUsage(c0);
