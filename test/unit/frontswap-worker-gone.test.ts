@@ -22,6 +22,20 @@ const loads = (area: { loadSync(o: number, into: Uint8Array): boolean }, offset:
   return area.loadSync(offset, into) ? into[0] : null;
 };
 
+/** A durable area holding pages 0..3 on disk, and 4 and 5 in a batch the disk holds up. */
+async function durableWithHeldBatch(name: string) {
+  const s = setupStore();
+  const area = await s.open(name, { durable: true });
+  const log = logs.at(-1)!;
+  for (let i = 0; i < 4; i++) area.store(i, page(i + 1));
+  await area.flush();
+  log.writes.hold();
+  area.store(4, page(5));
+  area.store(5, page(6));
+  await vi.waitFor(() => expect(log.writes.waiting).toBe(1));
+  return { s, area };
+}
+
 describe('frontswap area when the store worker dies', () => {
   it('not durable: buffered pages stay loadable, memory still takes stores, what needs the disk is refused', async () => {
     const s = setupStore();
@@ -60,15 +74,7 @@ describe('frontswap area when the store worker dies', () => {
   });
 
   it('durable: every store is refused (it writes through); close() keeps the area while the disk lacks its pages', async () => {
-    const s = setupStore();
-    const area = await s.open('gone-durable', { durable: true });
-    const log = logs.at(-1)!;
-    for (let i = 0; i < 4; i++) area.store(i, page(i + 1));
-    await area.flush();
-    log.writes.hold();
-    area.store(4, page(5));
-    area.store(5, page(6));
-    await vi.waitFor(() => expect(log.writes.waiting).toBe(1));
+    const { s, area } = await durableWithHeldBatch('gone-durable');
     s.handle.workerDied();
     expect(area.store(6, page(7))).toBe(false);
     expect(area.where(6)).toBe('absent');
@@ -84,15 +90,7 @@ describe('frontswap area when the store worker dies', () => {
   });
 
   it('a durable area whose buffer holds only what was dropped (deletes, invalidated copies): flush and close resolve', async () => {
-    const s = setupStore();
-    const area = await s.open('gone-dropped', { durable: true });
-    const log = logs.at(-1)!;
-    for (let i = 0; i < 4; i++) area.store(i, page(i + 1));
-    await area.flush();
-    log.writes.hold();
-    area.store(4, page(5));
-    area.store(5, page(6));
-    await vi.waitFor(() => expect(log.writes.waiting).toBe(1));
+    const { s, area } = await durableWithHeldBatch('gone-dropped');
     area.invalidatePage(2); // its delete waits in the buffer
     s.handle.workerDied();
     expect(area.stats().inFlightPages).toBe(2);
