@@ -129,7 +129,7 @@ export interface TmemEvent {
   message: string;
 }
 
-/** What the store worker publishes at least 4 times a second. */
+/** What the store worker publishes every statsIntervalMs (default 200 ms). */
 export interface StatsSnapshot {
   /** Date.now() when taken. */
   time: number;

@@ -17,8 +17,8 @@ export interface DropInTag {
   isolate: boolean;
   workerUrl: URL;
   scope: string;
-  /** data-panel, lower-cased: '' (present), 'open', 'docked', 'bottom', 'right', 'floating',
-   *  'float' or 'closed'; null when absent or malformed. */
+  /** data-panel, lower-cased: '' (present) or 'true' (as frameworks write a boolean), 'open',
+   *  'docked', 'bottom', 'right', 'floating', 'float' or 'closed'; null when absent or malformed. */
   panel: string | null;
   /** data-panel-shortcut, null when absent. */
   panelShortcut: string | null;
@@ -37,7 +37,7 @@ function coepMode(): Exclude<IsolationMode, null> {
 }
 
 /** data-panel's values (app/panel/panel-handle.ts reads them). */
-const PANEL_VALUES = new Set(['', 'open', 'docked', 'bottom', 'right', 'floating', 'float', 'closed']);
+const PANEL_VALUES = new Set(['', 'true', 'open', 'docked', 'bottom', 'right', 'floating', 'float', 'closed']);
 
 /** A URL attribute resolved against the page, or `fallback` (resolved against the script)
  *  with one console error when it is no URL. */

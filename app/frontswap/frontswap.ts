@@ -261,7 +261,11 @@ export class Frontswap {
    *   area then still holds its pages on disk; a non-durable one is cleared at its next open)
    */
   invalidateArea(): Promise<void> {
-    this.#open('invalidateArea');
+    try {
+      this.#open('invalidateArea');
+    } catch (e) {
+      return Promise.reject(e); // a refusal rejects, as from any other async call of the area
+    }
     this.#st.invalidates++;
     this.#state = 'closed';
     this.#link.discard(); // buffered pages must not reach the disk after the clear

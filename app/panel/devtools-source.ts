@@ -2,7 +2,7 @@
 // page with inspectedWindow.eval. eval cannot await a promise, hence the page contract: the
 // client keeps `window.webtmem.lastStats` (a plain JSON-able snapshot) up to date.
 import type { StatsSnapshot } from '../../worker/stats.js';
-import { snapshotProblem, type StatsSource } from './stats-source.js';
+import { PublishWatch, snapshotProblem, type StatsSource } from './stats-source.js';
 
 /** The part of `chrome.devtools.inspectedWindow` the panel uses. */
 export interface InspectedWindowLike {
@@ -32,6 +32,7 @@ export const EVAL_TIMEOUT_MS = 2000;
  * @param inspected `chrome.devtools.inspectedWindow` (or a test double).
  */
 export function devtoolsStatsSource(inspected: InspectedWindowLike): StatsSource {
+  const watch = new PublishWatch();
   const source = {
     missingReason: null as string | null,
     snapshot(): Promise<StatsSnapshot | null> {
@@ -62,7 +63,7 @@ export function devtoolsStatsSource(inspected: InspectedWindowLike): StatsSource
             try {
               const snap = JSON.parse(String(result)) as StatsSnapshot;
               if (settled) return;
-              const problem = snapshotProblem(snap, Date.now());
+              const problem = snapshotProblem(snap, Date.now(), watch.staleMs(snap));
               if (problem && !problem.show) return miss(problem.reason);
               source.missingReason = problem?.reason ?? null; // stopped: shown as the last stats
               resolve(snap);

@@ -12,8 +12,8 @@ export interface StatsSource {
   readonly missingReason?: string | null;
 }
 
-/** A snapshot older than this is no longer live: webtmem publishes at least 4 a second, so
- *  none for this long means its store worker is gone or closed, or publishing is paused. */
+/** The least age at which a snapshot is no longer live (by default webtmem publishes 5 a
+ *  second); a store publishing more slowly (statsIntervalMs) gets three of its own gaps. */
 export const STALE_STATS_MS = 2000;
 
 /**
@@ -22,19 +22,38 @@ export const STALE_STATS_MS = 2000;
  * webtmem version: not shown).
  * @param snap the snapshot read
  * @param now Date.now() of the reader (the same clock as the snapshot's)
+ * @param staleMs the age from which it has stopped (see {@link PublishWatch})
  */
-export function snapshotProblem(snap: StatsSnapshot, now: number): { reason: string; show: boolean } | null {
+export function snapshotProblem(snap: StatsSnapshot, now: number, staleMs = STALE_STATS_MS): { reason: string; show: boolean } | null {
   const ok = typeof snap === 'object' && snap !== null && typeof snap.time === 'number' && typeof snap.seq === 'number' &&
     typeof snap.store === 'object' && snap.store !== null && Array.isArray(snap.store.pools) &&
     Array.isArray(snap.frontswap) && Array.isArray(snap.events) && typeof snap.pressure === 'object' && snap.pressure !== null;
   if (!ok) return { reason: 'The page publishes stats of another webtmem version, which this panel cannot read.', show: false };
-  if (now - snap.time > STALE_STATS_MS) return { reason: 'The stats stopped: webtmem\'s store worker is gone or closed, or its publishing is paused.', show: true };
+  if (now - snap.time > staleMs) return { reason: 'The stats stopped: webtmem\'s store worker is gone or closed, or its publishing is paused.', show: true };
   return null;
+}
+
+/** Learns how often a page publishes from the snapshots read (the time between the last two
+ *  new ones), so that a page publishing every few seconds is not taken for one that stopped. */
+export class PublishWatch {
+  #seq = -1;
+  #time = 0;
+  #gap = 0;
+
+  /** The age from which `snap` (just read) counts as stopped. */
+  staleMs(snap: StatsSnapshot): number {
+    if (snap.seq !== this.#seq) {
+      if (this.#seq >= 0 && snap.time > this.#time) this.#gap = snap.time - this.#time;
+      this.#seq = snap.seq;
+      this.#time = snap.time;
+    }
+    return Math.max(STALE_STATS_MS, 3 * this.#gap);
+  }
 }
 
 /** What a page exposes as `window.webtmem` (the part the panel reads). */
 export interface WebtmemGlobal {
-  /** The latest snapshot, refreshed by the client at least 4 times a second. */
+  /** The latest snapshot, refreshed by the client every statsIntervalMs (default 200 ms). */
   lastStats?: StatsSnapshot | null;
   /** Asks the store worker for a fresh snapshot. */
   stats?(): Promise<StatsSnapshot>;
@@ -51,6 +70,7 @@ export function pageStatsSource(
   target: WebtmemGlobal | (() => WebtmemGlobal | null | undefined) = () =>
     (globalThis as { webtmem?: WebtmemGlobal }).webtmem,
 ): StatsSource {
+  const watch = new PublishWatch();
   const source = {
     missingReason: null as string | null,
     async snapshot(): Promise<StatsSnapshot | null> {
@@ -73,7 +93,7 @@ export function pageStatsSource(
         source.missingReason = 'webtmem has not published stats yet.';
         return null;
       }
-      const problem = snapshotProblem(s, Date.now());
+      const problem = snapshotProblem(s, Date.now(), watch.staleMs(s));
       source.missingReason = problem?.reason ?? null;
       return problem && !problem.show ? null : s;
     },

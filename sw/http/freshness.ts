@@ -203,9 +203,11 @@ export function revalidationHeaders(stored: Headers): Headers {
 /**
  * Merges a 304 Not Modified into the stored headers (RFC 9111 §4.3.4, §3.2): the 304's
  * fields replace the stored ones except framing, hop-by-hop fields and cookies. Returns null
- * when the 304's ETag does not select the stored copy (§4.3.4: a strong one selects only the
- * same strong one, a weak one any copy with the same tag): the 304 is about another
- * representation, so the caller must fetch without conditions. After a merge, the stored Timing becomes the 304's.
+ * when both carry an ETag and the tags differ: the 304 is about another representation, so
+ * the caller must fetch without conditions. The tags are compared weakly: the copy is the one
+ * stored response whose own tag the request sent, and servers that weaken an ETag when they
+ * compress (nginx's gzip) send the strong one on the 304; a strong comparison there (§4.3.4's
+ * rule for choosing among several stored responses) would refetch every one in full. After a merge, the stored Timing becomes the 304's.
  * The revalidation resets the copy's age: a 304 without Date is dated when it arrived (RFC
  * 9110 §6.6.1: a recipient that keeps a response without Date adds one), and the stored Age
  * goes unless the 304 brings its own; the old ones would count the copy's age from its first
@@ -226,13 +228,10 @@ export function mergeNotModified(stored: Headers, notModified: Headers, received
   return merged;
 }
 
-/** Whether a 304's ETag selects a stored copy's for update (RFC 9111 §4.3.4): a strong tag
- *  only the same strong tag (strong comparison, RFC 9110 §8.8.3.2), a weak one the same
- *  opaque tag, weak or strong (weak comparison). */
+/** Whether a 304's ETag names the stored copy's representation: the same opaque tag, weak or
+ *  strong (weak comparison, RFC 9110 §8.8.3.2; mergeNotModified says why). */
 function selects(newTag: string, storedTag: string): boolean {
-  const fresh = newTag.trim(), kept = storedTag.trim();
-  if (!fresh.startsWith('W/')) return fresh === kept;
-  return fresh.slice(2) === kept.replace(/^W\//, '');
+  return newTag.trim().replace(/^W\//, '') === storedTag.trim().replace(/^W\//, '');
 }
 
 function dateOf(headers: HeaderFields, fallback: number): number {

@@ -177,10 +177,13 @@ test('the DevTools panel code against a mocked chrome.devtools replaying recorde
   const value = (sel: string) => page.locator(`#webtmem-root ${sel}`).getAttribute('data-value');
   // Step through the recording: the panel follows each snapshot the page publishes (each
   // dated when it is replayed, as a page publishing now would date it).
+  // Dated again at each poll: a pause of the machine between two polls must not make the
+  // panel take the page for one that stopped publishing.
+  const fresh = () => page.evaluate(() => { (window as any).inspected.webtmem.lastStats.time = Date.now(); });
   for (const snap of recorded) {
     await page.evaluate((s) => ((window as any).inspected.webtmem.lastStats = { ...s, time: Date.now() }), snap);
-    await expect.poll(() => value('tr[data-key="0"] td[data-field="puts"]')).toBe(String(snap.store.pools[0].puts));
-    await expect(page.locator('#webtmem-root [data-role="status"]')).toContainText(`snapshot ${snap.seq} `);
+    await expect.poll(async () => { await fresh(); return value('tr[data-key="0"] td[data-field="puts"]'); }).toBe(String(snap.store.pools[0].puts));
+    await expect.poll(async () => { await fresh(); return page.locator('#webtmem-root [data-role="status"]').textContent(); }).toContain(`snapshot ${snap.seq} `);
   }
   expect(await value('[data-table="frontswap"] tr[data-key="swap"] td[data-field="stores"]')).toBe('240');
   expect(await value('[data-section="cleancache"] b[data-field="lookups"]')).toBe('8');

@@ -60,12 +60,12 @@ describe('the drop-in tag', () => {
 
   it('data-panel takes its documented values; another is refused, and the panel does not open at start', () => {
     expect(readTag(script(CDN, {}), PAGE).panel).toBeNull();
-    for (const value of ['', 'open', 'Docked', 'bottom', 'right', 'floating', 'float', 'closed']) {
+    for (const value of ['', 'true', 'open', 'Docked', 'bottom', 'right', 'floating', 'float', 'closed']) {
       expect(readTag(script(CDN, { 'data-panel': value }), PAGE).panel).toBe(value.toLowerCase());
     }
     expect(errors).toEqual([]);
     expect(readTag(script(CDN, { 'data-panel': 'off' }), PAGE).panel).toBeNull();
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/data-panel="off" is none of open, docked, .*closed/);
+    expect(errors[0]).toMatch(/data-panel="off" is none of true, open, docked, .*closed/);
   });
 });

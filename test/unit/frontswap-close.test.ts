@@ -60,6 +60,12 @@ describe('frontswap area close()', () => {
     expect(s.locks.held.has(areaLockName('invalidate-then-close'))).toBe(false);
     await invalidated;
     await expect(s.open('invalidate-then-close')).resolves.toBeDefined();
+    // Invalidated, the area refuses a second invalidateArea() by rejecting, not by throwing.
+    let thrown: unknown = null;
+    let again: Promise<void> | null = null;
+    try { again = area.invalidateArea(); } catch (e) { thrown = e; }
+    expect(thrown).toBeNull();
+    await expect(again).rejects.toMatchObject({ code: 'area-closed' });
   });
 
   it('an automatic writeback that meets store-busy is recorded, not thrown into the event that ran it', async () => {

@@ -23,6 +23,20 @@ describe('pageStatsSource', () => {
     expect(source.missingReason).toMatch(/another webtmem version/);
   });
 
+  it('a page that publishes every 5 s is live at 3 s; stopped after three of its gaps', async () => {
+    const now = Date.now();
+    const w: WebtmemGlobal = { lastStats: snap(1, now - 8000) };
+    const source = pageStatsSource(w);
+    await source.snapshot(); // the first: stale by the default bound (nothing known of the pace)
+    w.lastStats = snap(2, now - 3000);
+    expect(await source.snapshot()).toBe(w.lastStats);
+    expect(source.missingReason).toBeNull(); // 5 s between the two: 15 s before it counts
+    w.lastStats = snap(2, now - 16_000);
+    w.lastStats.seq = 2;
+    expect(await source.snapshot()).toBe(w.lastStats);
+    expect(source.missingReason).toMatch(/The stats stopped/);
+  });
+
   it('an element named webtmem is no webtmem', async () => {
     const element = { id: 'webtmem', tagName: 'DIV' } as unknown as WebtmemGlobal;
     const source = pageStatsSource(() => element);

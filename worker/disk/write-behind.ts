@@ -317,8 +317,10 @@ export class WriteBehind {
       if (writes.length > 0) {
         await this.sink.writeBatch(writes);
         for (let i = 0; i < writes.length; i++) {
-          this.writing.delete(writes[i].key);
           batch.delete(writes[i].key);
+          // forget() may have let go of it meanwhile (a stopped buffer): counted out already.
+          if (this.writing.get(writes[i].key) !== ops[i]) continue;
+          this.writing.delete(writes[i].key);
           this.pages--;
           this.bytes -= writes[i].bytes.byteLength;
           this.release(ops[i]); // committed: the sink is done with it
