@@ -45,7 +45,7 @@ export class StatsHistory {
       if (snap.time <= prev.time) return false;
       this.clear();
     }
-    const sample = toSample(snap, this.last(), this.latest);
+    const sample = toSample(snap, this.latest);
     if (this.count < this.capacity) {
       this.rows[(this.start + this.count) % this.capacity] = sample;
       this.count++;

@@ -1,5 +1,5 @@
 // One row of the panel's history: totals read from a snapshot plus rates derived from the
-// previous row. Rows are flat numbers so they chart directly and export as CSV unchanged.
+// previous snapshot. Rows are flat numbers so they chart directly and export as CSV unchanged.
 import type { PoolStats } from '../../worker/core/types.js';
 import type { FrontswapStats, StatsSnapshot } from '../../worker/stats.js';
 
@@ -74,13 +74,12 @@ const poolId = (p: PoolStats) => `${p.id}/${p.uuid ?? ''}/${p.persistent}/${p.sh
 const areaId = (f: FrontswapStats) => `${f.name}/${f.poolId}`;
 
 /**
- * Flattens a snapshot into a sample, deriving rates against the previous sample.
+ * Flattens a snapshot into a sample, deriving rates from each pool's and area's growth since
+ * the previous snapshot (a pool destroyed in between takes its counts out of no rate).
  * @param snap The snapshot.
- * @param prev The previous sample of the same page, if any.
- * @param prevSnap The snapshot `prev` was made of: rates then count each pool's and area's
- *   own growth (a pool destroyed in between takes its counts out of no rate).
+ * @param prev The previous snapshot of the same page, if any.
  */
-export function toSample(snap: StatsSnapshot, prev: StatsSample | null, prevSnap: StatsSnapshot | null = null): StatsSample {
+export function toSample(snap: StatsSnapshot, prev: StatsSnapshot | null): StatsSample {
   const { store, frontswap, cleancache } = snap;
   const pools = store.pools;
   const s: StatsSample = {
@@ -120,29 +119,14 @@ export function toSample(snap: StatsSnapshot, prev: StatsSample | null, prevSnap
   };
   const dt = prev ? (s.time - prev.time) / 1000 : 0;
   if (!prev || dt <= 0) return s;
-  if (prevSnap !== null && prevSnap.seq === prev.seq) {
-    const pools = (pick: (p: PoolStats) => number) => growth(snap.store.pools, prevSnap.store.pools, poolId, pick);
-    const areas = (pick: (f: FrontswapStats) => number) => growth(snap.frontswap, prevSnap.frontswap, areaId, pick);
-    s.putsPerSec = pools((p) => p.puts) / dt;
-    const dGets = pools((p) => p.gets);
-    s.getsPerSec = dGets / dt;
-    s.flushesPerSec = pools((p) => p.flushes + p.flushObjects) / dt;
-    s.hitRatio = dGets > 0 ? pools((p) => p.succGets) / dGets : null;
-    s.spillBytesPerSec = (areas((f) => f.spilledStores) / dt) * s.pageSize;
-    s.diskReadBytesPerSec = (areas((f) => f.diskLoads) / dt) * s.pageSize;
-    return s;
-  }
-  // Totals only: a counter that went backwards was reset; a rate across it would be nonsense.
-  const rate = (a: number, b: number) => (a >= b ? (a - b) / dt : null);
-  s.putsPerSec = rate(s.puts, prev.puts);
-  s.getsPerSec = rate(s.gets, prev.gets);
-  s.flushesPerSec = rate(s.flushes, prev.flushes);
-  const dGets = s.gets - prev.gets;
-  const dHits = s.succGets - prev.succGets;
-  s.hitRatio = dGets > 0 && dHits >= 0 ? dHits / dGets : null;
-  const spill = rate(s.spilledStores, prev.spilledStores);
-  const read = rate(s.diskLoads, prev.diskLoads);
-  s.spillBytesPerSec = spill === null ? null : spill * s.pageSize;
-  s.diskReadBytesPerSec = read === null ? null : read * s.pageSize;
+  const grown = (pick: (p: PoolStats) => number) => growth(snap.store.pools, prev.store.pools, poolId, pick);
+  const areas = (pick: (f: FrontswapStats) => number) => growth(snap.frontswap, prev.frontswap, areaId, pick);
+  s.putsPerSec = grown((p) => p.puts) / dt;
+  const dGets = grown((p) => p.gets);
+  s.getsPerSec = dGets / dt;
+  s.flushesPerSec = grown((p) => p.flushes + p.flushObjects) / dt;
+  s.hitRatio = dGets > 0 ? grown((p) => p.succGets) / dGets : null;
+  s.spillBytesPerSec = (areas((f) => f.spilledStores) / dt) * s.pageSize;
+  s.diskReadBytesPerSec = (areas((f) => f.diskLoads) / dt) * s.pageSize;
   return s;
 }

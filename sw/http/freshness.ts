@@ -207,7 +207,8 @@ export function revalidationHeaders(stored: Headers): Headers {
  * the caller must fetch without conditions. The tags are compared weakly: the copy is the one
  * stored response whose own tag the request sent, and servers that weaken an ETag when they
  * compress (nginx's gzip) send the strong one on the 304; a strong comparison there (§4.3.4's
- * rule for choosing among several stored responses) would refetch every one in full. After a merge, the stored Timing becomes the 304's.
+ * rule for choosing among several stored responses) would refetch every one in full. After a
+ * merge, the stored Timing becomes the 304's.
  * The revalidation resets the copy's age: a 304 without Date is dated when it arrived (RFC
  * 9110 §6.6.1: a recipient that keeps a response without Date adds one), and the stored Age
  * goes unless the 304 brings its own; the old ones would count the copy's age from its first
@@ -217,7 +218,7 @@ export function revalidationHeaders(stored: Headers): Headers {
 export function mergeNotModified(stored: Headers, notModified: Headers, receivedAt: number): Headers | null {
   const storedTag = stored.get('etag');
   const newTag = notModified.get('etag');
-  if (storedTag !== null && newTag !== null && !selects(newTag, storedTag)) return null;
+  if (storedTag !== null && newTag !== null && opaqueTag(storedTag) !== opaqueTag(newTag)) return null;
   const merged = new Headers(stored);
   // forEach, not for-of: the service-worker lib types Headers without its iterator.
   notModified.forEach((value, name) => {
@@ -228,10 +229,10 @@ export function mergeNotModified(stored: Headers, notModified: Headers, received
   return merged;
 }
 
-/** Whether a 304's ETag names the stored copy's representation: the same opaque tag, weak or
- *  strong (weak comparison, RFC 9110 §8.8.3.2; mergeNotModified says why). */
-function selects(newTag: string, storedTag: string): boolean {
-  return newTag.trim().replace(/^W\//, '') === storedTag.trim().replace(/^W\//, '');
+// Weak comparison (RFC 9110 §8.8.3.2): W/"x" and "x" name the same representation here
+// (mergeNotModified says why).
+function opaqueTag(tag: string): string {
+  return tag.trim().replace(/^W\//, '');
 }
 
 function dateOf(headers: HeaderFields, fallback: number): number {

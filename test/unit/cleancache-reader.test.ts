@@ -5,10 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { attach, createStore } from '../../worker/core/index.js';
 import { Cleancache, ResourceReader } from '../../worker/cleancache/index.js';
-import { SCRATCH_KEEP_BYTES } from '../../worker/cleancache/reader.js';
 import { objectIdOf, resourceKey, urlKey } from '../../worker/cleancache/record/index.js';
 import {
-  decodePages, encodePages, rereadPages, verifiedPut, type ResourceRecord,
+  decodePages, encodePages, rereadPages, SCRATCH_KEEP_BYTES, verifiedPut, type ResourceRecord,
 } from '../../worker/cleancache/record/resource-pages.js';
 
 const URL_A = 'https://site.test/app.js';

@@ -10,7 +10,7 @@
 // A remembered page count that is wrong (the resource changed size) costs one more read.
 // Vary records take the general path (readResource), which handles their two steps.
 import { decodePages, objectIdOf, peekHeader, readResource, urlKey, type BodyAllocator, type PageIO, type ResourceRecord } from './record/index.js';
-import { rereadPages, verifiedPut, type VerifiedPut } from './record/resource-pages.js';
+import { rereadPages, SCRATCH_KEEP_BYTES, verifiedPut, type VerifiedPut } from './record/resource-pages.js';
 
 /** PageIO whose getMany reports which pages hit (the core's does). */
 export interface ReaderIO extends PageIO {
@@ -28,10 +28,7 @@ interface Known {
 
 // Bound on remembered URLs; the memo is cleared when full (cheap, and rarely hit).
 const MEMO_LIMIT = 4096;
-/** The largest scratch kept between reads: one read of a larger record sizes it for itself,
- *  and the next read of a smaller one lets it go (a scratch kept at the largest record read
- *  would hold up to half the tier's budget for good). */
-export const SCRATCH_KEEP_BYTES = 1 << 20;
+
 const NO_HEADERS = new Headers();
 
 /** Reads whole resources of one pool, remembering per-URL work. */

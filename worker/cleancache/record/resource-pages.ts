@@ -368,16 +368,20 @@ function streamHolds(pages: Uint8Array, pageSize: number, offset: number, bytes:
 }
 
 // A Uint32Array over at least the first `count` words of `pages` (4-byte aligned), reused
-// while a reader reads into the same scratch buffer. Only a buffer of up to 1 MiB is kept
-// for that (a reader's scratch is; see SCRATCH_KEEP_BYTES in ../reader.ts): a larger one
-// would stay alive here after its last use, and a view costs nothing next to checksumming it.
-const KEPT_VIEW_BYTES = 1 << 20;
+// while a reader reads into the same scratch buffer. Only a buffer of up to
+// SCRATCH_KEEP_BYTES is kept for that: a larger one would stay alive here after its last use,
+// and a view costs nothing next to checksumming it.
+/** The largest buffer kept between reads, by a reader as its scratch (../reader.ts) and here
+ *  as the view over it: one read of a larger record sizes a scratch for itself, and the next
+ *  read of a smaller one lets it go (a scratch kept at the largest record read would hold up
+ *  to half the tier's budget for good). */
+export const SCRATCH_KEEP_BYTES = 1 << 20;
 let wordsBuffer: ArrayBufferLike | null = null;
 let wordsView: Uint32Array = new Uint32Array(0);
 
 function wordsOf(pages: Uint8Array, count: number): Uint32Array {
   if (pages.byteOffset !== 0 || pages.buffer !== wordsBuffer || wordsView.length < count) {
-    if (pages.byteOffset !== 0 || pages.buffer.byteLength > KEPT_VIEW_BYTES) return new Uint32Array(pages.buffer, pages.byteOffset, count);
+    if (pages.byteOffset !== 0 || pages.buffer.byteLength > SCRATCH_KEEP_BYTES) return new Uint32Array(pages.buffer, pages.byteOffset, count);
     wordsBuffer = pages.buffer;
     wordsView = new Uint32Array(pages.buffer, 0, pages.buffer.byteLength >>> 2);
   }
